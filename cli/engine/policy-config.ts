@@ -1,0 +1,96 @@
+/**
+ * Policy pack configuration as the Pulumi engine handles it (`pkg/resource/analyzer/config.go`): parse
+ * the `--policy-pack-config` file, start from each policy's level and top-level schema defaults, apply
+ * the pack's initial config, then the `all` level, then per-policy values; validate each policy's
+ * properties against its JSON Schema (draft-07) and refuse the run before any resource is analyzed.
+ */
+import Ajv from "ajv";
+import type { AnalyzerInfo, EnforcementLevelName, PolicyConfigEntry } from "./analyzer-client";
+
+const LEVELS: readonly EnforcementLevelName[] = ["advisory", "mandatory", "remediate", "disabled"];
+
+export type GivenPolicyConfig = Record<string, { enforcementLevel?: EnforcementLevelName; properties?: Record<string, unknown> }>;
+
+export class PolicyConfigError extends Error {
+    constructor(readonly problems: string[], where: string) {
+        super(`invalid policy pack configuration${where ? ` in ${where}` : ""}:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    }
+}
+
+const isLevel = (v: unknown): v is EnforcementLevelName => typeof v === "string" && (LEVELS as readonly string[]).includes(v);
+
+/** Parses the JSON text of a policy pack config file: each key maps to a level or to an object. */
+export function parsePolicyPackConfig(text: string, where = ""): GivenPolicyConfig {
+    if (!text.trim()) return {};
+    let json: unknown;
+    try {
+        json = JSON.parse(text);
+    } catch (e) {
+        throw new PolicyConfigError([`not valid JSON (${e instanceof Error ? e.message : String(e)})`], where);
+    }
+    if (typeof json !== "object" || json === null || Array.isArray(json)) throw new PolicyConfigError(["the top level must be an object of policy names"], where);
+    const result: GivenPolicyConfig = {};
+    const problems: string[] = [];
+    for (const [policy, value] of Object.entries(json)) {
+        if (typeof value === "string") {
+            if (isLevel(value)) result[policy] = { enforcementLevel: value };
+            else problems.push(`${policy}: ${JSON.stringify(value)} is not an enforcement level (${LEVELS.join(", ")})`);
+        } else if (typeof value === "object" && value !== null && !Array.isArray(value)) {
+            const { enforcementLevel, ...properties } = value as Record<string, unknown>;
+            if (enforcementLevel !== undefined && !isLevel(enforcementLevel)) {
+                problems.push(`${policy}.enforcementLevel: must be one of ${LEVELS.join(", ")}`);
+                continue;
+            }
+            result[policy] = { enforcementLevel, properties: Object.keys(properties).length ? properties : undefined };
+        } else {
+            problems.push(`${policy}: must be an enforcement level or an object`);
+        }
+    }
+    if (problems.length) throw new PolicyConfigError(problems, where);
+    return result;
+}
+
+function apply(result: Record<string, PolicyConfigEntry>, given: GivenPolicyConfig): void {
+    const all = given.all?.enforcementLevel;
+    if (all) for (const entry of Object.values(result)) entry.enforcementLevel = all;
+    for (const [policy, g] of Object.entries(given)) {
+        if (policy === "all") continue;
+        const entry = result[policy] ?? { enforcementLevel: "advisory", properties: {} };
+        if (g.enforcementLevel) entry.enforcementLevel = g.enforcementLevel;
+        Object.assign(entry.properties, g.properties ?? {});
+        result[policy] = entry;
+    }
+}
+
+export interface ReconciledConfig {
+    config: Record<string, PolicyConfigEntry>;
+    /** Keys naming no policy of the pack: the engine passes them on and ignores them; tagguard says so. */
+    warnings: string[];
+}
+
+/** The config the engine sends with Configure; throws the validation errors that stop the run. */
+export function reconcilePolicyPackConfig(info: AnalyzerInfo, given: GivenPolicyConfig, where = ""): ReconciledConfig {
+    const result: Record<string, PolicyConfigEntry> = {};
+    for (const p of info.policies) {
+        const properties: Record<string, unknown> = {};
+        for (const [k, schema] of Object.entries(p.configSchema?.properties ?? {})) {
+            if (typeof schema === "object" && schema !== null && "default" in schema) properties[k] = (schema as { default: unknown }).default;
+        }
+        result[p.name] = { enforcementLevel: p.enforcementLevel, properties };
+    }
+    apply(result, info.initialConfig);
+    apply(result, given);
+    const unknownPolicies = Object.keys(given).filter((k) => k !== "all" && !info.policies.some((p) => p.name === k));
+    const warnings = unknownPolicies.map((k) => `${k}: no such policy in pack ${info.name} (policies: ${info.policies.map((p) => p.name).join(", ")}); ignored`);
+    const problems: string[] = [];
+    const ajv = new Ajv({ allErrors: true, strict: false });
+    for (const p of info.policies) {
+        if (!p.configSchema) continue;
+        const validate = ajv.compile({ type: "object", properties: p.configSchema.properties, ...(p.configSchema.required.length ? { required: p.configSchema.required } : {}) });
+        if (!validate(result[p.name].properties)) {
+            for (const e of validate.errors ?? []) problems.push(`${p.name}: ${e.instancePath ? e.instancePath.slice(1).replace(/\//g, ".") : "(root)"}: ${e.message ?? "invalid"}`);
+        }
+    }
+    if (problems.length) throw new PolicyConfigError(problems, where);
+    return { config: result, warnings };
+}

@@ -1,0 +1,22 @@
+/** The policies of the tagguard pack, constructed fresh (each keeps per-run state). */
+import type { Policies } from "@pulumi/policy";
+import { attributionCoveragePolicy } from "./attribution-coverage";
+import { awsTagLimitsPolicy } from "./aws-tag-limits";
+import { costReachesTaggedResourcePolicy } from "./cost-reaches-tagged-resource";
+import { fillDerivableTagsPolicy } from "./fill-derivable-tags";
+import { requiredTagsPolicy } from "./required-tags";
+import { tagValuesPolicy } from "./tag-values";
+
+export const PACK_NAME = "tagguard";
+export const PACK_DESCRIPTION = "Cost attribution for ML infrastructure: every EC2, EBS, S3, EKS, SageMaker and MSK resource carries team, cost_center, project, model_id, environment, lifecycle_phase, created_by and managed_by, and the instances and volumes it launches do too.";
+
+export function createPolicies(): Policies {
+    return [
+        requiredTagsPolicy(),
+        tagValuesPolicy(),
+        awsTagLimitsPolicy(),
+        costReachesTaggedResourcePolicy(),
+        attributionCoveragePolicy(),
+        fillDerivableTagsPolicy(),
+    ];
+}

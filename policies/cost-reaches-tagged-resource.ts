@@ -1,0 +1,216 @@
+/**
+ * Cost reaches a tagged resource: the instances and volumes that autoscaling groups, node groups,
+ * launch templates and instances create carry the tag set too, and SageMaker domains propagate their
+ * tags. Tags on the launching resource alone attribute nothing: the bill's line items are the
+ * instances and volumes.
+ */
+import { CostReachConfigSchema } from "../tagset/config";
+import { effectiveTags, providerTagConfig, type ProviderTagConfig } from "../tagset/effective-tags";
+import { REGISTRY } from "../tagset/registry.generated";
+import type { RegistryEntry } from "../tagset/registry-types";
+import { LAUNCHED_RESOURCE_TYPES, mapShape, tagSpecificationsShape, type ReadResult, type TagMap } from "../tagset/shapes";
+import { isUnknown, readOwn, readPath, unwrapSecret } from "../tagset/values";
+import { REQUIRED_TAG_KEYS } from "../tagset/vocabulary";
+import { advisory, keyList, resourcePolicy, PASS, type CheckContext, type CheckResult, type Finding, type ResourceAndStackPolicy, type ResourceView } from "./framework";
+
+export const COST_REACHES_TAGGED_RESOURCE = "cost-reaches-tagged-resource";
+
+export const LAUNCH_TEMPLATE_TYPE = "aws:ec2/launchTemplate:LaunchTemplate";
+
+type Gaps = { state: "unknown" } | { state: "known"; missing: string[] };
+
+const present = (tags: TagMap | undefined, key: string): boolean => {
+    const v = tags?.get(key);
+    return v !== undefined && (v.state === "unknown" || (v.state === "known" && v.value.trim() !== ""));
+};
+
+/** Required keys missing from a tag map merged over (optional) provider defaults. */
+function gaps(read: ReadResult, defaults?: ReadResult): Gaps {
+    if (read.state === "unknown") return { state: "unknown" };
+    const own = read.state === "known" ? read.tags : undefined;
+    const base = defaults?.state === "known" ? defaults.tags : undefined;
+    const missing = REQUIRED_TAG_KEYS.filter((k) => !present(own, k) && !present(base, k));
+    if (missing.length && defaults?.state === "unknown") return { state: "unknown" };
+    return { state: "known", missing };
+}
+
+/** What a launch template's tag specifications leave untagged among instances and volumes. */
+export function launchTemplateGaps(props: unknown): { unknown: boolean; problems: string[] } {
+    const specs = tagSpecificationsShape.read(readOwn(props, "tagSpecifications"));
+    if (specs.state === "unknown") return { unknown: true, problems: [] };
+    if (specs.state === "malformed") return { unknown: false, problems: [`\`tagSpecifications\` is a ${specs.found}, expected a list`] };
+    const problems: string[] = [];
+    let unknown = specs.state === "known" && specs.unknownTypes > 0;
+    for (const type of LAUNCHED_RESOURCE_TYPES) {
+        const read = specs.state === "known" ? specs.byType.get(type) : undefined;
+        if (!read) {
+            problems.push(`no tag specification for \`${type}\``);
+            continue;
+        }
+        const g = gaps(read);
+        if (g.state === "unknown") unknown = true;
+        else if (g.missing.length) problems.push(`\`${type}\` tags lack ${keyList(g.missing)}`);
+    }
+    return { unknown, problems };
+}
+
+const LAUNCH_TEMPLATE_FIX = "Give the launch template `tagSpecifications` for `instance` and `volume` that carry the full tag set (provider default tags do not reach them), or use tagguard's components.";
+
+/** The launch-template references a resource sets. */
+function launchTemplateRefsSet(resource: ResourceView, entry: RegistryEntry): { path: string; value: unknown }[] {
+    const refs: { path: string; value: unknown }[] = [];
+    for (const path of entry.launchTemplateRefs ?? []) for (const value of readPath(resource.props, path)) refs.push({ path, value });
+    return refs;
+}
+
+/** The launch template a reference points at, among the stack's resources. */
+function resolveLaunchTemplate(ctx: CheckContext<unknown>, ref: { path: string; value: unknown }): ResourceView | undefined {
+    const stack = ctx.stack;
+    if (!stack) return undefined;
+    const templates = stack.dependenciesOf(ctx.resource.urn, ref.path.split(/[.[]/)[0]).filter((r) => r.type === LAUNCH_TEMPLATE_TYPE);
+    if (templates.length === 1) return templates[0];
+    const wanted = ["id", "launchTemplateId", "name", "launchTemplateName"]
+        .map((k) => unwrapSecret(readOwn(ref.value, k)))
+        .filter((v): v is string => typeof v === "string" && !isUnknown(v));
+    return (templates.length ? templates : stack.resources.filter((r) => r.type === LAUNCH_TEMPLATE_TYPE))
+        .find((t) => wanted.some((w) => w === unwrapSecret(readOwn(t.props, "id")) || w === unwrapSecret(readOwn(t.props, "name"))));
+}
+
+/**
+ * Judges the launch templates a resource launches from. In the resource half it defers (the template is
+ * another resource); in the stack half it finds each template and checks its tag specifications.
+ */
+function judgeLaunchTemplates(ctx: CheckContext<unknown>, refs: { path: string; value: unknown }[], what: string): CheckResult {
+    if (!ctx.stack) return { findings: [], conclusive: false };
+    const findings: Finding[] = [];
+    for (const ref of refs) {
+        const template = resolveLaunchTemplate(ctx, ref);
+        if (!template) {
+            findings.push(advisory(`${what} launches from a launch template (\`${ref.path}\`) that is not in this stack, so tagguard cannot verify that it tags instances and volumes.`));
+            continue;
+        }
+        const lt = launchTemplateGaps(template.props);
+        if (lt.problems.length) {
+            findings.push({ message: `${what} launches from launch template \`${template.name}\`, whose instances and volumes would be unattributable: ${lt.problems.join("; ")}. ${LAUNCH_TEMPLATE_FIX}` });
+        }
+    }
+    return { findings, conclusive: true };
+}
+
+function checkAutoscalingGroup(ctx: CheckContext<unknown>): CheckResult {
+    const eff = effectiveTags(ctx.resource.props, ctx.entry);
+    const refs = launchTemplateRefsSet(ctx.resource, ctx.entry);
+    if (eff.result.state === "unknown") return refs.length ? judgeLaunchTemplates(ctx, refs, "This autoscaling group") : { findings: [], conclusive: false };
+    const tags = eff.result.state === "known" ? eff.result.tags : undefined;
+    const notPropagated = REQUIRED_TAG_KEYS.filter((k) => !present(tags, k) || eff.notPropagated?.has(k));
+    if (!notPropagated.length) {
+        return refs.length ? PASS : { findings: [advisory("Instances get their tags from `propagateAtLaunch`, but an autoscaling group's tags never reach EBS volumes: launch from a launch template whose `tagSpecifications` tag `volume` to attribute volume cost.")], conclusive: true };
+    }
+    if (refs.length) return judgeLaunchTemplates(ctx, refs, "This autoscaling group");
+    return {
+        findings: [{ message: `Instances launched by this autoscaling group would not carry ${keyList(notPropagated)}: list each required key in \`tags\` with \`propagateAtLaunch: true\`, or launch from a launch template that tags \`instance\` and \`volume\`.` }],
+        conclusive: true,
+    };
+}
+
+function checkLaunchTemplate(ctx: CheckContext<unknown>): CheckResult {
+    const lt = launchTemplateGaps(ctx.resource.props);
+    const findings: Finding[] = [];
+    if (lt.problems.length) findings.push({ message: `Instances and volumes launched from this template would be unattributable: ${lt.problems.join("; ")}. ${LAUNCH_TEMPLATE_FIX}` });
+    if (lt.unknown) findings.push(advisory("Some tag specifications are unknown during preview; they are verified at update."));
+    return { findings, conclusive: !lt.unknown };
+}
+
+/** Instances (and spot requests): their volumes get tags from `volumeTags` or block-device tags, plus default tags. */
+function checkInstanceVolumes(ctx: CheckContext<unknown>, defaults: ProviderTagConfig["defaults"]): CheckResult {
+    const carriers = (ctx.entry.carriers ?? []).filter((c) => c.reaches === "volumes");
+    const read = (path: string): ReadResult[] => readPath(ctx.resource.props, path).map((v) => mapShape.read(v));
+    const volumeTags = carriers.find((c) => c.path === "volumeTags");
+    const volumeTagsRead = volumeTags ? read(volumeTags.path) : [];
+    const results: { where: string; gaps: Gaps }[] = [];
+    if (volumeTagsRead.length) {
+        results.push({ where: "volumeTags", gaps: gaps(volumeTagsRead[0], defaults) });
+    } else {
+        for (const c of carriers.filter((c) => c !== volumeTags)) {
+            const found = read(c.path);
+            // The root volume exists whether or not the program describes it.
+            if (!found.length && !c.path.includes("[]")) found.push({ state: "absent" });
+            found.forEach((r, i) => results.push({ where: c.path.includes("[]") ? c.path.replace("[]", `[${i}]`) : c.path, gaps: gaps(r, defaults) }));
+        }
+    }
+    if (results.some((r) => r.gaps.state === "unknown")) {
+        return { findings: [advisory("Volume tags are unknown during preview; they are verified at update.")], conclusive: false };
+    }
+    const lacking = results.filter((r): r is { where: string; gaps: { state: "known"; missing: string[] } } => r.gaps.state === "known" && r.gaps.missing.length > 0);
+    if (!lacking.length) return PASS;
+    const refs = launchTemplateRefsSet(ctx.resource, ctx.entry);
+    if (refs.length) return judgeLaunchTemplates(ctx, refs, "This instance");
+    const detail = lacking.map((l) => `${l.where} lacks ${keyList(l.gaps.missing)}`).join("; ");
+    return {
+        findings: [{ message: `The EBS volumes of this instance would be unattributable (instance tags never reach volumes): ${detail}. Set \`volumeTags\` to the tag set, or put the tag set in the provider's default tags, which AWS applies to instance volumes too.` }],
+        conclusive: true,
+    };
+}
+
+function checkLaunchSpecifications(ctx: CheckContext<unknown>): CheckResult {
+    const refs = launchTemplateRefsSet(ctx.resource, ctx.entry);
+    if (refs.length) return judgeLaunchTemplates(ctx, refs, "This fleet");
+    const lacking: string[] = [];
+    let unknown = false;
+    for (const c of (ctx.entry.carriers ?? []).filter((c) => c.reaches === "instances")) {
+        readPath(ctx.resource.props, c.path).forEach((v, i) => {
+            const g = gaps(mapShape.read(v));
+            if (g.state === "unknown") unknown = true;
+            else if (g.missing.length) lacking.push(`${c.path.replace("[]", `[${i}]`)} lacks ${keyList(g.missing)}`);
+        });
+    }
+    if (unknown) return { findings: [advisory("Launch specification tags are unknown during preview; they are verified at update.")], conclusive: false };
+    return lacking.length ? { findings: [{ message: `Instances of this fleet would be unattributable: ${lacking.join("; ")}.` }], conclusive: true } : PASS;
+}
+
+function checkTagPropagation(ctx: CheckContext<unknown>): CheckResult {
+    const value = unwrapSecret(readOwn(ctx.resource.props, "tagPropagation"));
+    if (isUnknown(value)) return { findings: [advisory("`tagPropagation` is unknown during preview; it is verified at update.")], conclusive: false };
+    if (typeof value === "string" && value.toUpperCase() === "ENABLED") return PASS;
+    return { findings: [{ message: "Apps, spaces and jobs created in this domain would be unattributable: set `tagPropagation: \"ENABLED\"` so the domain's tags reach them (the default is disabled)." }], conclusive: true };
+}
+
+/** Types whose instances can only be tagged through a launch template (EKS managed node groups). */
+function checkLaunchTemplateRequired(ctx: CheckContext<unknown>): CheckResult {
+    const refs = launchTemplateRefsSet(ctx.resource, ctx.entry);
+    if (refs.length) return judgeLaunchTemplates(ctx, refs, "This node group");
+    return {
+        findings: [{ message: `The EC2 instances and volumes of this ${ctx.resource.type.split(":").pop()} would be unattributable: its own tags never reach them (AWS by design). Launch it from a launch template whose \`tagSpecifications\` tag \`instance\` and \`volume\` with the full tag set (tagguard's GPU node group component does this).` }],
+        conclusive: true,
+    };
+}
+
+export function costReachCheck(ctx: CheckContext<unknown>): CheckResult {
+    const { entry } = ctx;
+    if (entry.tags === "asg-list") return checkAutoscalingGroup(ctx);
+    const carriers = entry.carriers ?? [];
+    if (carriers.some((c) => c.shape === "tag-specifications") && ctx.resource.type === LAUNCH_TEMPLATE_TYPE) return checkLaunchTemplate(ctx);
+    if (carriers.some((c) => c.reaches === "volumes")) return checkInstanceVolumes(ctx, providerTagConfig(ctx.resource.provider).defaults);
+    if (carriers.some((c) => c.reaches === "instances")) return checkLaunchSpecifications(ctx);
+    if (entry.tagPropagation) return checkTagPropagation(ctx);
+    if (entry.launchTemplateRefs?.length) return checkLaunchTemplateRequired(ctx);
+    return PASS;
+}
+
+/** The types this policy has something to say about (everything else is not applicable). */
+export const COST_CARRYING_TYPES: ReadonlySet<string> = new Set(Object.entries(REGISTRY)
+    .filter(([, e]) => e.tags !== "none" && (e.tags === "asg-list" || e.carriers?.length || e.tagPropagation || e.launchTemplateRefs?.length))
+    .map(([t]) => t));
+
+export function costReachesTaggedResourcePolicy(): ResourceAndStackPolicy {
+    return resourcePolicy({
+        name: COST_REACHES_TAGGED_RESOURCE,
+        description: "Cost reaches a tagged resource: autoscaling groups propagate the tag set at launch or launch from a tagging launch template, launch templates tag instances and volumes, EKS node groups use such a template, instances tag their volumes, SageMaker domains propagate tags.",
+        enforcementLevel: "mandatory",
+        remediationSteps: LAUNCH_TEMPLATE_FIX,
+        configSchema: CostReachConfigSchema,
+        recheckInStack: true,
+        appliesTo: (type) => COST_CARRYING_TYPES.has(type),
+        check: costReachCheck,
+    });
+}

@@ -1,0 +1,228 @@
+/**
+ * What every tagguard policy shares: config parsing (a mistake is reported, never thrown), scope,
+ * exemptions, reading props without tripping the SDK's unknown-checking proxy, and a guarantee that
+ * no exception ever leaves a policy (an exception aborts the user's whole preview).
+ */
+import type {
+    EnforcementLevel,
+    PolicyResource,
+    ReportViolation,
+    ResourceValidationArgs,
+    ResourceValidationPolicy,
+    StackValidationArgs,
+    StackValidationPolicy,
+} from "@pulumi/policy";
+import type { z } from "zod";
+import { configParser, scopedEntry, toPolicyConfigSchema, type ScopeConfig } from "../tagset/config";
+import type { ProviderView } from "../tagset/effective-tags";
+import { exemptionStatus } from "../tagset/exemptions";
+import type { RegistryEntry } from "../tagset/registry-types";
+import { readOwn } from "../tagset/values";
+
+/** A resource as a check sees it: raw props (no proxy), its provider, its place in the stack. */
+export interface ResourceView {
+    type: string;
+    urn: string;
+    name: string;
+    props: unknown;
+    provider?: ProviderView;
+}
+
+export interface Finding {
+    message: string;
+    /** Informational (unknown at preview, expired exemption, cannot verify): never fails a preview. */
+    advisory?: boolean;
+}
+
+export interface CheckResult {
+    findings: Finding[];
+    /**
+     * False when the resource could not be judged from what this call saw (values unknown at preview,
+     * evidence held by another resource): the stack check looks at it again.
+     */
+    conclusive: boolean;
+}
+
+/** What the stack half of a policy can look up: the other resources of the stack, by URN. */
+export interface StackView {
+    resources: readonly ResourceView[];
+    byUrn: ReadonlyMap<string, ResourceView>;
+    /** URNs a property of a resource depends on (`propertyDependencies`), then all its dependencies. */
+    dependenciesOf(urn: string, property: string): ResourceView[];
+}
+
+export interface CheckContext<C> {
+    resource: ResourceView;
+    entry: RegistryEntry;
+    config: C;
+    today: Date;
+    stackTags: ReadonlyMap<string, string>;
+    /** Present in the stack half only. */
+    stack?: StackView;
+}
+
+export type ResourceCheck<C> = (ctx: CheckContext<C>) => CheckResult;
+
+export const PASS: CheckResult = { findings: [], conclusive: true };
+
+interface ResourcePolicySpec<S extends z.ZodObject> {
+    name: string;
+    description: string;
+    enforcementLevel: EnforcementLevel;
+    remediationSteps: string;
+    configSchema: S;
+    check: ResourceCheck<z.infer<S>>;
+    /** Check again, from outputs, the resources the resource half could not judge. */
+    recheckInStack: boolean;
+    /** Narrows the policy to some of the types in scope; others are reported not applicable. */
+    appliesTo?: (type: string) => boolean;
+}
+
+export type ResourceAndStackPolicy = ResourceValidationPolicy & Partial<Pick<StackValidationPolicy, "validateStack">>;
+
+const advisory = (message: string): Finding => ({ message, advisory: true });
+
+export function internalError(policy: string, e: unknown, skipped = "this resource"): Finding {
+    const what = e instanceof Error ? `${e.name}: ${e.message.split("\n")[0]}` : "non-error exception";
+    return advisory(`tagguard policy '${policy}' hit an internal error and skipped ${skipped} (${what}). Please report it.`);
+}
+
+/**
+ * The SDK's server also accepts a violation object (`makeReportViolationFun` in @pulumi/policy 1.21),
+ * which is the only way to lower one diagnostic to advisory; its typings only declare the string form.
+ */
+interface ViolationObject {
+    message: string;
+    urn?: string;
+    enforcementLevel?: "advisory";
+}
+
+export function report(reportViolation: ReportViolation, findings: readonly Finding[], urn?: string): void {
+    const emit = reportViolation as unknown as (v: ViolationObject) => void;
+    for (const f of findings) emit(f.advisory ? { message: f.message, urn, enforcementLevel: "advisory" } : { message: f.message, urn });
+}
+
+export function viewOf(r: { type: string; urn: string; name: string; props: unknown; provider?: { type: string; props: unknown } }): ResourceView {
+    return { type: r.type, urn: r.urn, name: r.name, props: r.props, provider: r.provider ? { type: r.provider.type, props: r.provider.props } : undefined };
+}
+
+export function stackViewOf(resources: readonly PolicyResource[]): StackView {
+    const views = resources.map(viewOf);
+    const byUrn = new Map(views.map((v) => [v.urn, v]));
+    const source = new Map(resources.map((r) => [r.urn, r]));
+    return {
+        resources: views,
+        byUrn,
+        dependenciesOf(urn, property) {
+            const r = source.get(urn);
+            if (!r) return [];
+            const direct = readOwn(r.propertyDependencies, property);
+            const list = Array.isArray(direct) && direct.length ? (direct as PolicyResource[]) : r.dependencies;
+            return list.map((d) => byUrn.get(d.urn)).filter((d): d is ResourceView => d !== undefined);
+        },
+    };
+}
+
+/** Today, overridable for reproducible runs (`TAGGUARD_TODAY=YYYY-MM-DD`). */
+export function today(): Date {
+    const fixed = process.env.TAGGUARD_TODAY;
+    const d = fixed ? new Date(`${fixed}T00:00:00Z`) : new Date();
+    return Number.isNaN(d.getTime()) ? new Date() : d;
+}
+
+type Judged = { skip: string } | { result: CheckResult };
+
+/** Scope, exemptions and the check, for one resource; never throws. */
+export function judge<C extends ScopeConfig>(spec: { name: string; check: ResourceCheck<C>; appliesTo?: (type: string) => boolean }, resource: ResourceView, config: C, stackTags: ReadonlyMap<string, string>, stack?: StackView): Judged {
+    const { name: policy, check } = spec;
+    try {
+        const scoped = scopedEntry(resource.type, config);
+        if ("skip" in scoped) return scoped;
+        if (spec.appliesTo && !spec.appliesTo(resource.type)) return { skip: `policy '${policy}' has no rule for ${resource.type}` };
+        const now = today();
+        const exemption = exemptionStatus(config.exemptions, resource, now);
+        if (exemption.state === "active") return { skip: exemption.note };
+        const result = check({ resource, entry: scoped.entry, config, today: now, stackTags, stack });
+        if (exemption.state === "expired") result.findings.unshift(advisory(exemption.note));
+        return { result };
+    } catch (e) {
+        return { result: { findings: [internalError(policy, e)], conclusive: true } };
+    }
+}
+
+/**
+ * A resource policy with an optional stack half. The resource half runs on each resource's inputs
+ * (after the provider's Check); the stack half runs once at the end on outputs and looks again at what
+ * the resource half could not judge.
+ */
+export function resourcePolicy<S extends z.ZodObject>(spec: ResourcePolicySpec<S>): ResourceAndStackPolicy {
+    type C = z.infer<S> & ScopeConfig;
+    const parse = configParser(spec.name, spec.configSchema);
+    const judgeSpec = { name: spec.name, check: spec.check as ResourceCheck<C>, appliesTo: spec.appliesTo };
+    /** URNs judged conclusively by the resource half in this process (same preview or update). */
+    const judged = new Set<string>();
+    const reportedConfigErrors = new Set<string>();
+    const configOrReport = (raw: unknown, reportViolation: ReportViolation): C | undefined => {
+        const parsed = parse(raw);
+        if (parsed.ok) return parsed.config as C;
+        if (!reportedConfigErrors.has(parsed.message)) {
+            reportedConfigErrors.add(parsed.message);
+            report(reportViolation, [{ message: parsed.message }]);
+        }
+        return undefined;
+    };
+
+    const policy: ResourceAndStackPolicy = {
+        name: spec.name,
+        description: spec.description,
+        enforcementLevel: spec.enforcementLevel,
+        remediationSteps: spec.remediationSteps,
+        configSchema: toPolicyConfigSchema(spec.configSchema),
+        validateResource: (args: ResourceValidationArgs, reportViolation: ReportViolation) => {
+            let skip: string | undefined;
+            try {
+                const config = configOrReport(args.getConfig(), reportViolation);
+                if (!config) return;
+                const view = viewOf({ type: args.type, urn: args.urn, name: args.name, props: args.props, provider: args.provider });
+                const outcome = judge(judgeSpec, view, config, args.stackTags);
+                if ("skip" in outcome) skip = outcome.skip;
+                else {
+                    if (outcome.result.conclusive) judged.add(args.urn);
+                    report(reportViolation, outcome.result.findings);
+                }
+            } catch (e) {
+                report(reportViolation, [internalError(spec.name, e)]);
+            }
+            if (skip !== undefined) args.notApplicable(skip);
+        },
+    };
+    if (spec.recheckInStack) {
+        policy.validateStack = (args: StackValidationArgs, reportViolation: ReportViolation) => {
+            try {
+                const config = configOrReport(args.getConfig(), reportViolation);
+                if (!config) return;
+                const stack = stackViewOf(args.resources);
+                for (const resource of stack.resources) {
+                    if (judged.has(resource.urn)) continue;
+                    const outcome = judge(judgeSpec, resource, config, args.stackTags, stack);
+                    // What stays inconclusive was reported when the resource was analyzed, and is judged at update.
+                    if ("result" in outcome && outcome.result.conclusive) report(reportViolation, outcome.result.findings, resource.urn);
+                }
+            } catch (e) {
+                report(reportViolation, [internalError(spec.name, e)]);
+            }
+        };
+    }
+    return policy;
+}
+
+/** Quotes a tag value for a message, or `[secret]`; long values are cut. */
+export function quote(value: string, secret: boolean): string {
+    if (secret) return "[secret]";
+    return JSON.stringify(value.length > 64 ? `${value.slice(0, 61)}...` : value);
+}
+
+/** Sorted, comma-separated, back-quoted keys. */
+export const keyList = (keys: Iterable<string>): string => [...keys].sort().map((k) => `\`${k}\``).join(", ");
+
+export { advisory };

@@ -1,0 +1,4 @@
+import { PolicyPack } from "@pulumi/policy";
+import { PACK_DESCRIPTION, PACK_NAME, createPolicies } from "./all";
+
+new PolicyPack(PACK_NAME, { description: PACK_DESCRIPTION, policies: createPolicies() });

@@ -1,0 +1,89 @@
+/** Every taggable resource in scope carries every required attribution key with a non-empty value. */
+import { RequiredTagsConfigSchema } from "../tagset/config";
+import { effectiveTags, type EffectiveTags } from "../tagset/effective-tags";
+import type { TagMap } from "../tagset/shapes";
+import { REQUIRED_TAG_KEYS, intendedKey } from "../tagset/vocabulary";
+import { advisory, keyList, resourcePolicy, type CheckResult, type Finding, type ResourceAndStackPolicy } from "./framework";
+
+export const REQUIRED_TAGS = "required-tags";
+
+export const HOW_TO_FIX =
+    "Set them once for the whole stack in the AWS provider's default tags (`pulumi config set --path 'aws:defaultTags.tags.team' fraud`), " +
+    "on the resource's `tags`, or build the resource with tagguard's components.";
+
+export interface RequiredKeyStatus {
+    missing: string[];
+    /** Present, but not known until update. */
+    unknown: string[];
+    /** Not in the resource's own tags while the provider's default tags are unknown. */
+    maybeFromDefaults: string[];
+    /** Present with a value that is not a string. */
+    notStrings: string[];
+    /** `Team` -> `team`: keys spelled almost like a missing one. */
+    nearMisses: [found: string, meant: string][];
+}
+
+/** How the required keys stand in a set of known tags. */
+export function requiredKeyStatus(tags: TagMap, defaultsUnknown: boolean): RequiredKeyStatus {
+    const status: RequiredKeyStatus = { missing: [], unknown: [], maybeFromDefaults: [], notStrings: [], nearMisses: [] };
+    for (const key of REQUIRED_TAG_KEYS) {
+        const v = tags.get(key);
+        if (v?.state === "unknown") status.unknown.push(key);
+        else if (v?.state === "invalid") status.notStrings.push(key);
+        else if (v?.state === "known" && v.value.trim() !== "") continue;
+        else if (defaultsUnknown && !v) status.maybeFromDefaults.push(key);
+        else status.missing.push(key);
+    }
+    const missing = new Set(status.missing);
+    for (const found of tags.keys()) {
+        const meant = intendedKey(found);
+        if (meant && missing.has(meant)) status.nearMisses.push([found, meant]);
+    }
+    status.missing.sort();
+    status.nearMisses.sort(([a], [b]) => a.localeCompare(b));
+    return status;
+}
+
+/** The findings for a resource's effective tags; shared with the audit. */
+export function requiredTagFindings(eff: EffectiveTags): CheckResult {
+    const { result } = eff;
+    if (result.state === "unknown") {
+        return {
+            findings: [advisory("`tags` cannot be known during preview (it depends on another resource's output), so required tags are verified from the resource's outputs at update.")],
+            conclusive: false,
+        };
+    }
+    if (result.state === "malformed") {
+        return { findings: [{ message: `\`tags\` is a ${result.found}, but ${eff.shape === "asg-list" ? "autoscaling groups take a list of { key, value, propagateAtLaunch }" : "it must be a map of strings"}.` }], conclusive: true };
+    }
+    const tags = result.state === "known" ? result.tags : new Map();
+    const status = requiredKeyStatus(tags, eff.defaultsUnknown);
+    const findings: Finding[] = [];
+    if (status.missing.length || status.notStrings.length) {
+        const parts: string[] = [];
+        if (status.missing.length) parts.push(`Missing required tags: ${keyList(status.missing)} (looked at ${eff.source}).`);
+        if (status.notStrings.length) parts.push(`Not strings: ${keyList(status.notStrings)}.`);
+        if (status.nearMisses.length) {
+            parts.push(`Found ${status.nearMisses.map(([found, meant]) => `\`${found}\` (did you mean \`${meant}\`?)`).join(", ")}: keys are case-sensitive, and cost reports split them.`);
+        }
+        parts.push(eff.shape === "asg-list" ? "Autoscaling groups never receive provider default tags: list every key in `tags` with `propagateAtLaunch: true`." : HOW_TO_FIX);
+        findings.push({ message: parts.join(" ") });
+    }
+    if (status.unknown.length) findings.push(advisory(`Values of ${keyList(status.unknown)} are unknown during preview; they count as present and are verified at update.`));
+    if (status.maybeFromDefaults.length) {
+        findings.push(advisory(`${keyList(status.maybeFromDefaults)} are not in \`tags\`; the provider's default tags are unknown during preview, so they are verified at update.`));
+    }
+    return { findings, conclusive: status.unknown.length === 0 && status.maybeFromDefaults.length === 0 };
+}
+
+export function requiredTagsPolicy(): ResourceAndStackPolicy {
+    return resourcePolicy({
+        name: REQUIRED_TAGS,
+        description: "Every taggable EC2, EBS, S3, EKS, SageMaker and MSK resource carries the attribution tags team, cost_center, project, model_id, environment, lifecycle_phase, created_by and managed_by.",
+        enforcementLevel: "mandatory",
+        remediationSteps: HOW_TO_FIX,
+        configSchema: RequiredTagsConfigSchema,
+        recheckInStack: true,
+        check: ({ resource, entry }) => requiredTagFindings(effectiveTags(resource.props, entry, resource.provider)),
+    });
+}

@@ -1,0 +1,124 @@
+/**
+ * The tags a resource will really carry, computed from what the engine sends a policy (the inputs after
+ * the provider's Check, or a resource's outputs) and its provider's configuration.
+ */
+import type { RegistryEntry, TagCarrier } from "./registry-types";
+import { asgListShape, mapShape, type ReadResult, type TagMap } from "./shapes";
+import { isUnknown, objectOrJson, readOwn, readPath, unwrapSecret } from "./values";
+
+export const AWS_PROVIDER_TYPE = "pulumi:providers:aws";
+
+/** A provider as the SDK hands it to a policy (`args.provider`), or as found in a stack's state. */
+export interface ProviderView {
+    type: string;
+    props: unknown;
+}
+
+export interface ProviderTagConfig {
+    /** `defaultTags.tags`: absent when the provider sets none. */
+    defaults: ReadResult;
+    ignoreKeys: ReadonlySet<string>;
+    ignorePrefixes: readonly string[];
+}
+
+const NO_PROVIDER_TAGS: ProviderTagConfig = { defaults: { state: "absent" }, ignoreKeys: new Set(), ignorePrefixes: [] };
+
+function stringList(v: unknown): string[] {
+    v = unwrapSecret(v);
+    if (!Array.isArray(v)) return [];
+    return v.map((x) => unwrapSecret(x)).filter((x): x is string => typeof x === "string" && !isUnknown(x));
+}
+
+/** Provider configs repeat for every resource: parse each distinct one once. */
+const providerCache = new WeakMap<object, ProviderTagConfig>();
+
+/**
+ * `defaultTags` and `ignoreTags` of an AWS provider. The engine sends both as JSON text
+ * (pulumi/pulumi#15477); programs and state may hold objects. Both forms are read.
+ */
+export function providerTagConfig(provider: ProviderView | undefined): ProviderTagConfig {
+    if (!provider || provider.type !== AWS_PROVIDER_TYPE || typeof provider.props !== "object" || provider.props === null) return NO_PROVIDER_TAGS;
+    const cached = providerCache.get(provider.props);
+    if (cached) return cached;
+    const rawDefaults = readOwn(provider.props, "defaultTags");
+    const defaultTags = objectOrJson(rawDefaults);
+    let defaults: ReadResult;
+    if (isUnknown(unwrapSecret(rawDefaults)) || isUnknown(defaultTags)) defaults = { state: "unknown" };
+    else if (defaultTags === undefined || defaultTags === null) defaults = { state: "absent" };
+    else if (typeof defaultTags !== "object") defaults = { state: "malformed", found: typeof defaultTags };
+    else defaults = mapShape.read(readOwn(defaultTags, "tags"));
+    const ignore = objectOrJson(readOwn(provider.props, "ignoreTags"));
+    const config: ProviderTagConfig = {
+        defaults,
+        ignoreKeys: new Set(stringList(readOwn(ignore, "keys"))),
+        ignorePrefixes: stringList(readOwn(ignore, "keyPrefixes")),
+    };
+    providerCache.set(provider.props, config);
+    return config;
+}
+
+export interface EffectiveTags {
+    shape: "map" | "asg-list";
+    /** The merged tags, or why they cannot be read. */
+    result: ReadResult;
+    /** Where they came from, for messages. */
+    source: "tagsAll" | "tags" | "tags and provider defaultTags" | "provider defaultTags";
+    /** The provider's default tags are unknown: a key not in `tags` may still arrive from them. */
+    defaultsUnknown: boolean;
+    /** Autoscaling groups: keys whose `propagateAtLaunch` is not true. */
+    notPropagated?: ReadonlySet<string>;
+}
+
+const ignored = (key: string, config: ProviderTagConfig): boolean =>
+    config.ignoreKeys.has(key) || config.ignorePrefixes.some((p) => key.startsWith(p));
+
+/**
+ * The effective tags of a resource with a tags input.
+ * - `tagsAll`, when known: the AWS provider's Check has already merged default tags into it and removed
+ *   ignored ones, and the engine analyzes post-Check inputs; outputs carry it too.
+ * - Otherwise `tags` merged over the provider's `defaultTags`, minus `ignoreTags` keys and prefixes.
+ * - Autoscaling groups take a list and never receive default tags.
+ */
+export function effectiveTags(props: unknown, entry: RegistryEntry, provider?: ProviderView): EffectiveTags {
+    if (entry.tags === "asg-list") {
+        const read = asgListShape.read(readOwn(props, "tags"));
+        return { shape: "asg-list", result: read, source: "tags", defaultsUnknown: false, notPropagated: read.notPropagated };
+    }
+    const all = mapShape.read(readOwn(props, "tagsAll"));
+    if (all.state === "known") return { shape: "map", result: all, source: "tagsAll", defaultsUnknown: false };
+    const own = mapShape.read(readOwn(props, "tags"));
+    if (own.state === "unknown" || own.state === "malformed") return { shape: "map", result: own, source: "tags", defaultsUnknown: false };
+    const config = providerTagConfig(provider);
+    const merged: TagMap = new Map();
+    if (config.defaults.state === "known") for (const [k, v] of config.defaults.tags) merged.set(k, v);
+    if (own.state === "known") for (const [k, v] of own.tags) merged.set(k, v);
+    for (const key of merged.keys()) if (ignored(key, config)) merged.delete(key);
+    const fromDefaults = config.defaults.state === "known" && config.defaults.tags.size > 0;
+    const source = own.state === "known" && own.tags.size > 0 ? (fromDefaults ? "tags and provider defaultTags" : "tags") : fromDefaults ? "provider defaultTags" : "tags";
+    return { shape: "map", result: { state: "known", tags: merged }, source, defaultsUnknown: config.defaults.state === "unknown" };
+}
+
+/** Known values by key, `undefined` for values unknown at preview; invalid (non-string) values left out. */
+export function knownValues(tags: TagMap): Map<string, string | undefined> {
+    const values = new Map<string, string | undefined>();
+    for (const [k, v] of tags) {
+        if (v.state === "known") values.set(k, v.value);
+        else if (v.state === "unknown") values.set(k, undefined);
+    }
+    return values;
+}
+
+/** Keys whose values are secret, so messages never quote them. */
+export function secretKeys(tags: TagMap): Set<string> {
+    const keys = new Set<string>();
+    for (const [k, v] of tags) if (v.state === "known" && v.secret) keys.add(k);
+    return keys;
+}
+
+/**
+ * The values a carrier holds in a resource's props: one map per place for map carriers, the whole list
+ * for tag specifications.
+ */
+export function carrierValues(props: unknown, carrier: TagCarrier): unknown[] {
+    return readPath(props, carrier.shape === "tag-specifications" ? carrier.path.replace(/\[\]$/, "") : carrier.path);
+}

@@ -1,0 +1,147 @@
+/**
+ * Tag shapes: the forms in which AWS resources spell tags, each with one reader (what the policies and
+ * the audit see) and one writer (what the components and the auto-tagger produce). Nothing else in
+ * tagguard knows how an autoscaling group or a launch template spells its tags.
+ */
+import { isSecretWrapper, isUnknown, ownKeys, readOwn } from "./values";
+
+/** One tag value as read from props. */
+export type TagValue =
+    | { state: "known"; value: string; secret: boolean }
+    | { state: "unknown" }
+    /** Present but not a string (a number, an object, null): the provider would refuse or coerce it. */
+    | { state: "invalid"; type: string };
+
+export type TagMap = Map<string, TagValue>;
+
+/** The result of reading one tags property. */
+export type ReadResult =
+    | { state: "absent" }
+    | { state: "unknown" }
+    | { state: "malformed"; found: string }
+    | { state: "known"; tags: TagMap };
+
+const typeName = (v: unknown): string => (v === null ? "null" : Array.isArray(v) ? "list" : typeof v);
+
+function readValue(raw: unknown): TagValue {
+    let secret = false;
+    if (isSecretWrapper(raw)) {
+        secret = true;
+        raw = readOwn(raw, "value");
+    }
+    if (isUnknown(raw)) return { state: "unknown" };
+    if (typeof raw === "string") return { state: "known", value: raw, secret };
+    return { state: "invalid", type: typeName(raw) };
+}
+
+function unwrap(raw: unknown): { value: unknown; secret: boolean } {
+    return isSecretWrapper(raw) ? { value: readOwn(raw, "value"), secret: true } : { value: raw, secret: false };
+}
+
+/** Marks every value secret, for a whole map or list that arrived as one secret. */
+function markSecret(tags: TagMap): TagMap {
+    for (const [k, v] of tags) if (v.state === "known") tags.set(k, { ...v, secret: true });
+    return tags;
+}
+
+/** `{ [key]: value }`: the tags of nearly every taggable type, default tags, volume tags. */
+export const mapShape = {
+    read(raw: unknown): ReadResult {
+        const { value, secret } = unwrap(raw);
+        if (value === undefined || value === null) return { state: "absent" };
+        if (isUnknown(value)) return { state: "unknown" };
+        if (typeof value !== "object" || Array.isArray(value)) return { state: "malformed", found: typeName(value) };
+        const tags: TagMap = new Map();
+        for (const key of ownKeys(value)) {
+            const v = readOwn(value, key);
+            if (v !== undefined && v !== null) tags.set(key, readValue(v));
+        }
+        return { state: "known", tags: secret ? markSecret(tags) : tags };
+    },
+    /** The map with `tags` added; keys the resource already sets keep their values. */
+    write(existing: Readonly<Record<string, unknown>> | undefined, tags: Readonly<Record<string, string>>): Record<string, unknown> {
+        return { ...tags, ...(existing ?? {}) };
+    },
+};
+
+export interface AsgTag {
+    key: string;
+    value: unknown;
+    propagateAtLaunch: unknown;
+}
+
+/** `[{ key, value, propagateAtLaunch }]`: autoscaling groups. */
+export const asgListShape = {
+    /** The tags, and the keys whose `propagateAtLaunch` is not known to be true. */
+    read(raw: unknown): ReadResult & { notPropagated?: Set<string>; unknownEntries?: number } {
+        const { value, secret } = unwrap(raw);
+        if (value === undefined || value === null) return { state: "absent" };
+        if (isUnknown(value)) return { state: "unknown" };
+        if (!Array.isArray(value)) return { state: "malformed", found: typeName(value) };
+        const tags: TagMap = new Map();
+        const notPropagated = new Set<string>();
+        let unknownEntries = 0;
+        for (let i = 0; i < value.length; i++) {
+            const entry = unwrap(readOwn(value, String(i))).value;
+            const key = unwrap(readOwn(entry, "key")).value;
+            if (typeof key !== "string" || isUnknown(key)) {
+                if (isUnknown(entry) || isUnknown(key)) unknownEntries++;
+                continue;
+            }
+            tags.set(key, readValue(readOwn(entry, "value")));
+            const propagate = unwrap(readOwn(entry, "propagateAtLaunch")).value;
+            if (propagate !== true && propagate !== "true") notPropagated.add(key);
+        }
+        return { state: "known", tags: secret ? markSecret(tags) : tags, notPropagated, unknownEntries };
+    },
+    /** The list with `tags` added (propagated at launch); entries the resource already has are kept. */
+    write(existing: readonly AsgTag[] | undefined, tags: Readonly<Record<string, string>>): AsgTag[] {
+        const list = [...(existing ?? [])];
+        const present = new Set(list.map((t) => t.key));
+        for (const [key, value] of Object.entries(tags)) if (!present.has(key)) list.push({ key, value, propagateAtLaunch: true });
+        return list;
+    },
+};
+
+/** What launch-template tag specifications must tag for cost to reach a tagged resource. */
+export const LAUNCHED_RESOURCE_TYPES = ["instance", "volume"] as const;
+/** What tagguard's writers tag (network interfaces carry no cost of their own but help attribution). */
+export const WRITTEN_RESOURCE_TYPES = ["instance", "volume", "network-interface"] as const;
+
+export interface TagSpecification {
+    resourceType: unknown;
+    tags?: unknown;
+}
+
+/** `[{ resourceType, tags }]`: launch templates. */
+export const tagSpecificationsShape = {
+    /** Per resource type, the tags read (`unknown` when the list or the entry is unknown). */
+    read(raw: unknown): { state: "absent" | "unknown" } | { state: "malformed"; found: string } | { state: "known"; byType: Map<string, ReadResult>; unknownTypes: number } {
+        const { value } = unwrap(raw);
+        if (value === undefined || value === null) return { state: "absent" };
+        if (isUnknown(value)) return { state: "unknown" };
+        if (!Array.isArray(value)) return { state: "malformed", found: typeName(value) };
+        const byType = new Map<string, ReadResult>();
+        let unknownTypes = 0;
+        for (let i = 0; i < value.length; i++) {
+            const entry = unwrap(readOwn(value, String(i))).value;
+            const type = unwrap(readOwn(entry, "resourceType")).value;
+            if (typeof type !== "string" || isUnknown(type)) {
+                unknownTypes++;
+                continue;
+            }
+            byType.set(type, mapShape.read(readOwn(entry, "tags")));
+        }
+        return { state: "known", byType, unknownTypes };
+    },
+    /** Specifications that tag every written resource type with `tags`, keeping what is already set. */
+    write(existing: readonly TagSpecification[] | undefined, tags: Readonly<Record<string, string>>): TagSpecification[] {
+        const list = (existing ?? []).map((spec) => (WRITTEN_RESOURCE_TYPES as readonly unknown[]).includes(spec.resourceType)
+            ? { ...spec, tags: mapShape.write(spec.tags as Record<string, unknown> | undefined, tags) }
+            : spec);
+        for (const resourceType of WRITTEN_RESOURCE_TYPES) {
+            if (!list.some((s) => s.resourceType === resourceType)) list.push({ resourceType, tags: { ...tags } });
+        }
+        return list;
+    },
+};

@@ -1,0 +1,94 @@
+/**
+ * Reading property values as the Pulumi engine sends them, without the SDK: unknown sentinels, secret
+ * wrappers, and props wrapped in the SDK's unknown-checking proxy (which throws when an unknown value
+ * is read through it).
+ */
+
+/** The engine's and the Node SDK's sentinels for values not known until update. */
+export const UNKNOWN_SENTINELS: ReadonlySet<string> = new Set([
+    "04da6b54-80e4-46f7-96ec-b56ff0331ba9", // any / string
+    "1c4a061d-8072-4f0a-a4cb-0ff528b18fe7", // boolean
+    "3eeb2bf0-c639-47a8-9e75-3b44932eb421", // number
+    "6a19a0b0-7e62-4c92-b797-7f8e31da9cc2", // array
+    "030794c1-ac77-496b-92df-f27374a8bd58", // asset
+    "e48ece36-62e2-4504-bad9-02848725956a", // archive
+    "dd056dcd-154b-4c76-9bd3-c8f88648b5ff", // object
+]);
+
+/** The signature key and value of a secret on the wire: `{ [SECRET_SIG_KEY]: SECRET_SIG, value }`. */
+export const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
+export const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+
+export const isUnknown = (v: unknown): boolean => typeof v === "string" && UNKNOWN_SENTINELS.has(v);
+
+/** A value that must not be quoted: a wire secret, or the SDK's `Secret` wrapper (remediation). */
+export function isSecretWrapper(v: unknown): v is { value: unknown } {
+    if (typeof v !== "object" || v === null) return false;
+    const proto = Object.getPrototypeOf(v) as { constructor?: { name?: string } } | null;
+    return readOwn(v, SECRET_SIG_KEY) === SECRET_SIG || (proto?.constructor?.name === "Secret" && Object.keys(v).length === 1 && "value" in v);
+}
+
+/**
+ * Reads an own property through any proxy without triggering its `get` trap: the SDK's proxies only
+ * trap `get`, so the descriptor yields the raw value, unknown sentinels included, and never throws.
+ */
+export function readOwn(obj: unknown, key: string): unknown {
+    if (typeof obj !== "object" || obj === null) return undefined;
+    try {
+        const desc = Object.getOwnPropertyDescriptor(obj, key);
+        return desc && "value" in desc ? desc.value : undefined;
+    } catch {
+        return undefined;
+    }
+}
+
+/** Own enumerable keys, through any proxy. */
+export function ownKeys(obj: unknown): string[] {
+    if (typeof obj !== "object" || obj === null) return [];
+    try {
+        return Object.keys(obj);
+    } catch {
+        return [];
+    }
+}
+
+/**
+ * Reads a path such as `rootBlockDevice.tags` or `ebsBlockDevices[].tags`. Each `[]` fans out over a
+ * list. Returns every value found, `"unknown"` where a step is unknown.
+ */
+export function readPath(root: unknown, path: string): unknown[] {
+    let current: unknown[] = [root];
+    for (const segment of path.split(".")) {
+        const list = segment.endsWith("[]");
+        const key = list ? segment.slice(0, -2) : segment;
+        const next: unknown[] = [];
+        for (const node of current) {
+            if (isUnknown(node)) {
+                next.push(node);
+                continue;
+            }
+            const value = unwrapSecret(readOwn(node, key));
+            if (value === undefined || value === null) continue;
+            if (!list) next.push(value);
+            else if (isUnknown(value)) next.push(value);
+            else if (Array.isArray(value)) for (let i = 0; i < value.length; i++) next.push(unwrapSecret(readOwn(value, String(i))));
+        }
+        current = next;
+    }
+    return current;
+}
+
+export function unwrapSecret(v: unknown): unknown {
+    return isSecretWrapper(v) ? readOwn(v, "value") : v;
+}
+
+/** Parses a value that the engine may send either as an object or as its JSON text. */
+export function objectOrJson(v: unknown): unknown {
+    v = unwrapSecret(v);
+    if (typeof v !== "string" || isUnknown(v)) return v;
+    try {
+        return JSON.parse(v) as unknown;
+    } catch {
+        return undefined;
+    }
+}

@@ -1,0 +1,73 @@
+/**
+ * The attribution vocabulary: the tag keys every resource carries and the values two of them take.
+ * Every other part of tagguard (policies, components, tools) imports these lists.
+ */
+
+export const REQUIRED_TAG_KEYS = [
+    "team",
+    "cost_center",
+    "project",
+    "model_id",
+    "environment",
+    "lifecycle_phase",
+    "created_by",
+    "managed_by",
+] as const;
+
+export const OPTIONAL_TAG_KEYS = ["expires_at", "experiment_id"] as const;
+
+export type RequiredTagKey = (typeof REQUIRED_TAG_KEYS)[number];
+export type OptionalTagKey = (typeof OPTIONAL_TAG_KEYS)[number];
+export type AttributionTagKey = RequiredTagKey | OptionalTagKey;
+
+export const ATTRIBUTION_TAG_KEYS: readonly AttributionTagKey[] = [...REQUIRED_TAG_KEYS, ...OPTIONAL_TAG_KEYS];
+
+export const ENVIRONMENTS = ["production", "staging", "development", "experiment"] as const;
+export type Environment = (typeof ENVIRONMENTS)[number];
+
+export const LIFECYCLE_PHASES = ["training", "inference", "feature_pipeline", "monitoring", "data_pipeline", "development"] as const;
+export type LifecyclePhase = (typeof LIFECYCLE_PHASES)[number];
+
+/** `model_id` of platform resources shared by several models. */
+export const SHARED_MODEL_ID = "shared";
+
+/** `managed_by` of resources created through Pulumi (what the remediation fills in). */
+export const MANAGED_BY_PULUMI = "pulumi";
+
+/** Spellings met in real bills and code that mean one of the attribution keys. */
+const KEY_ALIASES: Readonly<Record<string, AttributionTagKey>> = {
+    env: "environment",
+    stage: "environment",
+    owner: "team",
+    costcentre: "cost_center",
+    model: "model_id",
+    phase: "lifecycle_phase",
+    lifecycle: "lifecycle_phase",
+    createdby: "created_by",
+    creator: "created_by",
+    managedby: "managed_by",
+    expires: "expires_at",
+    expiry: "expires_at",
+    experiment: "experiment_id",
+};
+
+const squash = (key: string): string => key.trim().toLowerCase().replace(/[^a-z0-9]/g, "");
+
+const BY_SQUASHED: ReadonlyMap<string, AttributionTagKey> = new Map([
+    ...ATTRIBUTION_TAG_KEYS.map((k) => [squash(k), k] as const),
+    ...Object.entries(KEY_ALIASES),
+]);
+
+/**
+ * The attribution key a tag key means, when it is not spelled exactly: `Team`, `cost-center`,
+ * `CostCenter`, ` env` all resolve. Returns undefined for exact keys and unrelated ones.
+ */
+export function intendedKey(key: string): AttributionTagKey | undefined {
+    const intended = BY_SQUASHED.get(squash(key));
+    return intended === key ? undefined : intended;
+}
+
+/** True for the keys of the attribution vocabulary, spelled exactly. */
+export function isAttributionKey(key: string): key is AttributionTagKey {
+    return (ATTRIBUTION_TAG_KEYS as readonly string[]).includes(key);
+}
