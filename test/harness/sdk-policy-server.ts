@@ -20,6 +20,11 @@ import {
     type WireProps,
 } from "../../cli/engine/analyzer-client";
 
+import { keepSecretsMarked } from "../../policies/secret-marking";
+
+// As the pack's index.ts does before serving: secrets stay recognisable in Analyze.
+keepSecretsMarked();
+
 type Handler<Req, Res> = (call: { request: Req }, callback: (err: Error | null | undefined, res?: Res) => void) => Promise<void>;
 type AnyPolicy = ResourceValidationPolicy & Partial<StackValidationPolicy>;
 

@@ -1,0 +1,104 @@
+import { costReachesTaggedResourcePolicy } from "../../policies/cost-reaches-tagged-resource";
+import { analyze, analyzeStack, byLevel, toAnalyzed, type ResourceCase } from "../harness/sdk-policy-server";
+import { FULL_TAGS, UNKNOWN, asgTags, awsProvider, without } from "../fixtures";
+
+const ASG = "aws:autoscaling/group:Group";
+const LT = "aws:ec2/launchTemplate:LaunchTemplate";
+const NODE_GROUP = "aws:eks/nodeGroup:NodeGroup";
+const INSTANCE = "aws:ec2/instance:Instance";
+const DOMAIN = "aws:sagemaker/domain:Domain";
+const specs = (types: string[], tags: Record<string, string> = FULL_TAGS) => types.map((resourceType) => ({ resourceType, tags }));
+const GOOD_LT: ResourceCase = { type: LT, name: "gpu-lt", props: { tags: FULL_TAGS, tagSpecifications: specs(["instance", "volume", "network-interface"]) }, outputs: { id: "lt-0abc", name: "gpu-lt-123", tagSpecifications: specs(["instance", "volume"]) } };
+const BAD_LT: ResourceCase = { type: LT, name: "cpu-lt", props: { tagSpecifications: specs(["instance"]) }, outputs: { id: "lt-0bad", tagSpecifications: specs(["instance"]) } };
+
+interface Case {
+    name: string;
+    resource: ResourceCase;
+    violation?: RegExp;
+    advisory?: RegExp;
+    notApplicable?: RegExp;
+}
+
+const cases: Case[] = [
+    { name: "ASG propagating every key at launch", resource: { type: ASG, props: { tags: asgTags(FULL_TAGS) } }, advisory: /an autoscaling group's tags never reach EBS volumes/ },
+    { name: "ASG that does not propagate some keys", resource: { type: ASG, props: { tags: [...asgTags(without(FULL_TAGS, "team", "model_id")), ...asgTags({ team: "fraud", model_id: "m" }, false)] } }, violation: /would not carry `model_id`, `team`: list each required key in `tags` with `propagateAtLaunch: true`/ },
+    { name: "ASG without tags or launch template", resource: { type: ASG, props: {} }, violation: /would not carry `cost_center`, `created_by`/ },
+    { name: "ASG from a launch template: judged in the stack half", resource: { type: ASG, props: { launchTemplate: { id: UNKNOWN, version: "$Latest" } } } },
+    { name: "ASG with a mixed-instances launch template: judged in the stack half", resource: { type: ASG, props: { mixedInstancesPolicy: { launchTemplate: { launchTemplateSpecification: { launchTemplateId: UNKNOWN } } } } } },
+    { name: "ASG tags unknown at preview", resource: { type: ASG, props: { tags: UNKNOWN } } },
+    { name: "launch template tagging instances and volumes", resource: GOOD_LT },
+    { name: "launch template without a volume specification", resource: { type: LT, props: { tagSpecifications: specs(["instance"]) } }, violation: /no tag specification for `volume`/ },
+    { name: "launch template whose instance tags lack keys", resource: { type: LT, props: { tagSpecifications: [...specs(["volume"]), { resourceType: "instance", tags: without(FULL_TAGS, "team") }] } }, violation: /`instance` tags lack `team`/ },
+    { name: "provider default tags do not reach tag specifications", resource: { type: LT, props: {}, provider: awsProvider(FULL_TAGS) }, violation: /no tag specification for `instance`; no tag specification for `volume`/ },
+    { name: "launch template specifications unknown at preview", resource: { type: LT, props: { tagSpecifications: UNKNOWN } }, advisory: /unknown during preview/ },
+    { name: "one specification's tags unknown", resource: { type: LT, props: { tagSpecifications: [...specs(["volume"]), { resourceType: "instance", tags: UNKNOWN }] } }, advisory: /unknown during preview/ },
+    { name: "EKS node group without a launch template", resource: { type: NODE_GROUP, props: { tags: FULL_TAGS } }, violation: /its own tags never reach them \(AWS by design\)/ },
+    { name: "EKS node group with a launch template: judged in the stack half", resource: { type: NODE_GROUP, props: { tags: FULL_TAGS, launchTemplate: { id: UNKNOWN, version: "1" } } } },
+    { name: "instance with volumeTags", resource: { type: INSTANCE, props: { tags: FULL_TAGS, volumeTags: FULL_TAGS } } },
+    { name: "instance whose volumes get provider default tags", resource: { type: INSTANCE, props: {}, provider: awsProvider(FULL_TAGS) } },
+    { name: "volumeTags complete the defaults", resource: { type: INSTANCE, props: { volumeTags: { team: "fraud" } }, provider: awsProvider(without(FULL_TAGS, "team")) } },
+    { name: "instance tags alone do not reach volumes", resource: { type: INSTANCE, props: { tags: FULL_TAGS } }, violation: /EBS volumes of this instance would be unattributable .*rootBlockDevice\.tags lacks `cost_center`/ },
+    {
+        name: "block-device tags: root complete, one data volume lacking",
+        resource: { type: INSTANCE, props: { rootBlockDevice: { tags: FULL_TAGS }, ebsBlockDevices: [{ deviceName: "/dev/sdf", tags: FULL_TAGS }, { deviceName: "/dev/sdg", tags: without(FULL_TAGS, "project") }] } },
+        violation: /ebsBlockDevices\[1\]\.tags lacks `project`/,
+    },
+    { name: "volume tags unknown at preview", resource: { type: INSTANCE, props: { volumeTags: UNKNOWN } }, advisory: /Volume tags are unknown during preview/ },
+    { name: "default tags unknown at preview", resource: { type: INSTANCE, props: {}, provider: awsProvider(UNKNOWN) }, advisory: /Volume tags are unknown during preview/ },
+    { name: "spot instance requests are instances too", resource: { type: "aws:ec2/spotInstanceRequest:SpotInstanceRequest", props: { tags: FULL_TAGS } }, violation: /EBS volumes of this instance/ },
+    { name: "spot fleet launch specifications lacking tags", resource: { type: "aws:ec2/spotFleetRequest:SpotFleetRequest", props: { launchSpecifications: [{ tags: FULL_TAGS }, { tags: without(FULL_TAGS, "team") }] } }, violation: /launchSpecifications\[1\]\.tags lacks `team`/ },
+    { name: "SageMaker domain with tag propagation", resource: { type: DOMAIN, props: { tags: FULL_TAGS, tagPropagation: "ENABLED" } } },
+    { name: "SageMaker domain without tag propagation", resource: { type: DOMAIN, props: { tags: FULL_TAGS } }, violation: /set `tagPropagation: "ENABLED"`/ },
+    { name: "SageMaker domain with tag propagation unknown", resource: { type: DOMAIN, props: { tagPropagation: UNKNOWN } }, advisory: /`tagPropagation` is unknown/ },
+    { name: "an S3 bucket has nothing to propagate", resource: { type: "aws:s3/bucketV2:BucketV2", props: {} }, notApplicable: /has no rule for aws:s3\/bucketV2:BucketV2/ },
+    { name: "wrong-typed specifications", resource: { type: LT, props: { tagSpecifications: "instance" } }, violation: /`tagSpecifications` is a string, expected a list/ },
+];
+
+describe("cost-reaches-tagged-resource (served by the SDK)", () => {
+    test.each(cases)("$name", async (c) => {
+        const r = byLevel(await analyze(costReachesTaggedResourcePolicy(), c.resource));
+        expect(r.mandatory).toEqual(c.violation ? [expect.stringMatching(c.violation)] : []);
+        expect(r.advisory).toEqual(c.advisory ? [expect.stringMatching(c.advisory)] : []);
+        expect(r.notApplicable).toEqual(c.notApplicable ? [expect.stringMatching(c.notApplicable)] : []);
+    });
+
+    /** Analyze every resource (as the engine does), then AnalyzeStack; returns the stack diagnostics. */
+    async function preview(resources: ResourceCase[]) {
+        const policy = costReachesTaggedResourcePolicy();
+        for (const r of resources) await analyze(policy, r);
+        return (await analyzeStack(policy, resources)).diagnostics;
+    }
+
+    const dependsOn = (property: string, target: ResourceCase) => ({ propertyDependencies: { [property]: [toAnalyzed(target).urn] }, dependencies: [toAnalyzed(target).urn] });
+
+    test("stack half: a node group's launch template tags instances and volumes", async () => {
+        const nodeGroup: ResourceCase = { type: NODE_GROUP, name: "gpu", props: { launchTemplate: { id: UNKNOWN } }, ...dependsOn("launchTemplate", GOOD_LT) };
+        expect(await preview([GOOD_LT, nodeGroup])).toEqual([]);
+    });
+
+    test("stack half: an ASG launching from a template that does not tag volumes", async () => {
+        const asg: ResourceCase = { type: ASG, name: "trainers", props: { launchTemplate: { id: UNKNOWN } }, ...dependsOn("launchTemplate", BAD_LT) };
+        const diags = await preview([BAD_LT, asg]);
+        // The template itself was reported when it was analyzed; the stack half adds the group.
+        expect(diags.map((d) => [d.urn, d.enforcementLevel])).toEqual([[toAnalyzed(asg).urn, "mandatory"]]);
+        expect(diags[0].message).toMatch(/This autoscaling group launches from launch template `cpu-lt`.*no tag specification for `volume`/);
+    });
+
+    test("stack half: a template found by id when the dependency is not recorded", async () => {
+        const nodeGroup: ResourceCase = { type: NODE_GROUP, name: "gpu", props: { launchTemplate: { id: "lt-0bad" } } };
+        const diags = await preview([BAD_LT, nodeGroup]);
+        expect(diags.filter((d) => d.urn === toAnalyzed(nodeGroup).urn).map((d) => d.message)).toEqual([expect.stringMatching(/This node group launches from launch template `cpu-lt`/)]);
+    });
+
+    test("stack half: a template outside the stack cannot be verified", async () => {
+        const nodeGroup: ResourceCase = { type: NODE_GROUP, name: "gpu", props: { launchTemplate: { name: "shared-gpu-template" } } };
+        const diags = await preview([nodeGroup]);
+        expect(diags.map((d) => [d.enforcementLevel, d.message])).toEqual([["advisory", expect.stringMatching(/not in this stack, so tagguard cannot verify/)]]);
+    });
+
+    test("stack half: unknown ASG tags at preview are judged from outputs", async () => {
+        const asg: ResourceCase = { type: ASG, name: "late", props: { tags: UNKNOWN }, outputs: { tags: asgTags(FULL_TAGS, false) } };
+        const diags = await preview([asg]);
+        expect(diags.map((d) => d.message)).toEqual([expect.stringMatching(/would not carry `cost_center`/)]);
+    });
+});
