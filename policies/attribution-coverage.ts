@@ -1,7 +1,7 @@
 /** One attribution summary per stack: what is attributable, by service and team, what expires soon, what is exempt. */
 import type { StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
 import { CoverageConfigSchema, configParser, scopedEntry, toPolicyConfigSchema, type Exemption } from "../tagset/config";
-import { effectiveTags, knownValues } from "../tagset/effective-tags";
+import { effectiveTags, knownValues, secretKeys } from "../tagset/effective-tags";
 import { exemptionMatches, exemptionStatus, isExpired } from "../tagset/exemptions";
 import { formatDay, parseIsoDay, utcDay } from "../tagset/rules";
 import { internalError, report, stackViewOf, today, type ResourceView } from "./framework";
@@ -67,10 +67,11 @@ export function coverageSummary(resources: readonly ResourceView[], config: { se
         else summary.notAttributable.push({ urn: r.urn, missing });
         const values = knownValues(tags);
         bump(summary.byService, scoped.entry.module, attributable);
-        bump(summary.byTeam, values.get("team") || UNTAGGED_TEAM, attributable);
+        const secret = secretKeys(tags);
+        bump(summary.byTeam, secret.has("team") ? "[secret]" : values.get("team") || UNTAGGED_TEAM, attributable);
         const expires = values.get("expires_at");
         const day = expires === undefined ? undefined : parseIsoDay(expires);
-        if (day !== undefined && day - todayDay <= config.expiringWithinDays) summary.expiringSoon.push({ urn: r.urn, expiresAt: formatDay(day) });
+        if (day !== undefined && day - todayDay <= config.expiringWithinDays) summary.expiringSoon.push({ urn: r.urn, expiresAt: secret.has("expires_at") ? "[secret]" : formatDay(day) });
     }
     for (const e of config.exemptions) {
         if (isExpired(e, now)) summary.exemptionsExpired.push(e);

@@ -2,7 +2,7 @@
 import { TagLimitsConfigSchema } from "../tagset/config";
 import { carrierValues, effectiveTags, knownValues } from "../tagset/effective-tags";
 import { MAX_S3_OBJECT_TAGS, MAX_USER_TAGS, S3_OBJECT_TYPES, tagLimitProblems } from "../tagset/limits";
-import { mapShape, tagSpecificationsShape, type ReadResult } from "../tagset/shapes";
+import { WRITTEN_RESOURCE_TYPES, mapShape, tagSpecificationsShape, type ReadResult } from "../tagset/shapes";
 import { resourcePolicy, type CheckResult, type ResourceAndStackPolicy } from "./framework";
 
 export const AWS_TAG_LIMITS = "aws-tag-limits";
@@ -33,7 +33,10 @@ export function awsTagLimitsPolicy(): ResourceAndStackPolicy {
                     }
                     const specs = tagSpecificationsShape.read(value);
                     if (specs.state === "unknown") conclusive = false;
-                    if (specs.state === "known") for (const [type, read] of specs.byType) checkMap(`${carrier.path} (${type})`, read, MAX_USER_TAGS);
+                    if (specs.state === "known") {
+                        // Only vocabulary is quoted: a resource type that is not one could be anything, a secret included.
+                        for (const [type, read] of specs.byType) checkMap(`${carrier.path} (${(WRITTEN_RESOURCE_TYPES as readonly string[]).includes(type) ? type : "another resource type"})`, read, MAX_USER_TAGS);
+                    }
                 }
             }
             return { findings: lines.length ? [{ message: `Tags AWS would refuse: ${lines.join(" ")}` }] : [], conclusive };

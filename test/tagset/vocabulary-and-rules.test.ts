@@ -1,0 +1,53 @@
+import { effectiveTags } from "../../tagset/effective-tags";
+import { REGISTRY } from "../../tagset/registry.generated";
+import { tagSetSchema } from "../../tagset/rules";
+import { UNKNOWN_SENTINELS } from "../../tagset/values";
+import { intendedKey } from "../../tagset/vocabulary";
+import { FULL_TAGS, inDays } from "../fixtures";
+
+describe("near-miss keys", () => {
+    test.each([
+        ["Team", "team"], ["TEAM", "team"], [" team", "team"], ["cost-center", "cost_center"], ["CostCenter", "cost_center"],
+        ["costCentre", "cost_center"], ["Model-ID", "model_id"], ["env", "environment"], ["Environment", "environment"],
+        ["LifecyclePhase", "lifecycle_phase"], ["createdBy", "created_by"], ["ManagedBy", "managed_by"], ["expiresAt", "expires_at"],
+    ])("%j means %s", (found, meant) => expect(intendedKey(found)).toBe(meant));
+
+    test.each(["team", "cost_center", "Name", "application", "owner_email"])("%j is exact or unrelated", (key) => expect(intendedKey(key)).toBeUndefined());
+});
+
+describe("tag set schema (what components validate)", () => {
+    const schema = tagSetSchema();
+    test("a full tag set parses", () => expect(schema.safeParse(FULL_TAGS).success).toBe(true));
+    test.each([
+        [{ ...FULL_TAGS, environment: "prod" }, /environment/],
+        [{ ...FULL_TAGS, team: undefined }, /team/],
+        [{ ...FULL_TAGS, environment: "experiment" }, /`experiment_id` is required when `environment` is experiment/],
+        [{ ...FULL_TAGS, environment: "experiment", experiment_id: "e1", expires_at: inDays(-3) }, /`expires_at` ".*" is in the past/],
+    ])("rejects %j", (tags, message) => {
+        const r = schema.safeParse(tags);
+        expect(r.success).toBe(false);
+        expect(r.error!.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("\n")).toMatch(message);
+    });
+});
+
+describe("the sentinels the pack knows are the SDK's", () => {
+    test("every unknown sentinel of @pulumi/policy's proxy is recognised", () => {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const proxy = require("@pulumi/policy/proxy") as Record<string, unknown>;
+        const sdk = Object.entries(proxy).filter(([k]) => /^unknown.*Value$/.test(k)).map(([, v]) => v);
+        expect(sdk).toHaveLength(7);
+        expect(new Set(sdk)).toEqual(UNKNOWN_SENTINELS);
+    });
+});
+
+describe("effective tags", () => {
+    const bucket = REGISTRY["aws:s3/bucketV2:BucketV2"];
+    test("ignoreTags key prefixes, object form", () => {
+        const eff = effectiveTags({ tags: { "kubernetes.io/cluster/x": "owned", team: "a" } }, bucket, { type: "pulumi:providers:aws", props: { ignoreTags: { keyPrefixes: ["kubernetes.io/"] } } });
+        expect(eff.result.state === "known" && [...eff.result.tags.keys()]).toEqual(["team"]);
+    });
+    test("an unparsable defaultTags string contributes nothing", () => {
+        const eff = effectiveTags({}, bucket, { type: "pulumi:providers:aws", props: { defaultTags: "{not json" } });
+        expect(eff.result).toEqual({ state: "known", tags: new Map() });
+    });
+});
