@@ -17,7 +17,7 @@ import { configParser, scopedEntry, toPolicyConfigSchema, type ScopeConfig } fro
 import type { ProviderView } from "../tagset/effective-tags";
 import { exemptionStatus } from "../tagset/exemptions";
 import type { RegistryEntry } from "../tagset/registry-types";
-import { readOwn } from "../tagset/values";
+import { readOwn, snapshot } from "../tagset/values";
 
 /** A resource as a check sees it: raw props (no proxy), its provider, its place in the stack. */
 export interface ResourceView {
@@ -102,8 +102,9 @@ export function report(reportViolation: ReportViolation, findings: readonly Find
     for (const f of findings) emit(f.advisory ? { message: f.message, urn, enforcementLevel: "advisory" } : { message: f.message, urn });
 }
 
+/** A resource with its props and its provider's props copied out of the SDK's proxies. */
 export function viewOf(r: { type: string; urn: string; name: string; props: unknown; provider?: { type: string; props: unknown } }): ResourceView {
-    return { type: r.type, urn: r.urn, name: r.name, props: r.props, provider: r.provider ? { type: r.provider.type, props: r.provider.props } : undefined };
+    return { type: r.type, urn: r.urn, name: r.name, props: snapshot(r.props), provider: r.provider ? { type: r.provider.type, props: snapshot(r.provider.props) } : undefined };
 }
 
 export function stackViewOf(resources: readonly PolicyResource[]): StackView {
@@ -123,11 +124,11 @@ export function stackViewOf(resources: readonly PolicyResource[]): StackView {
     };
 }
 
-/** Today, overridable for reproducible runs (`TAGGUARD_TODAY=YYYY-MM-DD`). */
+const FIXED_TODAY = process.env.TAGGUARD_TODAY ? new Date(`${process.env.TAGGUARD_TODAY}T00:00:00Z`) : undefined;
+
+/** Today, fixed for reproducible runs by `TAGGUARD_TODAY=YYYY-MM-DD`. */
 export function today(): Date {
-    const fixed = process.env.TAGGUARD_TODAY;
-    const d = fixed ? new Date(`${fixed}T00:00:00Z`) : new Date();
-    return Number.isNaN(d.getTime()) ? new Date() : d;
+    return FIXED_TODAY && !Number.isNaN(FIXED_TODAY.getTime()) ? FIXED_TODAY : new Date();
 }
 
 type Judged = { skip: string } | { result: CheckResult };
@@ -138,7 +139,8 @@ export function judge<C extends ScopeConfig>(spec: { name: string; check: Resour
     try {
         const scoped = scopedEntry(resource.type, config);
         if ("skip" in scoped) return scoped;
-        if (spec.appliesTo && !spec.appliesTo(resource.type)) return { skip: `policy '${policy}' has no rule for ${resource.type}` };
+        // A type in scope that the policy has no rule for passes quietly: not-applicable costs an exception per resource.
+        if (spec.appliesTo && !spec.appliesTo(resource.type)) return { result: PASS };
         const now = today();
         const exemption = exemptionStatus(config.exemptions, resource, now);
         if (exemption.state === "active") return { skip: exemption.note };

@@ -1,6 +1,6 @@
 import { PolicyPack } from "@pulumi/policy";
 import { PACK_DESCRIPTION, PACK_NAME, createPolicies } from "./all";
-import { keepSecretsMarked } from "./secret-marking";
+import { tuneSdkDeserialization } from "./sdk-deserialization";
 
-keepSecretsMarked();
+tuneSdkDeserialization();
 new PolicyPack(PACK_NAME, { description: PACK_DESCRIPTION, policies: createPolicies() });

@@ -65,16 +65,24 @@ export function describeConfigError(policy: string, error: z.ZodError): string {
 
 export type ParsedConfig<T> = { ok: true; config: T } | { ok: false; message: string };
 
+/** Same keys holding the same values (by reference): the SDK's `getConfig` hands out a fresh copy of one config each call. */
+function shallowEqual(a: Record<string, unknown>, b: Record<string, unknown>): boolean {
+    const keys = Object.keys(a);
+    if (keys.length !== Object.keys(b).length) return false;
+    for (const k of keys) if (a[k] !== b[k]) return false;
+    return true;
+}
+
 /** Parses a policy's config; remembers the last parse, since the config is the same for every resource. */
 export function configParser<S extends z.ZodObject>(policy: string, schema: S): (raw: unknown) => ParsedConfig<z.infer<S>> {
-    let lastKey: string | undefined;
+    let lastRaw: Record<string, unknown> | undefined;
     let last: ParsedConfig<z.infer<S>> | undefined;
     return (raw) => {
-        const key = JSON.stringify(raw ?? {});
-        if (key === lastKey && last) return last;
-        const parsed = schema.safeParse(raw ?? {});
+        const given = typeof raw === "object" && raw !== null ? (raw as Record<string, unknown>) : {};
+        if (last && lastRaw && shallowEqual(given, lastRaw)) return last;
+        const parsed = schema.safeParse(given);
         last = parsed.success ? { ok: true, config: parsed.data } : { ok: false, message: describeConfigError(policy, parsed.error) };
-        lastKey = key;
+        lastRaw = { ...given };
         return last;
     };
 }

@@ -80,6 +80,18 @@ const ignored = (key: string, config: ProviderTagConfig): boolean =>
  * - Autoscaling groups take a list and never receive default tags.
  */
 export function effectiveTags(props: unknown, entry: RegistryEntry, provider?: ProviderView): EffectiveTags {
+    // Every policy of the pack asks for the same resource in turn (the same raw props object).
+    if (typeof props !== "object" || props === null) return computeEffectiveTags(props, entry, provider);
+    const cached = effectiveCache.get(props);
+    if (cached && cached.entry === entry && cached.providerProps === provider?.props && cached.providerType === provider?.type) return cached.tags;
+    const tags = computeEffectiveTags(props, entry, provider);
+    effectiveCache.set(props, { entry, providerProps: provider?.props, providerType: provider?.type, tags });
+    return tags;
+}
+
+const effectiveCache = new WeakMap<object, { entry: RegistryEntry; providerProps: unknown; providerType: string | undefined; tags: EffectiveTags }>();
+
+function computeEffectiveTags(props: unknown, entry: RegistryEntry, provider?: ProviderView): EffectiveTags {
     if (entry.tags === "asg-list") {
         const read = asgListShape.read(readOwn(props, "tags"));
         return { shape: "asg-list", result: read, source: "tags", defaultsUnknown: false, notPropagated: read.notPropagated };
@@ -98,20 +110,31 @@ export function effectiveTags(props: unknown, entry: RegistryEntry, provider?: P
     return { shape: "map", result: { state: "known", tags: merged }, source, defaultsUnknown: config.defaults.state === "unknown" };
 }
 
+const valuesCache = new WeakMap<TagMap, ReadonlyMap<string, string | undefined>>();
+const secretsCache = new WeakMap<TagMap, ReadonlySet<string>>();
+
 /** Known values by key, `undefined` for values unknown at preview; invalid (non-string) values left out. */
-export function knownValues(tags: TagMap): Map<string, string | undefined> {
-    const values = new Map<string, string | undefined>();
-    for (const [k, v] of tags) {
-        if (v.state === "known") values.set(k, v.value);
-        else if (v.state === "unknown") values.set(k, undefined);
+export function knownValues(tags: TagMap): ReadonlyMap<string, string | undefined> {
+    let values = valuesCache.get(tags);
+    if (!values) {
+        const map = new Map<string, string | undefined>();
+        for (const [k, v] of tags) {
+            if (v.state === "known") map.set(k, v.value);
+            else if (v.state === "unknown") map.set(k, undefined);
+        }
+        valuesCache.set(tags, (values = map));
     }
     return values;
 }
 
 /** Keys whose values are secret, so messages never quote them. */
-export function secretKeys(tags: TagMap): Set<string> {
-    const keys = new Set<string>();
-    for (const [k, v] of tags) if (v.state === "known" && v.secret) keys.add(k);
+export function secretKeys(tags: TagMap): ReadonlySet<string> {
+    let keys = secretsCache.get(tags);
+    if (!keys) {
+        const set = new Set<string>();
+        for (const [k, v] of tags) if (v.state === "known" && v.secret) set.add(k);
+        secretsCache.set(tags, (keys = set));
+    }
     return keys;
 }
 

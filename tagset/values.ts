@@ -28,21 +28,53 @@ export function isSecretWrapper(v: unknown): v is { value: unknown } {
     return readOwn(v, SECRET_SIG_KEY) === SECRET_SIG || (proto?.constructor?.name === "Secret" && Object.keys(v).length === 1 && "value" in v);
 }
 
+const hasOwn = Object.prototype.hasOwnProperty;
+
+/** The keys by which the SDK's proxies (`proxy.ts`, `secret.ts` in @pulumi/policy) identify themselves and give up their target. */
+const IS_SPECIAL_PROXY = "__isSpecialProxy";
+const SPECIAL_PROXY_TARGET = "__getSpecialProxyTarget";
+
 /**
- * Reads an own property through any proxy without triggering its `get` trap: the SDK's proxies only
- * trap `get`, so the descriptor yields the raw value, unknown sentinels included, and never throws.
+ * The raw value behind the SDK's proxies (props, provider props), read without tripping them: the
+ * proxies hand out their target for their own special key, as the SDK's serializer asks them. Nothing
+ * below the top level is a proxy (they wrap nested values lazily on read). If a proxy does not answer
+ * that key, its top level is copied through property descriptors, which its `get` trap never sees.
+ * Everything else in tagguard reads the result with `readOwn`.
  */
-export function readOwn(obj: unknown, key: string): unknown {
-    if (typeof obj !== "object" || obj === null) return undefined;
+export function snapshot(obj: unknown): unknown {
+    if (typeof obj !== "object" || obj === null) return obj;
+    let current = obj as Record<string, unknown>;
     try {
-        const desc = Object.getOwnPropertyDescriptor(obj, key);
-        return desc && "value" in desc ? desc.value : undefined;
+        for (let depth = 0; depth < 4 && current[IS_SPECIAL_PROXY] === true; depth++) {
+            const target = current[SPECIAL_PROXY_TARGET];
+            if (typeof target !== "object" || target === null || target === current) return descriptorCopy(current);
+            current = target as Record<string, unknown>;
+        }
+        return current;
     } catch {
-        return undefined;
+        return descriptorCopy(current);
     }
 }
 
-/** Own enumerable keys, through any proxy. */
+function descriptorCopy(obj: object): Record<string, unknown> {
+    const raw: Record<string, unknown> = {};
+    try {
+        for (const key of Object.keys(obj)) {
+            const desc = Object.getOwnPropertyDescriptor(obj, key);
+            if (desc && "value" in desc) raw[key] = desc.value;
+        }
+    } catch {
+        // what could be read is kept
+    }
+    return raw;
+}
+
+/** An own property of a plain (snapshotted) value; undefined for anything else. */
+export function readOwn(obj: unknown, key: string): unknown {
+    return typeof obj === "object" && obj !== null && hasOwn.call(obj, key) ? (obj as Record<string, unknown>)[key] : undefined;
+}
+
+/** Own enumerable keys. */
 export function ownKeys(obj: unknown): string[] {
     if (typeof obj !== "object" || obj === null) return [];
     try {

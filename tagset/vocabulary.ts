@@ -63,11 +63,20 @@ const BY_SQUASHED: ReadonlyMap<string, AttributionTagKey> = new Map([
  * `CostCenter`, ` env` all resolve. Returns undefined for exact keys and unrelated ones.
  */
 export function intendedKey(key: string): AttributionTagKey | undefined {
-    const intended = BY_SQUASHED.get(squash(key));
-    return intended === key ? undefined : intended;
+    if (isAttributionKey(key)) return undefined;
+    let intended = intendedCache.get(key);
+    if (intended === undefined) {
+        intended = BY_SQUASHED.get(squash(key)) ?? null;
+        if (intendedCache.size < 10_000) intendedCache.set(key, intended);
+    }
+    return intended ?? undefined;
 }
+
+const intendedCache = new Map<string, AttributionTagKey | null>();
 
 /** True for the keys of the attribution vocabulary, spelled exactly. */
 export function isAttributionKey(key: string): key is AttributionTagKey {
-    return (ATTRIBUTION_TAG_KEYS as readonly string[]).includes(key);
+    return ATTRIBUTION_KEY_SET.has(key);
 }
+
+const ATTRIBUTION_KEY_SET: ReadonlySet<string> = new Set(ATTRIBUTION_TAG_KEYS);

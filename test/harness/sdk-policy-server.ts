@@ -20,10 +20,10 @@ import {
     type WireProps,
 } from "../../cli/engine/analyzer-client";
 
-import { keepSecretsMarked } from "../../policies/secret-marking";
+import { tuneSdkDeserialization } from "../../policies/sdk-deserialization";
 
 // As the pack's index.ts does before serving: secrets stay recognisable in Analyze.
-keepSecretsMarked();
+tuneSdkDeserialization();
 
 type Handler<Req, Res> = (call: { request: Req }, callback: (err: Error | null | undefined, res?: Res) => void) => Promise<void>;
 type AnyPolicy = ResourceValidationPolicy & Partial<StackValidationPolicy>;

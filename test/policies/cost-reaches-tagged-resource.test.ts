@@ -50,7 +50,7 @@ const cases: Case[] = [
     { name: "SageMaker domain with tag propagation", resource: { type: DOMAIN, props: { tags: FULL_TAGS, tagPropagation: "ENABLED" } } },
     { name: "SageMaker domain without tag propagation", resource: { type: DOMAIN, props: { tags: FULL_TAGS } }, violation: /set `tagPropagation: "ENABLED"`/ },
     { name: "SageMaker domain with tag propagation unknown", resource: { type: DOMAIN, props: { tagPropagation: UNKNOWN } }, advisory: /`tagPropagation` is unknown/ },
-    { name: "an S3 bucket has nothing to propagate", resource: { type: "aws:s3/bucketV2:BucketV2", props: {} }, notApplicable: /has no rule for aws:s3\/bucketV2:BucketV2/ },
+    { name: "an S3 bucket has nothing to propagate: it passes quietly", resource: { type: "aws:s3/bucketV2:BucketV2", props: {} } },
     { name: "wrong-typed specifications", resource: { type: LT, props: { tagSpecifications: "instance" } }, violation: /`tagSpecifications` is a string, expected a list/ },
 ];
 

@@ -1,0 +1,119 @@
+/**
+ * `npm run bench:pack`: the pack's costs, each against a baseline measured in the same run.
+ * 1. Start-up, spawn to GetAnalyzerInfo answered, against a one-policy JavaScript pack (target <= 1.2x).
+ *    Every start is a fresh process with no compile cache (NODE_COMPILE_CACHE unset), as on a fresh CI machine.
+ * 2. Analyze over gRPC per resource, against the same baseline pack (target <= 1.15x).
+ * 3. In-process validation of a fully tagged resource through every resource policy: resources per second.
+ */
+import * as path from "path";
+import { performance } from "perf_hooks";
+import { AnalyzerClient, type AnalyzedResource } from "../cli/engine/analyzer-client";
+import { startPolicyPack, type StackIdentity } from "../cli/engine/policy-pack-process";
+import { createPolicies } from "../policies/all";
+import type { ResourceValidationArgs, ReportViolation } from "@pulumi/policy";
+import { unknownCheckingProxy } from "@pulumi/policy";
+
+// Run from the repository root (npm scripts do); the bench is bundled like the pack before it runs.
+const ROOT = process.cwd();
+const PACKS = { tagguard: path.join(ROOT, "policies"), baseline: path.join(ROOT, "bench", "trivial-pack") };
+const STARTS = Number(process.env.BENCH_STARTS ?? 7);
+const CALLS = Number(process.env.BENCH_CALLS ?? 3000);
+const IN_PROCESS = Number(process.env.BENCH_IN_PROCESS ?? 200_000);
+
+const identity: StackIdentity = { organization: "acme", project: "bench", stack: "bench", dryRun: true, config: {} };
+const TAGS = { team: "fraud", cost_center: "cc-1042", project: "fraud-detection", model_id: "fraud-xgb-v3", environment: "production", lifecycle_phase: "training", created_by: "jane.doe", managed_by: "pulumi" };
+const provider = { type: "pulumi:providers:aws", urn: "urn:pulumi:bench::bench::pulumi:providers:aws::default", name: "default", props: { region: "us-east-1", defaultTags: JSON.stringify({ tags: TAGS }) } };
+const bucket: AnalyzedResource = {
+    type: "aws:s3/bucketV2:BucketV2", name: "features", urn: "urn:pulumi:bench::bench::aws:s3/bucketV2:BucketV2::features",
+    inputs: { bucket: "features", forceDestroy: false, tags: TAGS, tagsAll: TAGS }, outputs: {}, provider,
+};
+
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+async function startup(packDir: string): Promise<number> {
+    const t0 = performance.now();
+    const pack = await startPolicyPack(packDir, identity);
+    const client = new AnalyzerClient(pack.port);
+    await client.getAnalyzerInfo();
+    const elapsed = performance.now() - t0;
+    client.close();
+    await pack.stop();
+    return elapsed;
+}
+
+/** Per-call Analyze time of both packs, running side by side and called in alternating batches so client warm-up and machine noise hit both alike. */
+async function analyzeCosts(): Promise<Record<keyof typeof PACKS, number>> {
+    const names = Object.keys(PACKS) as (keyof typeof PACKS)[];
+    const running = await Promise.all(names.map(async (name) => {
+        const pack = await startPolicyPack(PACKS[name], identity);
+        const client = new AnalyzerClient(pack.port);
+        await client.configureStack(identity);
+        await client.configure({});
+        for (let i = 0; i < 500; i++) await client.analyze(bucket); // warm-up
+        return { name, pack, client, elapsed: 0 };
+    }));
+    const BATCH = 250;
+    for (let done = 0; done < CALLS; done += BATCH) {
+        for (const r of running) {
+            const t0 = performance.now();
+            for (let i = 0; i < BATCH; i++) await r.client.analyze(bucket);
+            r.elapsed += performance.now() - t0;
+        }
+    }
+    const perCall = {} as Record<keyof typeof PACKS, number>;
+    for (const r of running) {
+        perCall[r.name] = r.elapsed / CALLS;
+        r.client.close();
+        await r.pack.stop();
+    }
+    return perCall;
+}
+
+function inProcess(): number {
+    const policies = createPolicies().filter((p) => "validateResource" in p && typeof p.validateResource === "function");
+    const report: ReportViolation = () => { throw new Error("a fully tagged resource must not be reported"); };
+    const run = (): void => {
+        const args = {
+            type: bucket.type, urn: bucket.urn, name: bucket.name,
+            props: unknownCheckingProxy(bucket.inputs),
+            provider: { ...provider, props: unknownCheckingProxy(provider.props) },
+            stackTags: new Map(), getConfig: () => ({}), notApplicable: (reason?: string): never => { throw new Error(reason); },
+        } as unknown as ResourceValidationArgs;
+        for (const p of policies) {
+            try {
+                (p as { validateResource: (a: ResourceValidationArgs, r: ReportViolation) => void }).validateResource(args, report);
+            } catch (e) {
+                if (!(e instanceof Error) || !/has no rule/.test(e.message)) throw e;
+            }
+        }
+    };
+    for (let i = 0; i < 20_000; i++) run();
+    const t0 = performance.now();
+    for (let i = 0; i < IN_PROCESS; i++) run();
+    return IN_PROCESS / ((performance.now() - t0) / 1000);
+}
+
+async function main(): Promise<void> {
+    const starts: Record<keyof typeof PACKS, number[]> = { tagguard: [], baseline: [] };
+    for (let i = 0; i < STARTS; i++) {
+        // Alternate so that machine noise hits both alike.
+        starts.baseline.push(await startup(PACKS.baseline));
+        starts.tagguard.push(await startup(PACKS.tagguard));
+    }
+    const [startT, startB] = [median(starts.tagguard), median(starts.baseline)];
+    const calls = await analyzeCosts();
+    const [callT, callB] = [calls.tagguard, calls.baseline];
+    const rate = inProcess();
+    const rows = [
+        ["start-up to GetAnalyzerInfo (median of " + STARTS + ")", `${startT.toFixed(0)} ms`, `${startB.toFixed(0)} ms`, (startT / startB).toFixed(2) + "x", "<= 1.20x"],
+        ["Analyze over gRPC per resource (" + CALLS + " calls)", `${(callT * 1000).toFixed(0)} us`, `${(callB * 1000).toFixed(0)} us`, (callT / callB).toFixed(2) + "x", "<= 1.15x"],
+        ["in-process validation, fully tagged resource", `${Math.round(rate).toLocaleString("en-US")} /s`, "", "", "> 200,000 /s"],
+    ];
+    console.log("bench:pack  (tagguard vs. one-policy JavaScript pack, same run)");
+    for (const r of rows) console.log(`  ${r[0].padEnd(48)} ${r[1].padStart(12)} ${r[2].padStart(10)} ${r[3].padStart(7)}   target ${r[4]}`);
+}
+
+main().catch((e) => {
+    console.error(e);
+    process.exit(1);
+});
