@@ -186,6 +186,7 @@ function entriesOf(file: string, module: string, ctx: Context): [string, Registr
         if (found.carriers.length) entry.carriers = found.carriers;
         if (found.launchTemplateRefs.length) entry.launchTemplateRefs = found.launchTemplateRefs;
         if (props.has("tagPropagation")) entry.tagPropagation = true;
+        if (cls.members.some((m) => ts.isPropertyDeclaration(m) && m.name.getText(source) === "tagsAll")) entry.tagsAll = true;
         result.push([token, entry]);
     }
     return result;

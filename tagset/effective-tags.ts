@@ -4,7 +4,7 @@
  */
 import type { RegistryEntry, TagCarrier } from "./registry-types";
 import { asgListShape, mapShape, type ReadResult, type TagMap } from "./shapes";
-import { isUnknown, objectOrJson, readOwn, readPath, unwrapSecret } from "./values";
+import { SECRET_SIG, SECRET_SIG_KEY, UNKNOWN_VALUE, isUnknown, objectOrJson, readOwn, readPath, unwrapSecret } from "./values";
 
 export const AWS_PROVIDER_TYPE = "pulumi:providers:aws";
 
@@ -144,4 +144,23 @@ export function secretKeys(tags: TagMap): ReadonlySet<string> {
  */
 export function carrierValues(props: unknown, carrier: TagCarrier): unknown[] {
     return readPath(props, carrier.shape === "tag-specifications" ? carrier.path.replace(/\[\]$/, "") : carrier.path);
+}
+
+/**
+ * What the AWS provider's Check writes into `tagsAll` (pulumi-aws `applyTags`): `tags` merged over the
+ * provider's default tags, minus ignored keys; unknown when any tag value or the provider's settings
+ * are; `{}` when the resource ends up with no tags. Undefined for types without `tagsAll`. Values are
+ * in wire form (secrets stay wrapped).
+ */
+export function providerCheckTagsAll(inputs: Record<string, unknown>, entry: RegistryEntry, provider?: ProviderView): unknown {
+    if (entry.tags !== "map" || !entry.tagsAll) return undefined;
+    const { tagsAll: _computed, ...own } = inputs;
+    const eff = computeEffectiveTags(own, entry, provider);
+    if (eff.result.state !== "known" || eff.defaultsUnknown) return UNKNOWN_VALUE;
+    const all: Record<string, unknown> = {};
+    for (const [key, value] of eff.result.tags) {
+        if (value.state === "unknown") return UNKNOWN_VALUE;
+        if (value.state === "known") all[key] = value.secret ? { [SECRET_SIG_KEY]: SECRET_SIG, value: value.value } : value.value;
+    }
+    return all;
 }

@@ -37,4 +37,6 @@ export interface RegistryEntry {
     launchTemplateRefs?: PropertyPath[];
     /** The type has a `tagPropagation` input (SageMaker domains: tags reach the apps it creates). */
     tagPropagation?: true;
+    /** The provider's Check computes a `tagsAll` output: `tags` merged over the provider's default tags. */
+    tagsAll?: true;
 }

@@ -4,9 +4,12 @@
  * is read through it).
  */
 
+/** The engine's sentinel for a value not known until update. */
+export const UNKNOWN_VALUE = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
 /** The engine's and the Node SDK's sentinels for values not known until update. */
 export const UNKNOWN_SENTINELS: ReadonlySet<string> = new Set([
-    "04da6b54-80e4-46f7-96ec-b56ff0331ba9", // any / string
+    UNKNOWN_VALUE, // any / string
     "1c4a061d-8072-4f0a-a4cb-0ff528b18fe7", // boolean
     "3eeb2bf0-c639-47a8-9e75-3b44932eb421", // number
     "6a19a0b0-7e62-4c92-b797-7f8e31da9cc2", // array

@@ -13,7 +13,10 @@ export interface PackRunOptions {
     policyConfig?: GivenPolicyConfig;
     /** Where the policy config came from, for error messages. */
     policyConfigSource?: string;
+    /** Analyzed one by one (Remediate, then Analyze), in registration order. */
     resources: readonly AnalyzedResource[];
+    /** Sent to AnalyzeStack with their outputs; defaults to `resources`. */
+    stackResources?: readonly AnalyzedResource[];
 }
 
 export interface ResourceVerdict {
@@ -47,7 +50,7 @@ export async function runPolicyPack(opts: PackRunOptions): Promise<PackRun> {
             const { remediations, inputs } = await client.remediate(resource);
             resources.push({ resource, remediations, analyzedInputs: inputs, result: await client.analyze(resource, inputs) });
         }
-        const stack = await client.analyzeStack(opts.resources);
+        const stack = await client.analyzeStack(opts.stackResources ?? opts.resources);
         return { info, config, configWarnings: warnings, resources, stack, output: pack.output };
     } finally {
         client.close();

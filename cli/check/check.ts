@@ -1,0 +1,59 @@
+/** `tagguard check`: run a program under mocks and hand its resources to the policy pack as the engine would. */
+import * as fs from "fs";
+import { parsePolicyPackConfig, type GivenPolicyConfig } from "../engine/policy-config";
+import { runPolicyPack } from "../engine/session";
+import { engineView } from "./engine-view";
+import { formatGithub, formatSarif, formatText, type Format } from "./formats";
+import { chooseStack, readProject, readStackConfig, UsageError } from "./project";
+import { buildReport, type CheckReport } from "./report";
+import { runProgram } from "./run-program";
+
+export interface CheckOptions {
+    programDir: string;
+    stack?: string;
+    policyPack: string;
+    policyPackConfig?: string;
+    organization: string;
+    typeCheck?: boolean;
+}
+
+export interface CheckOutcome {
+    report: CheckReport;
+    render(format: Format): string;
+}
+
+function readPolicyConfig(file: string | undefined): GivenPolicyConfig {
+    if (!file) return {};
+    if (!fs.existsSync(file)) throw new UsageError(`${file}: policy pack config file not found`);
+    return parsePolicyPackConfig(fs.readFileSync(file, "utf8"), file);
+}
+
+export async function check(opts: CheckOptions): Promise<CheckOutcome> {
+    const project = readProject(opts.programDir);
+    const stack = readStackConfig(project, chooseStack(project, opts.stack));
+    const policyConfig = readPolicyConfig(opts.policyPackConfig);
+    if (!fs.existsSync(opts.policyPack)) throw new UsageError(`${opts.policyPack}: policy pack directory not found`);
+    const { recorded } = await runProgram({ project, stack, organization: opts.organization, typeCheck: opts.typeCheck });
+    const view = engineView(recorded, project, stack);
+    const run = await runPolicyPack({
+        packDir: opts.policyPack,
+        identity: { organization: opts.organization, project: project.name, stack: stack.stack, dryRun: true, config: stack.config },
+        policyConfig,
+        policyConfigSource: opts.policyPackConfig,
+        resources: view.analyzed,
+        stackResources: view.stack,
+    });
+    const warnings = recorded.unmockedCalls.map((c) => `data source ${c.token} has no tagguard mock (called ${c.count} time${c.count === 1 ? "" : "s"}): it answered empty`);
+    const report = buildReport({ project: project.name, stack: stack.stack, packDir: opts.policyPack, view, run, warnings });
+    return {
+        report,
+        render(format) {
+            switch (format) {
+                case "json": return JSON.stringify(report, null, 2);
+                case "sarif": return JSON.stringify(formatSarif(report, run.info.policies, project.entry), null, 2);
+                case "github": return formatGithub(report, project.entry);
+                case "text": return formatText(report);
+            }
+        },
+    };
+}

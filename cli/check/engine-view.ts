@@ -1,0 +1,83 @@
+/**
+ * Turns what a program registered under mocks into what the engine would send a policy pack:
+ * providers attached (explicit ones by reference, default ones built from stack config exactly as the
+ * engine builds them), and `tagsAll` computed where the AWS provider's Check would compute it.
+ */
+import * as fs from "fs";
+import type { AnalyzedResource, ProviderRef } from "../engine/analyzer-client";
+import { providerCheckTagsAll } from "../../tagset/effective-tags";
+import { REGISTRY } from "../../tagset/registry.generated";
+import type { PulumiProject, StackConfig } from "./project";
+import type { RecordedProgram, RecordedResource } from "./recorded";
+
+export interface EngineView {
+    /** Every registration, in order, as Analyze receives it (reads excluded: they are not creates). */
+    analyzed: AnalyzedResource[];
+    /** Every resource with its outputs, as AnalyzeStack receives them. */
+    stack: AnalyzedResource[];
+    /** The root stack resource's URN (stack-level diagnostics are attached to it). */
+    stackUrn: string;
+}
+
+const PROVIDER_PREFIX = "pulumi:providers:";
+
+/** The installed version of a provider package as the program resolves it, for the default provider's name. */
+function packageVersion(pkg: string, programDir: string): string | undefined {
+    try {
+        const file = require.resolve(`@pulumi/${pkg}/package.json`, { paths: [programDir] });
+        return (JSON.parse(fs.readFileSync(file, "utf8")) as { version?: string }).version;
+    } catch {
+        return undefined;
+    }
+}
+
+/** The engine's default provider for a package: its config namespace becomes its inputs, values as config strings. */
+function defaultProvider(pkg: string, project: PulumiProject, stack: StackConfig): ProviderRef {
+    const props: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(stack.config)) {
+        if (key.startsWith(`${pkg}:`)) props[key.slice(pkg.length + 1)] = value;
+    }
+    const version = packageVersion(pkg, project.programDir);
+    if (version) props.version = version;
+    const name = `default${version ? `_${version.replace(/[.-]/g, "_")}` : ""}`;
+    return { type: `${PROVIDER_PREFIX}${pkg}`, name, urn: `urn:pulumi:${stack.stack}::${project.name}::${PROVIDER_PREFIX}${pkg}::${name}`, props };
+}
+
+const urnOfRef = (ref: string): string => ref.slice(0, ref.lastIndexOf("::"));
+
+export function engineView(recorded: RecordedProgram, project: PulumiProject, stack: StackConfig): EngineView {
+    const explicit = new Map<string, ProviderRef>();
+    for (const r of recorded.resources) {
+        if (r.type.startsWith(PROVIDER_PREFIX)) explicit.set(r.urn, { type: r.type, urn: r.urn, name: r.name, props: r.inputs });
+    }
+    const defaults = new Map<string, ProviderRef>();
+    const providerOf = (r: RecordedResource): ProviderRef | undefined => {
+        if (!r.custom || r.type.startsWith(PROVIDER_PREFIX)) return undefined;
+        if (r.providerRef) return explicit.get(urnOfRef(r.providerRef));
+        const pkg = r.type.split(":")[0];
+        if (pkg === "pulumi") return undefined;
+        let provider = defaults.get(pkg);
+        if (!provider) defaults.set(pkg, (provider = defaultProvider(pkg, project, stack)));
+        return provider;
+    };
+    const toAnalyzed = (r: RecordedResource): AnalyzedResource => {
+        const provider = providerOf(r);
+        const entry = REGISTRY[r.type];
+        const tagsAll = entry && !r.read ? providerCheckTagsAll(r.inputs, entry, provider) : undefined;
+        const withTagsAll = (props: Record<string, unknown>) => (tagsAll === undefined ? props : { ...props, tagsAll });
+        return {
+            type: r.type,
+            name: r.name,
+            urn: r.urn,
+            inputs: withTagsAll(r.inputs),
+            outputs: withTagsAll(r.outputs),
+            provider,
+            options: { ...r.options, parent: r.parent },
+            dependencies: r.dependencies,
+            propertyDependencies: r.propertyDependencies,
+        };
+    };
+    const all = recorded.resources.map(toAnalyzed);
+    const stackUrn = recorded.resources.find((r) => r.type === "pulumi:pulumi:Stack")?.urn ?? `urn:pulumi:${stack.stack}::${project.name}::pulumi:pulumi:Stack::${project.name}-${stack.stack}`;
+    return { analyzed: all.filter((_, i) => !recorded.resources[i].read), stack: all, stackUrn };
+}

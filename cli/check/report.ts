@@ -1,0 +1,84 @@
+/** The result of `tagguard check`: one object, printed in several formats. Its JSON form is a stable interface. */
+import * as path from "path";
+import { coverageSummary } from "../../policies/attribution-coverage";
+import { today } from "../../policies/framework";
+import { CoverageConfigSchema } from "../../tagset/config";
+import type { AnalyzedResource } from "../engine/analyzer-client";
+import type { PackRun } from "../engine/session";
+import type { EngineView } from "./engine-view";
+
+export const REPORT_VERSION = 1;
+
+export interface CheckViolation {
+    policy: string;
+    enforcementLevel: "mandatory" | "advisory";
+    urn: string;
+    type: string;
+    name: string;
+    message: string;
+}
+
+export interface CheckReport {
+    reportVersion: number;
+    project: string;
+    stack: string;
+    policyPack: { name: string; version: string; path: string };
+    resources: { urn: string; type: string; name: string; parent: string | null }[];
+    violations: CheckViolation[];
+    warnings: string[];
+    summary: {
+        resources: number;
+        inScope: number;
+        attributable: number;
+        violations: { mandatory: number; advisory: number };
+    };
+}
+
+function parseUrn(urn: string): { type: string; name: string } {
+    const parts = urn.split("::");
+    return { type: (parts[2] ?? "").split("$").pop() ?? "", name: parts.slice(3).join("::") };
+}
+
+export function buildReport(args: { project: string; stack: string; packDir: string; view: EngineView; run: PackRun; warnings: string[] }): CheckReport {
+    const { view, run } = args;
+    const byUrn = new Map<string, AnalyzedResource>(view.stack.map((r) => [r.urn, r]));
+    const violation = (d: PackRun["stack"]["diagnostics"][number], fallbackUrn: string): CheckViolation => {
+        const urn = d.urn || fallbackUrn;
+        const r = byUrn.get(urn);
+        return {
+            policy: d.policyName,
+            enforcementLevel: d.enforcementLevel === "advisory" ? "advisory" : "mandatory",
+            urn,
+            ...(r ? { type: r.type, name: r.name } : parseUrn(urn)),
+            message: d.message,
+        };
+    };
+    const violations = [
+        ...run.resources.flatMap((v) => v.result.diagnostics.map((d) => violation(d, v.resource.urn))),
+        ...run.stack.diagnostics.map((d) => violation(d, view.stackUrn)),
+    ];
+    const coverageConfig = CoverageConfigSchema.safeParse(run.config["attribution-coverage"]?.properties ?? {});
+    const coverage = coverageSummary(
+        run.resources.map((v) => ({ type: v.resource.type, urn: v.resource.urn, name: v.resource.name, props: v.analyzedInputs, provider: v.resource.provider })),
+        coverageConfig.success ? coverageConfig.data : CoverageConfigSchema.parse({}),
+        today(),
+    );
+    return {
+        reportVersion: REPORT_VERSION,
+        project: args.project,
+        stack: args.stack,
+        policyPack: { name: run.info.name, version: run.info.version, path: path.resolve(args.packDir) },
+        resources: view.stack.map((r) => ({ urn: r.urn, type: r.type, name: r.name, parent: r.options?.parent ?? null })),
+        violations,
+        warnings: [...args.warnings, ...run.configWarnings],
+        summary: {
+            resources: view.stack.length,
+            inScope: coverage.inScope,
+            attributable: coverage.attributable,
+            violations: {
+                mandatory: violations.filter((v) => v.enforcementLevel === "mandatory").length,
+                advisory: violations.filter((v) => v.enforcementLevel === "advisory").length,
+            },
+        },
+    };
+}
