@@ -1,6 +1,6 @@
 /** Effective tags stay within what the AWS APIs accept, so a plan never fails at apply time for a tag. */
 import { TagLimitsConfigSchema } from "../tagset/config";
-import { carrierValues, effectiveTags, knownValues } from "../tagset/effective-tags";
+import { carrierValues, effectiveTags, knownValues, secretKeys } from "../tagset/effective-tags";
 import { MAX_S3_OBJECT_TAGS, MAX_USER_TAGS, S3_OBJECT_TYPES, tagLimitProblems } from "../tagset/limits";
 import { WRITTEN_RESOURCE_TYPES, mapShape, tagSpecificationsShape, type ReadResult } from "../tagset/shapes";
 import { resourcePolicy, type CheckResult, type ResourceAndStackPolicy } from "./framework";
@@ -22,7 +22,7 @@ export function awsTagLimitsPolicy(): ResourceAndStackPolicy {
             const checkMap = (where: string, read: ReadResult, max: number): void => {
                 if (read.state === "unknown") conclusive = false;
                 if (read.state !== "known") return;
-                for (const p of tagLimitProblems(knownValues(read.tags), max)) lines.push(`${where}${p.key === "*" ? "" : ` \`${p.key}\``}: ${p.problem}.`);
+                for (const p of tagLimitProblems(knownValues(read.tags), max, secretKeys(read.tags))) lines.push(`${where}${p.key === "*" ? "" : ` \`${p.key}\``}: ${p.problem}.`);
             };
             checkMap(eff.source, eff.result, S3_OBJECT_TYPES.includes(resource.type) ? MAX_S3_OBJECT_TAGS : MAX_USER_TAGS);
             for (const carrier of entry.carriers ?? []) {

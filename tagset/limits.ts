@@ -34,10 +34,10 @@ function describeCharacters(s: string): string {
 }
 
 /**
- * Every limit a set of known tags breaks. Values are never quoted (they may be secret): a problem names
- * the key and, for characters, only the offending characters.
+ * Every limit a set of known tags breaks. Values are never quoted: a problem names the key and, for
+ * characters, only the offending ones (none for a secret value).
  */
-export function tagLimitProblems(tags: ReadonlyMap<string, string | undefined>, maxTags: number = MAX_USER_TAGS): TagLimitProblem[] {
+export function tagLimitProblems(tags: ReadonlyMap<string, string | undefined>, maxTags: number = MAX_USER_TAGS, secretKeys: ReadonlySet<string> = new Set()): TagLimitProblem[] {
     const problems: TagLimitProblem[] = [];
     let userTags = 0;
     for (const [key, value] of tags) {
@@ -59,7 +59,8 @@ export function tagLimitProblems(tags: ReadonlyMap<string, string | undefined>, 
             problems.push({ key, problem: `value is ${valueLength} characters; AWS allows at most ${MAX_VALUE_LENGTH}` });
         }
         if (!allowed(value)) {
-            problems.push({ key, problem: `value contains ${describeCharacters(value)}; AWS allows letters, digits, spaces and + - = . _ : / @` });
+            const which = secretKeys.has(key) ? "characters" : describeCharacters(value); // not even a secret's characters are shown
+            problems.push({ key, problem: `value contains ${which}; AWS allows letters, digits, spaces and + - = . _ : / @` });
         }
     }
     if (userTags > maxTags) {

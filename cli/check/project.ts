@@ -26,8 +26,8 @@ export interface StackConfig {
     secretKeys: string[];
 }
 
-/** What a program sees for a secure value it cannot decrypt: it stays a secret. */
-export const SECRET_PLACEHOLDER = "[secret]";
+/** What a program sees for a secure value it cannot decrypt: a secret (made of characters AWS accepts in tags). */
+export const SECRET_PLACEHOLDER = "secret-not-decrypted-by-tagguard";
 
 function readYaml(file: string): unknown {
     try {

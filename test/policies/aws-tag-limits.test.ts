@@ -22,6 +22,7 @@ const cases: { name: string; resource: ResourceCase; violation?: RegExp[] }[] = 
     { name: "default tags count toward the limit", resource: { type: BUCKET, props: { tags: many(45) }, provider: awsProvider(FULL_TAGS) }, violation: [/53 tags; AWS allows at most 50/] },
     { name: "unknown values are not measured", resource: { type: BUCKET, props: { tags: { team: UNKNOWN } } } },
     { name: "a whole unknown map", resource: { type: BUCKET, props: { tags: UNKNOWN } } },
+    { name: "a secret value's bad characters are not shown", resource: { type: BUCKET, props: { tags: { team: secret("p@ss{word}") } } }, violation: [/`team`: value contains characters; AWS allows/] },
     { name: "a secret value too long is reported without the value", resource: { type: BUCKET, props: { tags: { team: secret("s".repeat(300)) } } }, violation: [/`team`: value is 300 characters/] },
     {
         name: "instance volume tags are checked too",
