@@ -95,6 +95,29 @@ function registerTypeScript(): void {
     });
 }
 
+/**
+ * The Pulumi runtime records a stack trace on every internal promise (`debuggablePromise`, read only to
+ * report leaked promises), and source-map support maps every frame of each one: most of a large
+ * program's run time. Those traces are left unformatted; in others, frames outside the program's own
+ * files (the SDK, the provider) are printed as V8 prints them, and the program's frames are still mapped
+ * back to its TypeScript source, so errors point at the right line.
+ */
+function mapOnlyProgramFrames(): void {
+    let wrapCallSite: ((frame: NodeJS.CallSite) => NodeJS.CallSite) | undefined;
+    try {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        wrapCallSite = (require(require.resolve("@cspotcode/source-map-support", { paths: [path.dirname(require.resolve("ts-node", { paths: [programDir, __dirname] }))] })) as { wrapCallSite: typeof wrapCallSite }).wrapCallSite;
+    } catch {
+        return;
+    }
+    if (!wrapCallSite) return;
+    const isProgramFile = (file: string | null | undefined): boolean => !!file && file.startsWith(programDir) && !file.includes(`${path.sep}node_modules${path.sep}`);
+    Error.prepareStackTrace = (error: Error, frames: NodeJS.CallSite[]) => {
+        if (frames[0]?.getFunctionName() === "debuggablePromise") return "(stack not recorded by tagguard check)";
+        return `${String(error)}${frames.map((f) => `\n    at ${isProgramFile(f.getFileName()) ? wrapCallSite!(f) : f}`).join("")}`;
+    };
+}
+
 function wrapMonitor(monitor: Monitor): void {
     const register = monitor.registerResource.bind(monitor);
     monitor.registerResource = (req, cb) => {
@@ -146,6 +169,7 @@ async function main(): Promise<void> {
     await pulumi.runtime.setMocks(mocks, project, stack, true, organization);
     wrapMonitor(settings.getMonitor());
     registerTypeScript();
+    mapOnlyProgramFrames();
     process.on("unhandledRejection", fail);
     process.on("uncaughtException", fail);
     try {

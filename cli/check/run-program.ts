@@ -17,9 +17,9 @@ export interface ProgramRunOptions {
 
 export class ProgramError extends Error {}
 
-/** The bundled child next to the CLI bundle, or the one `npm run build:cli` writes when running from source. */
+/** The bundled child: next to the CLI bundle, or where `npm run build:cli` writes it when running from source. */
 function childScript(): string {
-    const candidates = [path.join(__dirname, "program-child.js"), path.join(__dirname, "..", "dist", "program-child.js")];
+    const candidates = [path.join(__dirname, "program-child.js"), path.resolve(__dirname, "..", "dist", "program-child.js"), path.resolve(process.cwd(), "cli", "dist", "program-child.js")];
     const found = candidates.find((c) => fs.existsSync(c));
     if (!found) throw new ProgramError(`tagguard is not built: run \`npm run build\` (looked for ${candidates.join(", ")})`);
     return found;

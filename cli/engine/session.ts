@@ -1,18 +1,23 @@
 /**
- * One run of a policy pack over a set of resources, in the engine's order: the protocol core shared by
- * `tagguard check` and the end-to-end tests.
+ * A policy pack driven in the engine's order: the protocol core shared by `tagguard check` and the
+ * end-to-end tests. Opening a session starts the pack and configures it (ConfigureStack,
+ * GetAnalyzerInfo, engine-style config validation, Configure); `analyze` then runs Remediate and
+ * Analyze for each resource and AnalyzeStack at the end.
  */
 import { AnalyzerClient, type AnalyzeResult, type AnalyzedResource, type AnalyzerInfo, type PolicyConfigEntry, type Remediation } from "./analyzer-client";
 import { reconcilePolicyPackConfig, type GivenPolicyConfig } from "./policy-config";
 import { startPolicyPack, type StackIdentity } from "./policy-pack-process";
 
-export interface PackRunOptions {
+export interface PackSessionOptions {
     packDir: string;
     identity: StackIdentity;
     stackTags?: Record<string, string>;
     policyConfig?: GivenPolicyConfig;
     /** Where the policy config came from, for error messages. */
     policyConfigSource?: string;
+}
+
+export interface PackRunOptions extends PackSessionOptions {
     /** Analyzed one by one (Remediate, then Analyze), in registration order. */
     resources: readonly AnalyzedResource[];
     /** Sent to AnalyzeStack with their outputs; defaults to `resources`. */
@@ -37,23 +42,69 @@ export interface PackRun {
     output: string[];
 }
 
-export async function runPolicyPack(opts: PackRunOptions): Promise<PackRun> {
+export interface PackSession {
+    info: AnalyzerInfo;
+    config: Record<string, PolicyConfigEntry>;
+    configWarnings: string[];
+    analyze(resources: readonly AnalyzedResource[], stackResources?: readonly AnalyzedResource[]): Promise<PackRun>;
+    close(): Promise<void>;
+}
+
+/**
+ * Resources analyzed at once. The engine also analyzes resources as their steps run, many at a time;
+ * each resource still goes through Remediate before its own Analyze, and results keep registration order.
+ */
+const IN_FLIGHT = 16;
+
+export async function openPackSession(opts: PackSessionOptions): Promise<PackSession> {
     const pack = await startPolicyPack(opts.packDir, opts.identity);
     const client = new AnalyzerClient(pack.port);
+    const close = async (): Promise<void> => {
+        client.close();
+        await pack.stop();
+    };
     try {
         await client.configureStack(opts.identity, opts.stackTags);
         const info = await client.getAnalyzerInfo();
         const { config, warnings } = reconcilePolicyPackConfig(info, opts.policyConfig ?? {}, opts.policyConfigSource);
         await client.configure(config);
-        const resources: ResourceVerdict[] = [];
-        for (const resource of opts.resources) {
-            const { remediations, inputs } = await client.remediate(resource);
-            resources.push({ resource, remediations, analyzedInputs: inputs, result: await client.analyze(resource, inputs) });
-        }
-        const stack = await client.analyzeStack(opts.stackResources ?? opts.resources);
-        return { info, config, configWarnings: warnings, resources, stack, output: pack.output };
+        // Only policies at `remediate` remediate; with none, the SDK answers every Remediate with nothing.
+        const remediates = Object.values(config).some((c) => c.enforcementLevel === "remediate");
+        const verdict = async (resource: AnalyzedResource): Promise<ResourceVerdict> => {
+            const { remediations, inputs } = remediates ? await client.remediate(resource) : { remediations: [], inputs: resource.inputs };
+            return { resource, remediations, analyzedInputs: inputs, result: await client.analyze(resource, inputs) };
+        };
+        return {
+            info,
+            config,
+            configWarnings: warnings,
+            async analyze(resources, stackResources) {
+                const verdicts: ResourceVerdict[] = new Array(resources.length);
+                let next = 0;
+                const worker = async (): Promise<void> => {
+                    while (next < resources.length) {
+                        const i = next++;
+                        verdicts[i] = await verdict(resources[i]);
+                    }
+                };
+                await Promise.all(Array.from({ length: Math.min(IN_FLIGHT, resources.length) }, worker));
+                const stack = await client.analyzeStack(stackResources ?? resources);
+                return { info, config, configWarnings: warnings, resources: verdicts, stack, output: pack.output };
+            },
+            close,
+        };
+    } catch (e) {
+        await close();
+        throw e;
+    }
+}
+
+/** Opens a session, analyzes the resources, closes it. */
+export async function runPolicyPack(opts: PackRunOptions): Promise<PackRun> {
+    const session = await openPackSession(opts);
+    try {
+        return await session.analyze(opts.resources, opts.stackResources);
     } finally {
-        client.close();
-        await pack.stop();
+        await session.close();
     }
 }
