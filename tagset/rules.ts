@@ -46,24 +46,24 @@ export const DEFAULT_EXPIRY_HORIZON_DAYS = { experiment: 30, development: 90 } a
 
 export const ValueRulesSchema = z.object({
     allowedValues: z.object({
-        team: allowedList.optional(),
-        cost_center: allowedList.optional(),
-        project: allowedList.optional(),
+        team: allowedList.optional().describe("Allowed `team` values."),
+        cost_center: allowedList.optional().describe("Allowed `cost_center` values."),
+        project: allowedList.optional().describe("Allowed `project` values."),
     }).strict().default({}).describe("Allowed values of `team`, `cost_center` and `project`. A key without a list is checked against its pattern."),
     patterns: z.object({
-        team: regexString.optional(),
-        cost_center: regexString.optional(),
-        project: regexString.optional(),
-        model_id: regexString.optional(),
-        created_by: regexString.optional(),
-        managed_by: regexString.optional(),
-        experiment_id: regexString.optional(),
+        team: regexString.optional().describe("Pattern of `team`."),
+        cost_center: regexString.optional().describe("Pattern of `cost_center`."),
+        project: regexString.optional().describe("Pattern of `project`."),
+        model_id: regexString.optional().describe("Pattern of `model_id`; keep `shared` matching it, platform resources use it."),
+        created_by: regexString.optional().describe("Pattern of `created_by`."),
+        managed_by: regexString.optional().describe("Pattern of `managed_by`."),
+        experiment_id: regexString.optional().describe("Pattern of `experiment_id`."),
     }).strict().default({}).describe("Regular expressions (whole value) for keys without an allowed list. Defaults: lower-case kebab/snake identifiers; `created_by` also accepts `first.last` and e-mail addresses."),
     expiryHorizonDays: z.object({
-        production: z.int().positive().optional(),
-        staging: z.int().positive().optional(),
-        development: z.int().positive().optional(),
-        experiment: z.int().positive().optional(),
+        production: z.int().positive().optional().describe("Horizon for production (none by default)."),
+        staging: z.int().positive().optional().describe("Horizon for staging (none by default)."),
+        development: z.int().positive().optional().describe("Horizon for development."),
+        experiment: z.int().positive().optional().describe("Horizon for experiments."),
     }).strict().default(DEFAULT_EXPIRY_HORIZON_DAYS).describe("Per environment, how many days ahead `expires_at` may lie. An environment without a horizon accepts any future date."),
 }).strict();
 

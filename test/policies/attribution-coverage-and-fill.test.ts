@@ -27,8 +27,8 @@ describe("attribution-coverage (stack, served by the SDK)", () => {
         expect(lines[0]).toBe("Attribution coverage: 3 of 5 resources in scope are attributable (60.0%); 1 not known until update; 1 exempt.");
         expect(lines).toContain("By service: autoscaling 1/1, ec2 1/2, s3 1/1");
         expect(lines).toContain("By team: (no team) 0/1, fraud 2/2, platform 1/1");
-        expect(lines).toContain("  urn:pulumi:dev::ml::aws:ec2/instance:Instance::orphan (missing model_id, team)");
-        expect(lines).toContain(`  urn:pulumi:dev::ml::aws:ec2/instance:Instance::trainer (expires_at ${inDays(3)})`);
+        expect(lines).toContain("  aws:ec2/instance:Instance orphan (missing model_id, team)");
+        expect(lines).toContain(`  aws:ec2/instance:Instance trainer (expires_at ${inDays(3)})`);
         expect(lines).toContain(`Exemption in force until ${inDays(30)} (name legacy-*; 1 resources): deleted with the old data lake in Q1`);
         expect(lines).toContain(`Exemption expired on ${inDays(-2)} (type aws:sagemaker/*), no longer applied: SageMaker pilot ended last month`);
     });
