@@ -22,6 +22,7 @@ interface Case {
 const cases: Case[] = [
     { name: "ASG propagating every key at launch", resource: { type: ASG, props: { tags: asgTags(FULL_TAGS) } }, advisory: /an autoscaling group's tags never reach EBS volumes/ },
     { name: "ASG that does not propagate some keys", resource: { type: ASG, props: { tags: [...asgTags(without(FULL_TAGS, "team", "model_id")), ...asgTags({ team: "fraud", model_id: "m" }, false)] } }, violation: /would not carry `model_id`, `team`: list each required key in `tags` with `propagateAtLaunch: true`/ },
+    { name: "ASG whose propagateAtLaunch arrives as text", resource: { type: ASG, props: { tags: Object.entries(FULL_TAGS).map(([key, value]) => ({ key, value, propagateAtLaunch: "true" })) } }, advisory: /never reach EBS volumes/ },
     { name: "ASG without tags or launch template", resource: { type: ASG, props: {} }, violation: /would not carry `cost_center`, `created_by`/ },
     { name: "ASG from a launch template: judged in the stack half", resource: { type: ASG, props: { launchTemplate: { id: UNKNOWN, version: "$Latest" } } } },
     { name: "ASG with a mixed-instances launch template: judged in the stack half", resource: { type: ASG, props: { mixedInstancesPolicy: { launchTemplate: { launchTemplateSpecification: { launchTemplateId: UNKNOWN } } } } } },
