@@ -7,10 +7,14 @@
 import { z } from "zod";
 import { ENVIRONMENTS, LIFECYCLE_PHASES, REQUIRED_TAG_KEYS, type AttributionTagKey } from "./vocabulary";
 
-/** Lower-case kebab or snake identifier: `fraud-detection`, `cc_1042`, `shared`. */
-export const IDENTIFIER_PATTERN = "^[a-z0-9]+(?:[-_][a-z0-9]+)*$";
+/** Lower-case kebab or snake identifier: `fraud-detection`, `cc_1042`, `shared`. Patterns match the whole value. */
+export const IDENTIFIER_PATTERN = "[a-z0-9]+(?:[-_][a-z0-9]+)*";
 /** A lower-case identifier, `first.last`, or an e-mail address. */
-export const PERSON_PATTERN = "^(?:[a-z0-9]+(?:[-_.][a-z0-9]+)*|[a-z0-9._%+-]+@[a-z0-9.-]+\\.[a-z]{2,})$";
+export const PERSON_PATTERN = "[a-z0-9]+(?:[-_.][a-z0-9]+)*|[a-z0-9._%+-]+@[a-z0-9.-]+\\.[a-z]{2,}";
+const DEFAULT_PATTERN_TEXT: Readonly<Record<string, string>> = {
+    [IDENTIFIER_PATTERN]: "be a lower-case kebab or snake identifier (like fraud-detection)",
+    [PERSON_PATTERN]: "name a person (jane.doe, an e-mail address) or automation",
+};
 /** `YYYY-MM-DD`, optionally followed by an ISO 8601 time and zone. */
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
 
@@ -80,7 +84,7 @@ export interface ValueProblem {
 /** Compiled form of the rules, built once per configuration. */
 export interface CompiledRules {
     allowed: Partial<Record<ListedKey, ReadonlySet<string>>>;
-    patterns: Record<PatternKey, RegExp>;
+    patterns: Record<PatternKey, { regex: RegExp; text: string }>;
     horizonDays: ValueRules["expiryHorizonDays"];
 }
 
@@ -90,8 +94,11 @@ export function compileRules(rules: ValueRules): CompiledRules {
         const list = rules.allowedValues[key];
         if (list) allowed[key] = new Set(list);
     }
-    const patterns = {} as Record<PatternKey, RegExp>;
-    for (const key of PatternKeys) patterns[key] = new RegExp(`^(?:${rules.patterns[key] ?? DEFAULT_PATTERNS[key]})$`, "u");
+    const patterns = {} as CompiledRules["patterns"];
+    for (const key of PatternKeys) {
+        const source = rules.patterns[key] ?? DEFAULT_PATTERNS[key];
+        patterns[key] = { regex: new RegExp(`^(?:${source})$`, "u"), text: DEFAULT_PATTERN_TEXT[source] ?? `match ${source}` };
+    }
     return { allowed, patterns, horizonDays: rules.expiryHorizonDays };
 }
 
@@ -123,8 +130,8 @@ function single(key: AttributionTagKey, value: string, rules: CompiledRules): st
         default: {
             const list = rules.allowed[key as ListedKey];
             if (list) return list.has(value) ? undefined : `must be one of ${[...list].join(", ")}`;
-            const pattern = rules.patterns[key];
-            return pattern.test(value) ? undefined : `must match ${pattern.source}`;
+            const pattern = rules.patterns[key as PatternKey];
+            return pattern.regex.test(value) ? undefined : `must ${pattern.text}`;
         }
     }
 }
@@ -176,8 +183,8 @@ export function tagSetSchema(rules: CompiledRules = DEFAULT_RULES, today: () => 
         cost_center: tagValue,
         project: tagValue,
         model_id: tagValue,
-        environment: z.enum(ENVIRONMENTS),
-        lifecycle_phase: z.enum(LIFECYCLE_PHASES),
+        environment: z.enum(ENVIRONMENTS, { error: (iss) => `${JSON.stringify(iss.input)} must be one of ${ENVIRONMENTS.join(", ")}` }),
+        lifecycle_phase: z.enum(LIFECYCLE_PHASES, { error: (iss) => `${JSON.stringify(iss.input)} must be one of ${LIFECYCLE_PHASES.join(", ")}` }),
         created_by: tagValue,
         managed_by: tagValue,
         expires_at: tagValue.optional(),

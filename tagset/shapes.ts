@@ -95,8 +95,8 @@ export const asgListShape = {
         return { state: "known", tags: secret ? markSecret(tags) : tags, notPropagated, unknownEntries };
     },
     /** The list with `tags` added (propagated at launch); entries the resource already has are kept. */
-    write(existing: readonly AsgTag[] | undefined, tags: Readonly<Record<string, string>>): AsgTag[] {
-        const list = [...(existing ?? [])];
+    write<T extends AsgTag = never>(existing: readonly T[] | undefined, tags: Readonly<Record<string, string>>): (T | { key: string; value: string; propagateAtLaunch: true })[] {
+        const list: (T | { key: string; value: string; propagateAtLaunch: true })[] = [...(existing ?? [])];
         const present = new Set(list.map((t) => t.key));
         for (const [key, value] of Object.entries(tags)) if (!present.has(key)) list.push({ key, value, propagateAtLaunch: true });
         return list;
@@ -135,8 +135,8 @@ export const tagSpecificationsShape = {
         return { state: "known", byType, unknownTypes };
     },
     /** Specifications that tag every written resource type with `tags`, keeping what is already set. */
-    write(existing: readonly TagSpecification[] | undefined, tags: Readonly<Record<string, string>>): TagSpecification[] {
-        const list = (existing ?? []).map((spec) => (WRITTEN_RESOURCE_TYPES as readonly unknown[]).includes(spec.resourceType)
+    write<T extends TagSpecification = never>(existing: readonly T[] | undefined, tags: Readonly<Record<string, string>>): (T | { resourceType: string; tags: Record<string, string> })[] {
+        const list: (T | { resourceType: string; tags: Record<string, string> })[] = (existing ?? []).map((spec) => (WRITTEN_RESOURCE_TYPES as readonly unknown[]).includes(spec.resourceType)
             ? { ...spec, tags: mapShape.write(spec.tags as Record<string, unknown> | undefined, tags) }
             : spec);
         for (const resourceType of WRITTEN_RESOURCE_TYPES) {

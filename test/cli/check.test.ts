@@ -35,13 +35,22 @@ describe("tagguard check", () => {
         expect(report.summary).toEqual({ resources: 25, inScope: 16, attributable: 0, violations: { mandatory: 21, advisory: 1 } });
     });
 
-    test("the main example (root Pulumi.yaml) passes", () => {
+    test("the main example (root Pulumi.yaml, built with the components) passes", () => {
         const { code, report } = json(["check"]);
         expect(code).toBe(0);
         expect(report.project).toBe("fraud-platform");
-        expect(report.summary).toEqual({ resources: 25, inScope: 16, attributable: 16, violations: { mandatory: 0, advisory: 1 } });
+        expect(report.summary).toEqual({ resources: 50, inScope: 21, attributable: 21, violations: { mandatory: 0, advisory: 1 } });
         expect(report.resources[0]).toEqual({ urn: "urn:pulumi:dev::fraud-platform::pulumi:pulumi:Stack::fraud-platform-dev", type: "pulumi:pulumi:Stack", name: "fraud-platform-dev", parent: null });
-        expect(report.resources.find((r) => r.name === "gpu-nodes")).toEqual({ urn: expect.stringMatching(/Stack\$aws:eks\/nodeGroup:NodeGroup::gpu-nodes$/), type: "aws:eks/nodeGroup:NodeGroup", name: "gpu-nodes", parent: report.resources[0].urn });
+        const component = report.resources.find((r) => r.type === "tagguard:ml:GpuNodeGroup")!;
+        expect(report.resources.find((r) => r.type === "aws:eks/nodeGroup:NodeGroup")).toEqual({
+            urn: expect.stringMatching(/tagguard:ml:GpuNodeGroup\$aws:eks\/nodeGroup:NodeGroup::fraud-training$/), type: "aws:eks/nodeGroup:NodeGroup", name: "fraud-training", parent: component.urn,
+        });
+    });
+
+    test("the same platform with plain @pulumi/aws and provider default tags passes", () => {
+        const { code, report } = json(["check", "examples/tagged-platform"]);
+        expect(code).toBe(0);
+        expect(report.summary).toEqual({ resources: 25, inScope: 16, attributable: 16, violations: { mandatory: 0, advisory: 1 } });
     });
 
     test("text output groups diagnostics by resource, then the attribution summary", () => {

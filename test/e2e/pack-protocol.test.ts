@@ -89,7 +89,7 @@ describe("the pack under the engine protocol", () => {
     test("a secret tag value is never printed by the real pack", () => {
         const texts = [...run.resources.flatMap((r) => r.result.diagnostics), ...run.stack.diagnostics].map((d) => d.message).join("\n");
         expect(texts).not.toContain("Falcon");
-        expect(messagesFor(run, "secret-project", "mandatory").map((d) => d.message)).toEqual([expect.stringMatching(/`project` \[secret\] must match/)]);
+        expect(messagesFor(run, "secret-project", "mandatory").map((d) => d.message)).toEqual([expect.stringMatching(/`project` \[secret\] must be a lower-case/)]);
     });
 
     test("the stack summary is one advisory", () => {

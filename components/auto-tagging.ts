@@ -1,0 +1,75 @@
+/**
+ * Auto-tagging for existing programs: a stack transform that gives every taggable resource in scope the
+ * attribution set, in the shape its type takes (map, autoscaling list, launch-template specifications,
+ * instance volume tags), keeping every value the program set itself.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { DEFAULT_INCLUDED_TYPES, DEFAULT_SERVICES, scopedEntry, type ScopeConfig } from "../tagset/config";
+import { asgListShape, mapShape, tagSpecificationsShape, type AsgTag, type TagSpecification } from "../tagset/shapes";
+import { resolveTags, type AttributionTags } from "./tag-set";
+
+export type AutoTagScope = Pick<ScopeConfig, "services" | "includeTypes" | "excludeTypes">;
+
+export const DEFAULT_AUTO_TAG_SCOPE: AutoTagScope = { services: [...DEFAULT_SERVICES], includeTypes: [...DEFAULT_INCLUDED_TYPES], excludeTypes: [] };
+
+type Props = Record<string, unknown>;
+
+/** Applies `write` to a value that may be an Output or a Promise, keeping plain values plain. */
+function update<T>(value: unknown, write: (current: T | undefined) => unknown): unknown {
+    if (pulumi.Output.isInstance(value) || value instanceof Promise) return pulumi.output(value as pulumi.Input<T>).apply((v) => write(v as T | undefined));
+    return write(value as T | undefined);
+}
+
+const present = (v: unknown): boolean => v !== undefined && v !== null;
+
+/** Instance volumes: block-device tags where the program uses them (they conflict with `volumeTags`), else `volumeTags`. */
+function tagVolumes(props: Props, out: Props, tags: Record<string, string>): void {
+    const root = props.rootBlockDevice as Props | undefined;
+    const ebs = props.ebsBlockDevices;
+    const usesBlockDeviceTags = (root && typeof root === "object" && present(root.tags)) || (Array.isArray(ebs) && ebs.some((d) => present((d as Props)?.tags)));
+    if (!usesBlockDeviceTags) {
+        out.volumeTags = update<Record<string, unknown>>(props.volumeTags, (v) => mapShape.write(v, tags));
+        return;
+    }
+    out.rootBlockDevice = update<Props>(root ?? {}, (r) => ({ ...r, tags: mapShape.write(r?.tags as Record<string, unknown> | undefined, tags) }));
+    if (Array.isArray(ebs)) out.ebsBlockDevices = ebs.map((d) => update<Props>(d, (dev) => ({ ...dev, tags: mapShape.write(dev?.tags as Record<string, unknown> | undefined, tags) })));
+}
+
+/**
+ * The props of a resource with the tag set added, or undefined when the type takes no tags or is out of
+ * scope. Pure apart from wrapping Outputs; `registerAutoTagging` is the transform around it.
+ */
+export function autoTagProps(type: string, props: Props, tags: Record<string, string>, scope: AutoTagScope = DEFAULT_AUTO_TAG_SCOPE): Props | undefined {
+    const scoped = scopedEntry(type, scope);
+    if ("skip" in scoped) return undefined;
+    const { entry } = scoped;
+    const out: Props = { ...props };
+    out.tags = entry.tags === "asg-list"
+        ? update<AsgTag[]>(props.tags, (list) => asgListShape.write(list, tags))
+        : update<Record<string, unknown>>(props.tags, (map) => mapShape.write(map, tags));
+    for (const carrier of entry.carriers ?? []) {
+        if (carrier.shape === "tag-specifications" && carrier.path === "tagSpecifications[]") {
+            out.tagSpecifications = update<TagSpecification[]>(props.tagSpecifications, (list) => tagSpecificationsShape.write(list, tags));
+        }
+    }
+    if ((entry.carriers ?? []).some((c) => c.reaches === "volumes")) tagVolumes(props, out, tags);
+    return out;
+}
+
+export interface AutoTaggingOptions {
+    extraTags?: Record<string, string>;
+    scope?: AutoTagScope;
+}
+
+/**
+ * Registers the auto-tagging stack transform: every resource registered afterwards (children of
+ * components included) gets the tag set. Call it at the top of the program.
+ */
+export function registerAutoTagging(tags: AttributionTags, options: AutoTaggingOptions = {}): void {
+    const resolved = resolveTags("registerAutoTagging", tags, options.extraTags);
+    pulumi.runtime.registerResourceTransform((args) => {
+        if (!args.custom) return undefined;
+        const props = autoTagProps(args.type, args.props, resolved, options.scope);
+        return props ? { props, opts: args.opts } : undefined;
+    });
+}
