@@ -97,14 +97,14 @@ function invoke<Req, Res>(handler: Handler<Req, Res>, request: Req): Promise<Res
 
 const PACK = ["tagguard", "0.1.0"] as const;
 
-export async function analyze(policy: AnyPolicy, c: ResourceCase, opts: ServeOptions = {}): Promise<AnalyzeResult> {
+export async function analyze(policy: AnyPolicy, c: ResourceCase | AnalyzedResource, opts: ServeOptions = {}): Promise<AnalyzeResult> {
     const handler = server.makeAnalyzeRpcFun(...PACK, "advisory", [configured(policy, opts)]);
-    return analyzeResult(await invoke(handler, analyzeRequest(toAnalyzed(c))));
+    return analyzeResult(await invoke(handler, analyzeRequest("inputs" in c ? c : toAnalyzed(c))));
 }
 
-export async function analyzeStack(policy: AnyPolicy, cases: readonly ResourceCase[], opts: ServeOptions = {}): Promise<AnalyzeResult> {
+export async function analyzeStack(policy: AnyPolicy, cases: readonly (ResourceCase | AnalyzedResource)[], opts: ServeOptions = {}): Promise<AnalyzeResult> {
     const handler = server.makeAnalyzeStackRpcFun(...PACK, "advisory", [configured(policy, opts)]);
-    return analyzeResult(await invoke(handler, analyzeStackRequest(cases.map(toAnalyzed))));
+    return analyzeResult(await invoke(handler, analyzeStackRequest(cases.map((c, i) => ("inputs" in c ? c : toAnalyzed(c, i))))));
 }
 
 export async function remediate(policy: AnyPolicy, c: ResourceCase, opts: ServeOptions = {}): Promise<{ inputs: WireProps; changed: boolean }> {

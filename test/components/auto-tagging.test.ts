@@ -1,0 +1,70 @@
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import { readProject, readStackConfig } from "../../cli/check/project";
+import { runProgram } from "../../cli/check/run-program";
+import { autoTagProps } from "../../components";
+import { spawnSync } from "child_process";
+import type { CheckReport } from "../../cli/check/report";
+
+const TAGS = { team: "fraud", cost_center: "cc-1042", project: "fraud-detection", model_id: "m1", environment: "production", lifecycle_phase: "training", created_by: "automation", managed_by: "pulumi" };
+const ROOT = path.join(__dirname, "..", "..");
+
+describe("autoTagProps (the transform's logic)", () => {
+    test.each([
+        ["a map: added, the program's values kept", "aws:s3/bucket:Bucket", { tags: { team: "search", Name: "x" } }, { tags: { ...TAGS, team: "search", Name: "x" } }],
+        ["a resource without tags", "aws:s3/bucket:Bucket", { bucket: "b" }, { bucket: "b", tags: TAGS }],
+        ["an autoscaling list, propagated at launch", "aws:autoscaling/group:Group", { tags: [{ key: "Name", value: "fleet", propagateAtLaunch: false }] },
+            { tags: [{ key: "Name", value: "fleet", propagateAtLaunch: false }, ...Object.entries(TAGS).map(([key, value]) => ({ key, value, propagateAtLaunch: true }))] }],
+        ["launch-template specifications for instance, volume and network interface", "aws:ec2/launchTemplate:LaunchTemplate", { tagSpecifications: [{ resourceType: "instance", tags: { Name: "i" } }] },
+            { tags: TAGS, tagSpecifications: [{ resourceType: "instance", tags: { ...TAGS, Name: "i" } }, { resourceType: "volume", tags: TAGS }, { resourceType: "network-interface", tags: TAGS }] }],
+        ["instance volumes through volumeTags", "aws:ec2/instance:Instance", { ami: "a" }, { ami: "a", tags: TAGS, volumeTags: TAGS }],
+        ["instance volumes through block-device tags when the program uses them", "aws:ec2/instance:Instance", { rootBlockDevice: { tags: { Name: "root" } }, ebsBlockDevices: [{ deviceName: "/dev/sdf" }] },
+            { tags: TAGS, rootBlockDevice: { tags: { ...TAGS, Name: "root" } }, ebsBlockDevices: [{ deviceName: "/dev/sdf", tags: TAGS }] }],
+    ])("%s", (_name, type, props, expected) => {
+        expect(autoTagProps(type, props, TAGS)).toEqual(expected);
+    });
+
+    test.each([["aws:s3/bucketPolicy:BucketPolicy"], ["aws:msk/configuration:Configuration"], ["aws:lambda/function:Function"], ["kubernetes:core/v1:Namespace"]])("%s is left alone", (type) => {
+        expect(autoTagProps(type, { tags: { a: "b" } }, TAGS)).toBeUndefined();
+    });
+
+    test("the scope can be widened", () => {
+        expect(autoTagProps("aws:lambda/function:Function", {}, TAGS, { services: ["lambda"], includeTypes: [], excludeTypes: [] })).toEqual({ tags: TAGS });
+    });
+
+    test("tags given as an Output stay an Output, with the set merged in", async () => {
+        const props = autoTagProps("aws:s3/bucket:Bucket", { tags: pulumi.output({ Name: "late" }) }, TAGS)!;
+        expect(pulumi.Output.isInstance(props.tags)).toBe(true);
+        expect(await new Promise((resolve) => (props.tags as pulumi.Output<unknown>).apply(resolve))).toEqual({ ...TAGS, Name: "late" });
+    });
+});
+
+describe("registerAutoTagging on an existing program", () => {
+    const legacyDir = path.join(ROOT, "examples", "legacy-untagged");
+    const taggedDir = path.join(ROOT, "test", "fixtures", "programs", "auto-tagged-legacy");
+
+    test("examples/legacy-untagged gets zero required-tag violations, and keeps the tags it had", async () => {
+        const r = spawnSync(process.execPath, [path.join(ROOT, "cli", "bin", "tagguard.js"), "check", taggedDir, "--format", "json"], { encoding: "utf8", cwd: ROOT });
+        const report = JSON.parse(r.stdout) as CheckReport;
+        expect(report.violations.filter((v) => v.policy === "required-tags")).toEqual([]);
+        expect(report.summary).toMatchObject({ inScope: 16, attributable: 16 });
+        // What a transform cannot fix: a node group needs a launch template (the GpuNodeGroup component).
+        expect(report.violations.filter((v) => v.enforcementLevel === "mandatory").map((v) => [v.policy, v.name])).toEqual([["cost-reaches-tagged-resource", "gpu-nodes"]]);
+        expect(r.status).toBe(1);
+
+        const run = async (dir: string) => {
+            const project = readProject(dir);
+            return (await runProgram({ project, stack: readStackConfig(project, "dev"), organization: "o" })).recorded.resources;
+        };
+        const [before, after] = await Promise.all([run(legacyDir), run(taggedDir)]);
+        const tagsOf = (rs: typeof before, name: string) => rs.find((x) => x.name === name)?.inputs.tags;
+        expect(tagsOf(before, "gpu-trainer-0")).toEqual({ Name: "gpu-trainer-0", Team: "fraud" });
+        expect(tagsOf(after, "gpu-trainer-0")).toEqual({ ...TAGS, model_id: "fraud-xgb-v3", Name: "gpu-trainer-0", Team: "fraud" });
+        expect(tagsOf(after, "training-fleet")).toEqual(expect.arrayContaining([{ key: "Name", value: "training-fleet", propagateAtLaunch: true }, { key: "team", value: "fraud", propagateAtLaunch: true }]));
+        for (const b of before) {
+            const a = after.find((x) => x.name === b.name && x.type === b.type)!;
+            const own = b.inputs.tags;
+            if (own && typeof own === "object" && !Array.isArray(own)) expect(a.inputs.tags).toEqual(expect.objectContaining(own));
+        }
+    });
+});
