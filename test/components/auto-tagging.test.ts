@@ -68,3 +68,8 @@ describe("registerAutoTagging on an existing program", () => {
         }
     });
 });
+
+test("the package entry point exports the components (after `npm run build`)", () => {
+    const r = spawnSync(process.execPath, ["-e", "console.log(Object.keys(require('tagguard')).sort().join(','))"], { encoding: "utf8", cwd: ROOT });
+    expect(r.stdout.trim().split(",")).toEqual(expect.arrayContaining(["ModelBucket", "GpuNodeGroup", "TrainingFleet", "InferenceEndpoint", "StreamingCluster", "DevelopmentDomain", "FeatureGroup", "attributionProvider", "registerAutoTagging"]));
+});
