@@ -1,12 +1,17 @@
 /** The `tagguard` command. */
 import * as path from "path";
-import { Command, Option } from "commander";
+import { Command, InvalidArgumentError, Option } from "commander";
 import { PolicyConfigError } from "./engine/policy-config";
 import { PolicyPackStartError } from "./engine/policy-pack-process";
 import { check } from "./check/check";
 import { FORMATS, type Format } from "./check/formats";
 import { UsageError } from "./check/project";
 import { ProgramError } from "./check/run-program";
+import { audit, auditConfig } from "./audit/audit";
+import { AUDIT_FORMATS, renderAudit, type AuditFormat } from "./audit/formats";
+import { loadStateFiles } from "./audit/state";
+import { parsePolicyPackConfig } from "./engine/policy-config";
+import * as fs from "fs";
 
 /** Exit codes: 0 no mandatory violation, 1 at least one, 2 usage error, invalid config, or a program that fails to run. */
 export const EXIT = { ok: 0, violations: 1, error: 2 } as const;
@@ -43,7 +48,44 @@ export function program(): Command {
                 fail(e);
             }
         });
+    cli.command("audit")
+        .description("Attribution coverage of deployed stacks, from `pulumi stack export` files; touches nothing.")
+        .argument("<state...>", "stack export files (deployment version 3), or folders of them")
+        .option("--policy-pack-config <file>", "the pack's config: scope and exemptions of required-tags, value rules of tag-values")
+        .addOption(new Option("--format <format>", "output format").choices(AUDIT_FORMATS).default("text"))
+        .option("--fail-under <pct>", "exit 1 when attributable coverage is below this percentage", parsePercent)
+        .option("--today <date>", "the date expiry is judged against (YYYY-MM-DD; default today)", parseDay)
+        .action((states: string[], opts: { policyPackConfig?: string; format: AuditFormat; failUnder?: number; today?: Date }) => {
+            try {
+                const given = opts.policyPackConfig ? parsePolicyPackConfig(readFile(opts.policyPackConfig), opts.policyPackConfig) : {};
+                const report = audit(loadStateFiles(states), auditConfig(given, opts.today ?? new Date()));
+                process.stdout.write(`${renderAudit(report, opts.format)}\n`);
+                for (const e of report.errors) process.stderr.write(`tagguard: ${e.file}: ${e.error}\n`);
+                const unreadable = report.errors.length > 0;
+                const under = opts.failUnder !== undefined && report.summary.coverage * 100 < opts.failUnder;
+                process.exitCode = unreadable ? EXIT.error : under ? EXIT.violations : EXIT.ok;
+            } catch (e) {
+                fail(e);
+            }
+        });
     return cli;
+}
+
+function readFile(file: string): string {
+    if (!fs.existsSync(file)) throw new UsageError(`${file}: file not found`);
+    return fs.readFileSync(file, "utf8");
+}
+
+function parsePercent(value: string): number {
+    const n = Number(value);
+    if (!Number.isFinite(n) || n < 0 || n > 100) throw new InvalidArgumentError("a percentage from 0 to 100");
+    return n;
+}
+
+function parseDay(value: string): Date {
+    const d = new Date(`${value}T00:00:00Z`);
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(d.getTime())) throw new InvalidArgumentError("a date as YYYY-MM-DD");
+    return d;
 }
 
 if (require.main === module) {

@@ -107,21 +107,25 @@ export function viewOf(r: { type: string; urn: string; name: string; props: unkn
     return { type: r.type, urn: r.urn, name: r.name, props: snapshot(r.props), provider: r.provider ? { type: r.provider.type, props: snapshot(r.provider.props) } : undefined };
 }
 
-export function stackViewOf(resources: readonly PolicyResource[]): StackView {
-    const views = resources.map(viewOf);
+/** A stack view over resources whose dependencies are given as URNs (a state file, a recorded program). */
+export function stackViewFromUrns(views: readonly ResourceView[], dependencies: (urn: string, property: string) => readonly string[]): StackView {
     const byUrn = new Map(views.map((v) => [v.urn, v]));
-    const source = new Map(resources.map((r) => [r.urn, r]));
     return {
         resources: views,
         byUrn,
-        dependenciesOf(urn, property) {
-            const r = source.get(urn);
-            if (!r) return [];
-            const direct = readOwn(r.propertyDependencies, property);
-            const list = Array.isArray(direct) && direct.length ? (direct as PolicyResource[]) : r.dependencies;
-            return list.map((d) => byUrn.get(d.urn)).filter((d): d is ResourceView => d !== undefined);
-        },
+        dependenciesOf: (urn, property) => dependencies(urn, property).map((d) => byUrn.get(d)).filter((d): d is ResourceView => d !== undefined),
     };
+}
+
+export function stackViewOf(resources: readonly PolicyResource[]): StackView {
+    const source = new Map(resources.map((r) => [r.urn, r]));
+    return stackViewFromUrns(resources.map(viewOf), (urn, property) => {
+        const r = source.get(urn);
+        if (!r) return [];
+        const direct = readOwn(r.propertyDependencies, property);
+        const list = Array.isArray(direct) && direct.length ? (direct as PolicyResource[]) : r.dependencies;
+        return list.map((d) => d.urn);
+    });
 }
 
 const FIXED_TODAY = process.env.TAGGUARD_TODAY ? new Date(`${process.env.TAGGUARD_TODAY}T00:00:00Z`) : undefined;

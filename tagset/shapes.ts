@@ -3,7 +3,7 @@
  * the audit see) and one writer (what the components and the auto-tagger produce). Nothing else in
  * tagguard knows how an autoscaling group or a launch template spells its tags.
  */
-import { isSecretWrapper, isUnknown, ownKeys, readOwn } from "./values";
+import { isSecretWrapper, isUnknown, ownKeys, readOwn, unwrapSecret } from "./values";
 
 /** One tag value as read from props. */
 export type TagValue =
@@ -27,7 +27,7 @@ function readValue(raw: unknown): TagValue {
     let secret = false;
     if (isSecretWrapper(raw)) {
         secret = true;
-        raw = readOwn(raw, "value");
+        raw = unwrapSecret(raw);
     }
     if (isUnknown(raw)) return { state: "unknown" };
     if (typeof raw === "string") return { state: "known", value: raw, secret };
@@ -35,7 +35,7 @@ function readValue(raw: unknown): TagValue {
 }
 
 function unwrap(raw: unknown): { value: unknown; secret: boolean } {
-    return isSecretWrapper(raw) ? { value: readOwn(raw, "value"), secret: true } : { value: raw, secret: false };
+    return isSecretWrapper(raw) ? { value: unwrapSecret(raw), secret: true } : { value: raw, secret: false };
 }
 
 /** Marks every value secret, for a whole map or list that arrived as one secret. */

@@ -25,7 +25,7 @@ export const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 export const isUnknown = (v: unknown): boolean => typeof v === "string" && UNKNOWN_SENTINELS.has(v);
 
 /** A value that must not be quoted: a wire secret, or the SDK's `Secret` wrapper (remediation). */
-export function isSecretWrapper(v: unknown): v is { value: unknown } {
+export function isSecretWrapper(v: unknown): v is object {
     if (typeof v !== "object" || v === null) return false;
     const proto = Object.getPrototypeOf(v) as { constructor?: { name?: string } } | null;
     return readOwn(v, SECRET_SIG_KEY) === SECRET_SIG || (proto?.constructor?.name === "Secret" && Object.keys(v).length === 1 && "value" in v);
@@ -113,8 +113,23 @@ export function readPath(root: unknown, path: string): unknown[] {
     return current;
 }
 
+/**
+ * The value inside a secret: `value` on the wire and in the SDK's `Secret`; in a state export, JSON text
+ * in `plaintext` (exported with --show-secrets) or `ciphertext`, which cannot be read here and so counts
+ * as a value that cannot be known.
+ */
 export function unwrapSecret(v: unknown): unknown {
-    return isSecretWrapper(v) ? readOwn(v, "value") : v;
+    if (!isSecretWrapper(v)) return v;
+    if (hasOwn.call(v, "value")) return readOwn(v, "value");
+    const plaintext = readOwn(v, "plaintext");
+    if (typeof plaintext === "string") {
+        try {
+            return JSON.parse(plaintext) as unknown;
+        } catch {
+            return plaintext;
+        }
+    }
+    return UNKNOWN_VALUE;
 }
 
 /** Parses a value that the engine may send either as an object or as its JSON text. */

@@ -1,0 +1,177 @@
+/**
+ * `tagguard audit`: attribution coverage of deployed stacks from their state. The vocabulary, registry,
+ * effective-tag computation and rules are the pack's own (`tagset/`, `policies/`).
+ */
+import { costReachCheck, COST_CARRYING_TYPES } from "../../policies/cost-reaches-tagged-resource";
+import { quote, stackViewFromUrns, type ResourceView } from "../../policies/framework";
+import { requiredKeyStatus } from "../../policies/required-tags";
+import { scopedEntry, ScopeConfigSchema, TagValuesConfigSchema, type Exemption, type ScopeConfig } from "../../tagset/config";
+import { effectiveTags, knownValues, secretKeys } from "../../tagset/effective-tags";
+import { exemptionMatches, exemptionStatus, isExpired } from "../../tagset/exemptions";
+import { compileRules, formatDay, parseIsoDay, tagValueProblems, utcDay, type CompiledRules } from "../../tagset/rules";
+import type { GivenPolicyConfig } from "../engine/policy-config";
+import { urnParts, type LoadResult, type LoadedStack, type StateResource } from "./state";
+
+export interface AuditConfig {
+    scope: ScopeConfig;
+    rules: CompiledRules;
+    today: Date;
+}
+
+/** The audit takes the pack's config file: scope and exemptions of `required-tags`, value rules of `tag-values`. */
+export function auditConfig(given: GivenPolicyConfig, today: Date): AuditConfig {
+    const scope = ScopeConfigSchema.parse(given["required-tags"]?.properties ?? {});
+    const values = TagValuesConfigSchema.parse(given["tag-values"]?.properties ?? {});
+    return { scope, rules: compileRules(values), today };
+}
+
+export interface Tally {
+    key: string;
+    inScope: number;
+    attributable: number;
+    coverage: number;
+}
+
+export interface NonCompliant {
+    stack: string;
+    urn: string;
+    type: string;
+    missing: string[];
+    invalid: string[];
+    /** Keys whose values cannot be read (encrypted secrets, values the state does not hold). */
+    cannotVerify: string[];
+}
+
+export interface AuditReport {
+    today: string;
+    summary: { stacks: number; inScope: number; attributable: number; coverage: number; exempt: number; cannotVerify: number };
+    byStack: Tally[];
+    byService: Tally[];
+    byType: Tally[];
+    byTeam: Tally[];
+    byModel: Tally[];
+    byPhase: Tally[];
+    nonCompliant: NonCompliant[];
+    propagationGaps: { stack: string; urn: string; type: string; level: "mandatory" | "advisory"; problem: string }[];
+    expired: { stack: string; urn: string; type: string; expiresAt: string }[];
+    exemptions: (Exemption & { inForce: boolean; matches: number })[];
+    /** Inputs that could not be read; every other stack is still reported. */
+    errors: { file: string; error: string }[];
+}
+
+const PROVIDER = /^pulumi:providers:/;
+const NONE = "(none)";
+
+class Tallies {
+    private readonly m = new Map<string, { inScope: number; attributable: number }>();
+    add(key: string, attributable: boolean): void {
+        const t = this.m.get(key) ?? { inScope: 0, attributable: 0 };
+        t.inScope++;
+        if (attributable) t.attributable++;
+        this.m.set(key, t);
+    }
+    list(): Tally[] {
+        return [...this.m].map(([key, t]) => ({ key, ...t, coverage: t.inScope ? t.attributable / t.inScope : 1 })).sort((a, b) => a.key.localeCompare(b.key));
+    }
+}
+
+const isEmptyObject = (v: unknown): boolean => typeof v !== "object" || v === null || Object.keys(v).length === 0;
+
+/** A stack's resources as the checks read them: outputs, else inputs; the provider from the same state. */
+function views(stack: LoadedStack): { views: ResourceView[]; byUrn: Map<string, StateResource> } {
+    const byUrn = new Map(stack.resources.map((r) => [r.urn, r]));
+    const out: ResourceView[] = [];
+    for (const r of stack.resources) {
+        if (r.custom === false || PROVIDER.test(r.type)) continue;
+        const providerUrn = r.provider ? r.provider.slice(0, r.provider.lastIndexOf("::")) : undefined;
+        const provider = providerUrn ? byUrn.get(providerUrn) : undefined;
+        out.push({
+            type: r.type,
+            urn: r.urn,
+            name: urnParts(r.urn).name,
+            props: isEmptyObject(r.outputs) ? r.inputs ?? {} : r.outputs,
+            provider: provider ? { type: provider.type, props: provider.inputs ?? provider.outputs ?? {} } : undefined,
+        });
+    }
+    return { views: out, byUrn };
+}
+
+export function audit(results: readonly LoadResult[], config: AuditConfig): AuditReport {
+    const tallies = { stack: new Tallies(), service: new Tallies(), type: new Tallies(), team: new Tallies(), model: new Tallies(), phase: new Tallies() };
+    const report: AuditReport = {
+        today: formatDay(utcDay(config.today)),
+        summary: { stacks: 0, inScope: 0, attributable: 0, coverage: 1, exempt: 0, cannotVerify: 0 },
+        byStack: [], byService: [], byType: [], byTeam: [], byModel: [], byPhase: [],
+        nonCompliant: [], propagationGaps: [], expired: [], exemptions: [], errors: [],
+    };
+    const matches = new Map<Exemption, number>();
+    const todayDay = utcDay(config.today);
+    for (const result of results) {
+        if (!result.ok) {
+            report.errors.push({ file: result.file, error: result.error });
+            continue;
+        }
+        const stack = result.stack;
+        report.summary.stacks++;
+        if (stack.malformed) report.errors.push({ file: stack.file, error: `${stack.malformed} entries without a URN or type were skipped` });
+        const stackName = `${stack.project}/${stack.stack}`;
+        const { views: resources, byUrn } = views(stack);
+        const stackView = stackViewFromUrns(resources, (urn, property) => {
+            const r = byUrn.get(urn);
+            const direct = r?.propertyDependencies?.[property];
+            return direct?.length ? direct : r?.dependencies ?? [];
+        });
+        for (const view of resources) {
+            const scoped = scopedEntry(view.type, config.scope);
+            if ("skip" in scoped) continue;
+            const exemption = exemptionStatus(config.scope.exemptions, view, config.today);
+            if (exemption.state === "active") {
+                report.summary.exempt++;
+                matches.set(exemption.exemption, (matches.get(exemption.exemption) ?? 0) + 1);
+                continue;
+            }
+            const eff = effectiveTags(view.props, scoped.entry, view.provider);
+            const tags = eff.result.state === "known" ? eff.result.tags : new Map();
+            const status = requiredKeyStatus(tags, eff.defaultsUnknown);
+            const values = knownValues(tags);
+            const secret = secretKeys(tags);
+            const cannotVerify = eff.result.state === "unknown" ? ["tags"] : [...status.unknown, ...status.maybeFromDefaults];
+            const missing = eff.result.state === "unknown" ? [] : [...status.missing, ...status.notStrings];
+            const invalid = eff.result.state === "malformed"
+                ? [`\`tags\` is a ${eff.result.found}`]
+                : tagValueProblems(values, config.rules, config.today).map((p) => `\`${p.key}\`${p.value === undefined ? "" : ` ${quote(p.value, secret.has(p.key))}`} ${p.problem}`);
+            const attributable = missing.length === 0 && eff.result.state !== "unknown" && eff.result.state !== "malformed";
+            if (cannotVerify.length) report.summary.cannotVerify++;
+            report.summary.inScope++;
+            if (attributable) report.summary.attributable++;
+            const label = (key: string): string => (secret.has(key) ? "[secret]" : values.get(key) || NONE);
+            tallies.stack.add(stackName, attributable);
+            tallies.service.add(scoped.entry.module, attributable);
+            tallies.type.add(view.type, attributable);
+            tallies.team.add(label("team"), attributable);
+            tallies.model.add(label("model_id"), attributable);
+            tallies.phase.add(label("lifecycle_phase"), attributable);
+            if (missing.length || invalid.length || cannotVerify.length) report.nonCompliant.push({ stack: stackName, urn: view.urn, type: view.type, missing, invalid, cannotVerify });
+            const expires = values.get("expires_at");
+            const day = expires === undefined ? undefined : parseIsoDay(expires);
+            if (day !== undefined && day < todayDay) report.expired.push({ stack: stackName, urn: view.urn, type: view.type, expiresAt: secret.has("expires_at") ? "[secret]" : formatDay(day) });
+            if (COST_CARRYING_TYPES.has(view.type)) {
+                const reach = costReachCheck({ resource: view, entry: scoped.entry, config: undefined, today: config.today, stackTags: new Map(), stack: stackView });
+                for (const f of reach.findings) report.propagationGaps.push({ stack: stackName, urn: view.urn, type: view.type, level: f.advisory ? "advisory" : "mandatory", problem: f.message });
+            }
+        }
+    }
+    report.summary.coverage = report.summary.inScope ? report.summary.attributable / report.summary.inScope : 1;
+    report.byStack = tallies.stack.list();
+    report.byService = tallies.service.list();
+    report.byType = tallies.type.list();
+    report.byTeam = tallies.team.list();
+    report.byModel = tallies.model.list();
+    report.byPhase = tallies.phase.list();
+    report.exemptions = config.scope.exemptions.map((e) => ({
+        ...e,
+        inForce: !isExpired(e, config.today),
+        matches: matches.get(e) ?? results.flatMap((r) => (r.ok ? views(r.stack).views : [])).filter((v) => exemptionMatches(e, v)).length,
+    }));
+    return report;
+}
