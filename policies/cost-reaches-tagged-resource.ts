@@ -11,7 +11,7 @@ import type { RegistryEntry } from "../tagset/registry-types";
 import { LAUNCHED_RESOURCE_TYPES, mapShape, tagSpecificationsShape, type ReadResult, type TagMap } from "../tagset/shapes";
 import { isUnknown, readOwn, readPath, unwrapSecret } from "../tagset/values";
 import { REQUIRED_TAG_KEYS } from "../tagset/vocabulary";
-import { advisory, keyList, resourcePolicy, PASS, type CheckContext, type CheckResult, type Finding, type ResourceAndStackPolicy, type ResourceView } from "./framework";
+import { advisory, keyList, resourcePolicy, PASS, type CheckContext, type CheckResult, type Finding, type ResourceAndStackPolicy, type ResourceView, type StackView } from "./framework";
 
 export const COST_REACHES_TAGGED_RESOURCE = "cost-reaches-tagged-resource";
 
@@ -63,7 +63,26 @@ function launchTemplateRefsSet(resource: ResourceView, entry: RegistryEntry): { 
     return refs;
 }
 
-/** The launch template a reference points at, among the stack's resources. */
+/** The stack's launch templates by id and by name, built once per stack. */
+const launchTemplateIndex = new WeakMap<StackView, Map<string, ResourceView>>();
+
+function launchTemplatesOf(stack: StackView): Map<string, ResourceView> {
+    let index = launchTemplateIndex.get(stack);
+    if (!index) {
+        index = new Map();
+        for (const r of stack.resources) {
+            if (r.type !== LAUNCH_TEMPLATE_TYPE) continue;
+            for (const key of ["id", "name"]) {
+                const v = unwrapSecret(readOwn(r.props, key));
+                if (typeof v === "string" && !isUnknown(v) && !index.has(v)) index.set(v, r);
+            }
+        }
+        launchTemplateIndex.set(stack, index);
+    }
+    return index;
+}
+
+/** The launch template a reference points at: by the reference's dependencies, else by id or name. */
 function resolveLaunchTemplate(ctx: CheckContext<unknown>, ref: { path: string; value: unknown }): ResourceView | undefined {
     const stack = ctx.stack;
     if (!stack) return undefined;
@@ -72,8 +91,9 @@ function resolveLaunchTemplate(ctx: CheckContext<unknown>, ref: { path: string; 
     const wanted = ["id", "launchTemplateId", "name", "launchTemplateName"]
         .map((k) => unwrapSecret(readOwn(ref.value, k)))
         .filter((v): v is string => typeof v === "string" && !isUnknown(v));
-    return (templates.length ? templates : stack.resources.filter((r) => r.type === LAUNCH_TEMPLATE_TYPE))
-        .find((t) => wanted.some((w) => w === unwrapSecret(readOwn(t.props, "id")) || w === unwrapSecret(readOwn(t.props, "name"))));
+    if (templates.length) return templates.find((t) => wanted.some((w) => w === unwrapSecret(readOwn(t.props, "id")) || w === unwrapSecret(readOwn(t.props, "name"))));
+    const index = launchTemplatesOf(stack);
+    return wanted.map((w) => index.get(w)).find((t) => t !== undefined);
 }
 
 /**

@@ -51,8 +51,11 @@ export function parseStackExport(text: string, file: string): LoadResult {
     try {
         json = JSON.parse(text);
     } catch (e) {
-        const truncated = /Unexpected end of JSON input/.test(String(e));
-        return { ok: false, file, error: truncated ? "the file ends before its JSON does (truncated?)" : `not JSON (${e instanceof Error ? e.message : String(e)})` };
+        const message = e instanceof Error ? e.message : String(e);
+        // A parse error at the very end of the text means the file was cut short.
+        const position = Number(/at position (\d+)/.exec(message)?.[1] ?? NaN);
+        const truncated = /Unexpected end of JSON input/.test(message) || position >= text.trimEnd().length - 1;
+        return { ok: false, file, error: truncated ? "the file ends before its JSON does (truncated?)" : `not JSON (${message})` };
     }
     if (!isObject(json) || !("version" in json)) return { ok: false, file, error: "not a `pulumi stack export` file (no `version`)" };
     if (json.version !== SUPPORTED_DEPLOYMENT_VERSION) {

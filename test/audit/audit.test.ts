@@ -1,0 +1,115 @@
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import type { AuditReport } from "../../cli/audit/audit";
+import { SECRET_SIG, SECRET_SIG_KEY } from "../../tagset/values";
+import { FULL_TAGS } from "../fixtures";
+
+const ROOT = path.join(__dirname, "..", "..");
+const STATES = path.join(ROOT, "test", "fixtures", "state");
+const BIN = path.join(ROOT, "cli", "bin", "tagguard.js");
+
+function tagguard(args: string[]) {
+    const r = spawnSync(process.execPath, [BIN, "audit", ...args], { cwd: ROOT, encoding: "utf8" });
+    return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+const json = (args: string[]) => {
+    const r = tagguard([...args, "--format", "json", "--today", "2026-11-28"]);
+    return { ...r, report: JSON.parse(r.stdout) as AuditReport };
+};
+
+const urn = (type: string, name: string) => `urn:pulumi:prod::lake::${type}::${name}`;
+const PROVIDER = urn("pulumi:providers:aws", "default_7_48_0");
+function exportOf(resources: object[]) {
+    return { version: 3, deployment: { manifest: {}, resources: [{ urn: PROVIDER, custom: true, id: "p1", type: "pulumi:providers:aws", inputs: { region: "us-east-1", defaultTags: JSON.stringify({ tags: { team: "data", cost_center: "cc-9", project: "lake", environment: "production", created_by: "automation", managed_by: "pulumi" } }) } }, ...resources] } };
+}
+const bucket = (name: string, extra: object) => ({ urn: urn("aws:s3/bucket:Bucket", name), custom: true, id: name, type: "aws:s3/bucket:Bucket", provider: `${PROVIDER}::p1`, ...extra });
+
+/** A stack with a known answer: 5 buckets in scope, 2 attributable. */
+const KNOWN = exportOf([
+    bucket("tagged-by-output", { inputs: {}, outputs: { tagsAll: { ...FULL_TAGS } } }),
+    bucket("tagged-by-defaults-no-outputs", { inputs: { tags: { model_id: "m", lifecycle_phase: "training" } } }),
+    bucket("untagged", { inputs: {}, outputs: { tagsAll: {} } }),
+    bucket("encrypted", { inputs: {}, outputs: { tagsAll: { ...FULL_TAGS, team: { [SECRET_SIG_KEY]: SECRET_SIG, ciphertext: "v1:AAAA" } } } }),
+    bucket("expired", { inputs: {}, outputs: { tagsAll: { ...FULL_TAGS, environment: "experiment", experiment_id: "e1", expires_at: "2026-10-01", project: { [SECRET_SIG_KEY]: SECRET_SIG, plaintext: JSON.stringify("Falcon Secret") } } } }),
+    { urn: urn("aws:s3/bucketPolicy:BucketPolicy", "policy"), custom: true, type: "aws:s3/bucketPolicy:BucketPolicy", inputs: {} },
+]);
+
+function write(dir: string, name: string, content: string | object): string {
+    const file = path.join(dir, name);
+    fs.writeFileSync(file, typeof content === "string" ? content : JSON.stringify(content));
+    return file;
+}
+
+describe("tagguard audit", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tagguard-audit-"));
+    const known = write(dir, "known.json", KNOWN);
+
+    test("the examples' states: coverage asserted exactly, by stack", () => {
+        const { code, report } = json([STATES]);
+        expect(code).toBe(0);
+        expect(report.summary).toEqual({ stacks: 3, inScope: 53, attributable: 37, coverage: 37 / 53, exempt: 0, cannotVerify: 0 });
+        expect(report.byStack.map((t) => [t.key, t.attributable, t.inScope])).toEqual([
+            ["fraud-platform-legacy/dev", 0, 16], ["fraud-platform-plain/dev", 16, 16], ["fraud-platform/dev", 21, 21],
+        ]);
+        expect(report.byTeam.map((t) => [t.key, t.attributable, t.inScope])).toEqual([["(none)", 0, 16], ["fraud", 27, 27], ["platform", 7, 7], ["recsys", 3, 3]]);
+        expect(report.propagationGaps.map((g) => [g.level, g.urn.split("::").pop()])).toEqual([
+            ["mandatory", "trainer-lt"], ["mandatory", "gpu-trainer-0"], ["mandatory", "gpu-trainer-1"], ["mandatory", "training-fleet"], ["mandatory", "gpu-nodes"],
+        ]);
+        expect(report.nonCompliant).toHaveLength(16);
+    });
+
+    test("a known answer: outputs, inputs with provider defaults, encrypted values, expiry", () => {
+        const { report } = json([known]);
+        expect(report.summary).toEqual({ stacks: 1, inScope: 5, attributable: 4, coverage: 0.8, exempt: 0, cannotVerify: 1 });
+        const by = (name: string) => report.nonCompliant.find((n) => n.urn.endsWith(`::${name}`));
+        expect(by("tagged-by-output")).toBeUndefined();
+        expect(by("tagged-by-defaults-no-outputs")).toBeUndefined(); // inputs + the provider in the same state
+        expect(by("untagged")).toMatchObject({ missing: ["cost_center", "created_by", "environment", "lifecycle_phase", "managed_by", "model_id", "project", "team"] });
+        expect(by("encrypted")).toMatchObject({ missing: [], cannotVerify: ["team"] });
+        expect(by("expired")!.invalid).toEqual([expect.stringMatching(/^`project` \[secret\] must be a lower-case/), expect.stringMatching(/^`expires_at` "2026-10-01" is in the past/)]);
+        expect(report.expired).toEqual([{ stack: "lake/prod", urn: urn("aws:s3/bucket:Bucket", "expired"), type: "aws:s3/bucket:Bucket", expiresAt: "2026-10-01" }]);
+        expect(JSON.stringify(report)).not.toContain("Falcon");
+    });
+
+    test("exemptions from the pack's config, and value rules from it", () => {
+        const config = write(dir, "config.json", { "required-tags": { exemptions: [{ name: "untagged", reason: "scheduled for deletion in INFRA-9", expires: "2026-12-31" }] }, "tag-values": { allowedValues: { team: ["platform"] } } });
+        const { report } = json([known, "--policy-pack-config", config]);
+        expect(report.summary).toMatchObject({ inScope: 4, attributable: 4, exempt: 1 });
+        expect(report.exemptions).toEqual([{ name: "untagged", reason: "scheduled for deletion in INFRA-9", expires: "2026-12-31", inForce: true, matches: 1 }]);
+        expect(report.nonCompliant.find((n) => n.urn.endsWith("::tagged-by-output"))!.invalid).toEqual(['`team` "fraud" must be one of platform']);
+    });
+
+    test.each([
+        ["not JSON", "<html>", /not JSON/],
+        ["truncated", JSON.stringify(KNOWN).slice(0, 200), /the file ends before its JSON does \(truncated\?\)/],
+        ["another deployment version", { version: 2, deployment: { resources: [] } }, /deployment version 2; tagguard reads version 3/],
+        ["not an export", { resources: [] }, /not a `pulumi stack export` file/],
+    ])("%s: reported, and the other stacks still audited (exit 2)", (_name, content, message) => {
+        const bad = write(dir, `bad-${_name.replace(/\W+/g, "-")}.json`, content);
+        const { code, report, stderr } = json([bad, known]);
+        expect(code).toBe(2);
+        expect(report.errors).toEqual([{ file: bad, error: expect.stringMatching(message) }]);
+        expect(report.summary).toMatchObject({ stacks: 1, inScope: 5 });
+        expect(stderr).toMatch(message);
+    });
+
+    test("--fail-under", () => {
+        expect(tagguard([known, "--fail-under", "80", "--today", "2026-11-28"]).code).toBe(0);
+        expect(tagguard([known, "--fail-under", "80.1", "--today", "2026-11-28"]).code).toBe(1);
+        expect(tagguard([known, "--fail-under", "120"]).code).toBe(2);
+    });
+
+    test("text, markdown and csv", () => {
+        const text = tagguard([known, "--today", "2026-11-28"]).stdout;
+        expect(text.split("\n")[0]).toBe("Attribution audit (2026-11-28): 4 of 5 resources in scope are attributable (80.0%) across 1 stack; 0 exempt, 1 with values that cannot be verified.");
+        expect(text).toContain("Still deployed after their expires_at:\n  lake/prod  aws:s3/bucket:Bucket expired (expires_at 2026-10-01)");
+        const md = tagguard([known, "--format", "markdown", "--today", "2026-11-28"]).stdout;
+        expect(md).toContain("| lake/prod | 4 | 5 | 80.0% |");
+        const csv = tagguard([known, "--format", "csv", "--today", "2026-11-28"]).stdout.split("\n");
+        expect(csv[0]).toBe("section,stack,urn,type,key,in_scope,attributable,coverage,missing,invalid,cannot_verify");
+        expect(csv).toContain("by_stack,,,,lake/prod,5,4,0.8000,,,");
+        for (const out of [text, md, csv.join("\n")]) expect(out).not.toContain("Falcon");
+    });
+});
