@@ -10,8 +10,7 @@ import { ProgramError } from "./check/run-program";
 import { audit, auditConfig } from "./audit/audit";
 import { AUDIT_FORMATS, renderAudit, type AuditFormat } from "./audit/formats";
 import { loadStateFiles } from "./audit/state";
-import { parsePolicyPackConfig } from "./engine/policy-config";
-import * as fs from "fs";
+import { readPolicyPackConfigFile } from "./engine/policy-config";
 
 /** Exit codes: 0 no mandatory violation, 1 at least one, 2 usage error, invalid config, or a program that fails to run. */
 export const EXIT = { ok: 0, violations: 1, error: 2 } as const;
@@ -57,7 +56,7 @@ export function program(): Command {
         .option("--today <date>", "the date expiry is judged against (YYYY-MM-DD; default today)", parseDay)
         .action((states: string[], opts: { policyPackConfig?: string; format: AuditFormat; failUnder?: number; today?: Date }) => {
             try {
-                const given = opts.policyPackConfig ? parsePolicyPackConfig(readFile(opts.policyPackConfig), opts.policyPackConfig) : {};
+                const given = readPolicyPackConfigFile(opts.policyPackConfig);
                 const report = audit(loadStateFiles(states), auditConfig(given, opts.today ?? new Date()));
                 process.stdout.write(`${renderAudit(report, opts.format)}\n`);
                 for (const e of report.errors) process.stderr.write(`tagguard: ${e.file}: ${e.error}\n`);
@@ -69,11 +68,6 @@ export function program(): Command {
             }
         });
     return cli;
-}
-
-function readFile(file: string): string {
-    if (!fs.existsSync(file)) throw new UsageError(`${file}: file not found`);
-    return fs.readFileSync(file, "utf8");
 }
 
 function parsePercent(value: string): number {

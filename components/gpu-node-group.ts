@@ -31,7 +31,7 @@ export class GpuNodeGroup extends AttributedComponent {
     constructor(name: string, args: GpuNodeGroupArgs, opts?: pulumi.ComponentResourceOptions) {
         super("tagguard:ml:GpuNodeGroup", name, args, opts);
         this.launchTemplate = taggingLaunchTemplate(`${name}-lt`, this.resolvedTags, {
-            blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { volumeSize: args.diskSizeGiB ?? 200, volumeType: "gp3", encrypted: "true", deleteOnTermination: "true" } }],
+            rootVolumeGiB: args.diskSizeGiB ?? 200,
             metadataOptions: { httpTokens: "required", httpPutResponseHopLimit: 2 },
         }, this.child());
         this.nodeGroup = new aws.eks.NodeGroup(name, {

@@ -38,7 +38,7 @@ export class TrainingFleet extends AttributedComponent {
             userData: args.userData,
             iamInstanceProfile: args.iamInstanceProfileArn ? { arn: args.iamInstanceProfileArn } : undefined,
             vpcSecurityGroupIds: args.securityGroupIds,
-            blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { volumeSize: args.volumeSizeGiB ?? 200, volumeType: "gp3", encrypted: "true", deleteOnTermination: "true" } }],
+            rootVolumeGiB: args.volumeSizeGiB ?? 200,
             metadataOptions: { httpTokens: "required" },
         }, this.child());
         const template = { id: this.launchTemplate.id, version: this.launchTemplate.latestVersion.apply(String) };

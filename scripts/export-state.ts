@@ -11,23 +11,11 @@ import { stableHex } from "../cli/check/aws-mocks";
 import { engineView } from "../cli/check/engine-view";
 import { readProject, readStackConfig } from "../cli/check/project";
 import { runProgram } from "../cli/check/run-program";
+import type { StateResource } from "../cli/audit/state";
 import type { AnalyzedResource } from "../cli/engine/analyzer-client";
 import { providerCheckTagsAll } from "../tagset/effective-tags";
 import { REGISTRY } from "../tagset/registry.generated";
 import { SECRET_SIG, SECRET_SIG_KEY, isUnknown } from "../tagset/values";
-
-export interface StateResource {
-    urn: string;
-    custom: boolean;
-    id?: string;
-    type: string;
-    inputs?: Record<string, unknown>;
-    outputs?: Record<string, unknown>;
-    parent?: string;
-    provider?: string;
-    dependencies?: string[];
-    propertyDependencies?: Record<string, string[]>;
-}
 
 export interface StackExport {
     version: number;

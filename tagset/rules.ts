@@ -31,10 +31,10 @@ const regexString = z.string().min(1).refine((s) => {
 
 const allowedList = z.array(z.string().min(1)).min(1);
 
-export const ListedKeys = ["team", "cost_center", "project"] as const;
-export const PatternKeys = ["team", "cost_center", "project", "model_id", "created_by", "managed_by", "experiment_id"] as const;
-type ListedKey = (typeof ListedKeys)[number];
-type PatternKey = (typeof PatternKeys)[number];
+export const LISTED_KEYS = ["team", "cost_center", "project"] as const;
+export const PATTERN_KEYS = ["team", "cost_center", "project", "model_id", "created_by", "managed_by", "experiment_id"] as const;
+type ListedKey = (typeof LISTED_KEYS)[number];
+type PatternKey = (typeof PATTERN_KEYS)[number];
 
 export const DEFAULT_PATTERNS: Readonly<Record<PatternKey, string>> = {
     team: IDENTIFIER_PATTERN,
@@ -90,12 +90,12 @@ export interface CompiledRules {
 
 export function compileRules(rules: ValueRules): CompiledRules {
     const allowed: CompiledRules["allowed"] = {};
-    for (const key of ListedKeys) {
+    for (const key of LISTED_KEYS) {
         const list = rules.allowedValues[key];
         if (list) allowed[key] = new Set(list);
     }
     const patterns = {} as CompiledRules["patterns"];
-    for (const key of PatternKeys) {
+    for (const key of PATTERN_KEYS) {
         const source = rules.patterns[key] ?? DEFAULT_PATTERNS[key];
         patterns[key] = { regex: new RegExp(`^(?:${source})$`, "u"), text: DEFAULT_PATTERN_TEXT[source] ?? `match ${source}` };
     }

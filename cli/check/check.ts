@@ -1,6 +1,6 @@
 /** `tagguard check`: run a program under mocks and hand its resources to the policy pack as the engine would. */
 import * as fs from "fs";
-import { parsePolicyPackConfig, type GivenPolicyConfig } from "../engine/policy-config";
+import { readPolicyPackConfigFile } from "../engine/policy-config";
 import { openPackSession, type PackRun } from "../engine/session";
 import { engineView, type EngineView } from "./engine-view";
 import { formatGithub, formatSarif, formatText, type Format } from "./formats";
@@ -23,16 +23,10 @@ export interface CheckOutcome {
     render(format: Format): string;
 }
 
-function readPolicyConfig(file: string | undefined): GivenPolicyConfig {
-    if (!file) return {};
-    if (!fs.existsSync(file)) throw new UsageError(`${file}: policy pack config file not found`);
-    return parsePolicyPackConfig(fs.readFileSync(file, "utf8"), file);
-}
-
 export async function check(opts: CheckOptions): Promise<CheckOutcome> {
     const project = readProject(opts.programDir);
     const stack = readStackConfig(project, chooseStack(project, opts.stack));
-    const policyConfig = readPolicyConfig(opts.policyPackConfig);
+    const policyConfig = readPolicyPackConfigFile(opts.policyPackConfig);
     if (!fs.existsSync(opts.policyPack)) throw new UsageError(`${opts.policyPack}: policy pack directory not found`);
     // The pack starts while the program runs, as the engine starts analyzers before the program registers anything.
     const [session, program] = await Promise.allSettled([

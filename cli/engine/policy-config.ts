@@ -4,6 +4,7 @@
  * the pack's initial config, then the `all` level, then per-policy values; validate each policy's
  * properties against its JSON Schema (draft-07) and refuse the run before any resource is analyzed.
  */
+import * as fs from "fs";
 import Ajv from "ajv";
 import type { AnalyzerInfo, EnforcementLevelName, PolicyConfigEntry } from "./analyzer-client";
 
@@ -48,6 +49,13 @@ export function parsePolicyPackConfig(text: string, where = ""): GivenPolicyConf
     }
     if (problems.length) throw new PolicyConfigError(problems, where);
     return result;
+}
+
+/** Reads a `--policy-pack-config` file; no file, no config. */
+export function readPolicyPackConfigFile(file: string | undefined): GivenPolicyConfig {
+    if (!file) return {};
+    if (!fs.existsSync(file)) throw new PolicyConfigError(["the file does not exist"], file);
+    return parsePolicyPackConfig(fs.readFileSync(file, "utf8"), file);
 }
 
 function apply(result: Record<string, PolicyConfigEntry>, given: GivenPolicyConfig): void {

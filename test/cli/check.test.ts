@@ -152,7 +152,7 @@ describe("tagguard check", () => {
         expect(code).toBe(2);
         expect(stdout).toBe("");
         expect(stderr).toBe(`tagguard: invalid policy pack configuration in ${file}:\n  - tag-values: allowedValues.team: must be array\n`);
-        expect(tagguard(["check", "--policy-pack-config", path.join(dir, "missing.json")]).stderr).toMatch(/missing\.json: policy pack config file not found/);
+        expect(tagguard(["check", "--policy-pack-config", path.join(dir, "missing.json")]).stderr).toMatch(/invalid policy pack configuration in .*missing\.json:\n  - the file does not exist/);
     });
 
     test("usage errors: exit 2", () => {
