@@ -11,6 +11,11 @@ import { audit, auditConfig } from "./audit/audit";
 import { AUDIT_FORMATS, renderAudit, type AuditFormat } from "./audit/formats";
 import { loadStateFiles } from "./audit/state";
 import { readPolicyPackConfigFile } from "./engine/policy-config";
+import * as fs from "fs";
+import { attributionReport, type AllocationMethod } from "./report/report";
+import { REPORT_FORMATS, renderReport, type ReportFormat } from "./report/formats";
+import { BillingInputError, type CostMeasure, type Schema } from "./report/sources";
+import { isAttributionKey, type AttributionTagKey } from "../tagset/vocabulary";
 
 /** Exit codes: 0 no mandatory violation, 1 at least one, 2 usage error, invalid config, or a program that fails to run. */
 export const EXIT = { ok: 0, violations: 1, error: 2 } as const;
@@ -19,7 +24,7 @@ export const EXIT = { ok: 0, violations: 1, error: 2 } as const;
 const DEFAULT_PACK = path.resolve(__dirname, "..", "..", "policies");
 
 function fail(e: unknown): never {
-    const known = e instanceof UsageError || e instanceof ProgramError || e instanceof PolicyConfigError || e instanceof PolicyPackStartError;
+    const known = e instanceof UsageError || e instanceof ProgramError || e instanceof PolicyConfigError || e instanceof PolicyPackStartError || e instanceof BillingInputError;
     process.stderr.write(`tagguard: ${known ? e.message : e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
     process.exit(EXIT.error);
 }
@@ -67,7 +72,51 @@ export function program(): Command {
                 fail(e);
             }
         });
+    cli.command("report")
+        .description("Cost by model, team and lifecycle phase from billing exports (FOCUS 1.0-1.2, AWS CUR 2.0), reconciled to the bill.")
+        .argument("<files...>", "CSV, CSV.gz or Parquet exports; globs are expanded")
+        .addOption(new Option("--schema <schema>", "export format").choices(["focus", "cur2"]).default("focus"))
+        .addOption(new Option("--cost <measure>", "effective (amortized) or billed (invoiced)").choices(["effective", "billed"]).default("effective"))
+        .option("--period <YYYY-MM>", "only this billing period", parsePeriod)
+        .addOption(new Option("--format <format>", "output format (csv: chargeback records)").choices(REPORT_FORMATS).default("text"))
+        .option("--out <path>", "write the output to a file instead of standard output")
+        .option("--fail-under <pct>", "exit 1 when the dollar-weighted coverage of the required set is below this percentage", parsePercent)
+        .addOption(new Option("--allocation <method>", "how shared cost (model_id = shared) is split across teams").choices(["even", "proportional", "model-count"]).default("proportional"))
+        .option("--allocate-unallocated", "split unallocated usage across teams too", false)
+        .option("--alias <raw=key...>", "extra tag key aliases, e.g. --alias owner_team=team", parseAliases, {})
+        .option("--anomaly-warning <z>", "z-score of a WARNING anomaly", Number, 3)
+        .option("--anomaly-critical <z>", "z-score of a CRITICAL anomaly", Number, 5)
+        .action(async (files: string[], opts: { schema: Schema; cost: CostMeasure; period?: string; format: ReportFormat; out?: string; failUnder?: number; allocation: AllocationMethod; allocateUnallocated: boolean; alias: Record<string, AttributionTagKey>; anomalyWarning: number; anomalyCritical: number }) => {
+            try {
+                const tty = process.stderr.isTTY;
+                const started = Date.now();
+                const report = await attributionReport({
+                    files, schema: opts.schema, measure: opts.cost, period: opts.period, aliases: opts.alias,
+                    allocation: opts.allocation, allocateUnallocated: opts.allocateUnallocated,
+                    anomaly: { warning: opts.anomalyWarning, critical: opts.anomalyCritical, baselineDays: 14 },
+                    progress: tty ? (m) => process.stderr.write(`\r\x1b[2K[${((Date.now() - started) / 1000).toFixed(1)}s] ${m}`) : undefined,
+                });
+                if (tty) process.stderr.write("\r\x1b[2K");
+                const output = `${renderReport(report, opts.format)}\n`;
+                if (opts.out) fs.writeFileSync(opts.out, output);
+                else process.stdout.write(output);
+                process.exitCode = opts.failUnder !== undefined && report.coverageAll * 100 < opts.failUnder ? EXIT.violations : EXIT.ok;
+            } catch (e) {
+                fail(e);
+            }
+        });
     return cli;
+}
+
+function parsePeriod(value: string): string {
+    if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(value)) throw new InvalidArgumentError("a billing period as YYYY-MM");
+    return value;
+}
+
+function parseAliases(value: string, previous: Record<string, AttributionTagKey>): Record<string, AttributionTagKey> {
+    const [raw, key] = value.split("=");
+    if (!raw || !key || !isAttributionKey(key)) throw new InvalidArgumentError("raw=key, where key is an attribution key (team, cost_center, ...)");
+    return { ...previous, [raw]: key };
 }
 
 function parsePercent(value: string): number {

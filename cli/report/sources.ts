@@ -1,0 +1,105 @@
+/**
+ * Billing exports as one model: FOCUS 1.0-1.2 read directly, AWS CUR 2.0 through an adapter (with the
+ * amortization rule per line item type). CSV, CSV.gz and Parquet are read by DuckDB from the files.
+ */
+import type { DuckDBConnection } from "@duckdb/node-api";
+
+export type Schema = "focus" | "cur2";
+export type CostMeasure = "effective" | "billed";
+
+export class BillingInputError extends Error {}
+
+/** SQL string literal. */
+export const lit = (s: string): string => `'${s.replace(/'/g, "''")}'`;
+
+/** Every file the arguments name (globs expanded by DuckDB), grouped by reader. */
+function reader(files: readonly string[], schema: Schema): string {
+    const list = `[${files.map(lit).join(", ")}]`;
+    if (files.every((f) => /\.parquet$/i.test(f))) return `read_parquet(${list}, union_by_name = true)`;
+    if (files.some((f) => /\.parquet$/i.test(f))) throw new BillingInputError("mixing Parquet and CSV inputs in one report is not supported; report them separately");
+    // Every column as text: costs become exact decimals below, never binary floats; FOCUS CSVs spell missing values NULL.
+    return `read_csv(${list}, header = true, all_varchar = true, union_by_name = true${schema === "focus" ? ", nullstr = 'NULL'" : ""})`;
+}
+
+/** Columns each schema needs; a missing one is an error naming it. */
+const REQUIRED: Record<Schema, string[]> = {
+    focus: ["BilledCost", "EffectiveCost", "BillingCurrency", "BillingPeriodStart", "ChargeCategory", "ChargePeriodStart", "ServiceName"],
+    cur2: ["bill_billing_period_start_date", "line_item_usage_start_date", "line_item_line_item_type", "line_item_unblended_cost", "line_item_currency_code", "line_item_product_code"],
+};
+
+const decimal = (expr: string): string => `TRY_CAST(${expr} AS DECIMAL(38, 10))`;
+
+/** Tags as JSON text whatever the source type (a JSON string in CSV, a MAP in Parquet). */
+const tagsJson = (column: string, type: string | undefined): string => (type && /MAP|STRUCT/i.test(type) ? `to_json(${column})::VARCHAR` : `CAST(${column} AS VARCHAR)`);
+
+/** AWS's amortized cost per CUR 2.0 line item type (the rule of AWS's own query library). */
+function curEffectiveCost(has: (c: string) => boolean): string {
+    const col = (c: string): string => (has(c) ? decimal(c) : "NULL");
+    return `CASE line_item_line_item_type
+        WHEN 'SavingsPlanCoveredUsage' THEN ${col("savings_plan_savings_plan_effective_cost")}
+        WHEN 'SavingsPlanRecurringFee' THEN ${col("savings_plan_total_commitment_to_date")} - ${col("savings_plan_used_commitment")}
+        WHEN 'SavingsPlanNegation' THEN 0
+        WHEN 'SavingsPlanUpfrontFee' THEN 0
+        WHEN 'DiscountedUsage' THEN ${col("reservation_effective_cost")}
+        WHEN 'RIFee' THEN ${col("reservation_unused_amortized_upfront_fee_for_billing_period")} + ${col("reservation_unused_recurring_fee")}
+        ELSE CASE WHEN line_item_line_item_type = 'Fee' AND ${has("reservation_reservation_a_r_n") ? "coalesce(reservation_reservation_a_r_n, '') <> ''" : "false"} THEN 0
+                  ELSE ${col("line_item_unblended_cost")} END
+    END`;
+}
+
+/** CUR line item types as FOCUS charge categories, so both report the same way. */
+const CUR_CATEGORY = `CASE
+    WHEN line_item_line_item_type IN ('Usage', 'DiscountedUsage', 'SavingsPlanCoveredUsage', 'SavingsPlanNegation') THEN 'Usage'
+    WHEN line_item_line_item_type = 'Tax' THEN 'Tax'
+    WHEN line_item_line_item_type IN ('Credit', 'Refund', 'BundledDiscount', 'EdpDiscount', 'PrivateRateDiscount') THEN 'Credit'
+    WHEN line_item_line_item_type IN ('RIFee', 'SavingsPlanRecurringFee', 'SavingsPlanUpfrontFee', 'Fee') THEN 'Purchase'
+    ELSE 'Adjustment' END`;
+
+/**
+ * Creates the view `lines`: billing_period, charge_day, charge_category, service, resource_id,
+ * currency, cost (exact decimal of the chosen measure; NULL where the export's number is unparsable),
+ * tags (JSON text). Returns a note on what the sources lack (e.g. no Tags column).
+ */
+export async function createLinesView(con: DuckDBConnection, files: readonly string[], schema: Schema, measure: CostMeasure): Promise<string[]> {
+    const source = reader(files, schema);
+    let columns: Map<string, string>;
+    try {
+        const described = await con.runAndReadAll(`DESCRIBE SELECT * FROM ${source}`);
+        columns = new Map(described.getRowObjectsJson().map((r) => [String(r.column_name), String(r.column_type)]));
+    } catch (e) {
+        throw new BillingInputError(`cannot read ${files.join(", ")}: ${e instanceof Error ? e.message.split("\n")[0] : String(e)}`);
+    }
+    const missing = REQUIRED[schema].filter((c) => !columns.has(c));
+    if (missing.length) throw new BillingInputError(`${files.join(", ")}: not a ${schema === "focus" ? "FOCUS" : "CUR 2.0"} export: missing column${missing.length > 1 ? "s" : ""} ${missing.join(", ")}`);
+    const has = (c: string): boolean => columns.has(c);
+    const notes: string[] = [];
+    let select: string;
+    if (schema === "focus") {
+        if (!has("Tags")) notes.push("the export has no Tags column: every cost is unallocated");
+        if (!has("ResourceId")) notes.push("the export has no ResourceId column: untagged resources cannot be listed");
+        select = `SELECT
+            strftime(TRY_CAST(BillingPeriodStart AS TIMESTAMP), '%Y-%m') AS billing_period,
+            CAST(TRY_CAST(ChargePeriodStart AS TIMESTAMP) AS DATE) AS charge_day,
+            ChargeCategory AS charge_category,
+            ServiceName AS service,
+            ${has("ResourceId") ? "ResourceId" : "NULL"} AS resource_id,
+            BillingCurrency AS currency,
+            ${decimal(measure === "effective" ? "EffectiveCost" : "BilledCost")} AS cost,
+            ${has("Tags") ? tagsJson("Tags", columns.get("Tags")) : "NULL"} AS tags
+        FROM ${source}`;
+    } else {
+        if (!has("resource_tags")) notes.push("the export has no resource_tags column: every cost is unallocated");
+        select = `SELECT
+            strftime(TRY_CAST(bill_billing_period_start_date AS TIMESTAMP), '%Y-%m') AS billing_period,
+            CAST(TRY_CAST(line_item_usage_start_date AS TIMESTAMP) AS DATE) AS charge_day,
+            ${CUR_CATEGORY} AS charge_category,
+            ${has("product_servicecode") ? "coalesce(product_servicecode, line_item_product_code)" : "line_item_product_code"} AS service,
+            ${has("line_item_resource_id") ? "NULLIF(line_item_resource_id, '')" : "NULL"} AS resource_id,
+            line_item_currency_code AS currency,
+            ${measure === "effective" ? curEffectiveCost(has) : decimal("line_item_unblended_cost")} AS cost,
+            ${has("resource_tags") ? `regexp_replace(${tagsJson("resource_tags", columns.get("resource_tags"))}, '"user_', '"', 'g')` : "NULL"} AS tags
+        FROM ${source}`;
+    }
+    await con.run(`CREATE OR REPLACE TEMP VIEW lines AS ${select}`);
+    return notes;
+}
