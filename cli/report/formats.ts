@@ -88,7 +88,7 @@ function trendChart(r: AttributionReport): string {
         return `<polyline points="${points}" fill="none" stroke="${model === "unallocated" ? "#9ca3af" : PALETTE[i % PALETTE.length]}" stroke-width="2"/>` +
             `<text x="740" y="${20 + i * 16}" class="legend" fill="${model === "unallocated" ? "#6b7280" : PALETTE[i % PALETTE.length]}">${esc(model)}</text>`;
     }).join("");
-    const axis = `<line x1="50" y1="230" x2="730" y2="230" stroke="#9ca3af"/><text x="50" y="248" class="value">${esc(days[0])}</text><text x="730" y="248" class="value" text-anchor="end">${esc(days[days.length - 1])}</text><text x="46" y="24" class="value" text-anchor="end">${esc(money(max, r.currency))}</text>`;
+    const axis = `<line x1="50" y1="230" x2="730" y2="230" stroke="#9ca3af"/><text x="50" y="248" class="value">${esc(days[0])}</text><text x="730" y="248" class="value" text-anchor="end">${esc(days[days.length - 1])}</text><text x="54" y="16" class="value">${esc(money(max, r.currency))} a day</text>`;
     return `<section><h2>Daily cost by model</h2><svg viewBox="0 0 900 260" width="900" height="260" role="img" aria-label="Daily cost by model">${axis}${lines}</svg></section>`;
 }
 

@@ -98,12 +98,16 @@ export async function attributionReport(opts: ReportOptions): Promise<Attributio
     const con = await db.connect();
     try {
         progress("reading the exports");
-        const notes = await createLinesView(con, opts.files, opts.schema, opts.measure);
+        const { notes, tagsExpression } = await createLinesView(con, opts.files, opts.schema, opts.measure);
         const periodFilter = opts.period ? `WHERE billing_period = ${lit(opts.period)}` : "";
+        // One pass over the exports. Tags are grouped by their 64-bit hash (hashing a MAP is half the cost of
+        // grouping by it; two different tag sets would have to collide on the same resource, day, category
+        // and service) and turned into JSON once per group.
         await con.run(`CREATE TEMP TABLE agg AS
-            SELECT billing_period, charge_day, charge_category, service, resource_id, currency, tags,
-                   sum(cost) AS cost, count(*) AS lines, count(*) FILTER (WHERE cost IS NULL) AS bad_cost
-            FROM lines ${periodFilter} GROUP BY ALL`);
+            SELECT billing_period, charge_day, charge_category, service, resource_id, currency, ${tagsExpression} AS tags, cost, lines, bad_cost FROM (
+                SELECT billing_period, charge_day, charge_category, service, resource_id, currency, hash(tags) AS tags_hash, any_value(tags) AS tags,
+                       sum(cost) AS cost, count(*) AS lines, count(*) FILTER (WHERE cost IS NULL) AS bad_cost
+                FROM lines ${periodFilter} GROUP BY billing_period, charge_day, charge_category, service, resource_id, currency, tags_hash)`);
         progress("aggregated");
         const currencies = (await rows(con, "SELECT DISTINCT currency FROM agg WHERE currency IS NOT NULL ORDER BY 1")).map((r) => String(r.currency));
         if (currencies.length > 1) throw new BillingInputError(`the exports mix currencies (${currencies.join(", ")}); report each currency's files separately`);

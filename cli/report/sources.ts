@@ -30,7 +30,7 @@ const REQUIRED: Record<Schema, string[]> = {
 const decimal = (expr: string): string => `TRY_CAST(${expr} AS DECIMAL(38, 10))`;
 
 /** Tags as JSON text whatever the source type (a JSON string in CSV, a MAP in Parquet). */
-const tagsJson = (column: string, type: string | undefined): string => (type && /MAP|STRUCT/i.test(type) ? `to_json(${column})::VARCHAR` : `CAST(${column} AS VARCHAR)`);
+export const tagsJson = (column: string, type: string | undefined): string => (type && /MAP|STRUCT/i.test(type) ? `to_json(${column})::VARCHAR` : `CAST(${column} AS VARCHAR)`);
 
 /** AWS's amortized cost per CUR 2.0 line item type (the rule of AWS's own query library). */
 function curEffectiveCost(has: (c: string) => boolean): string {
@@ -58,9 +58,10 @@ const CUR_CATEGORY = `CASE
 /**
  * Creates the view `lines`: billing_period, charge_day, charge_category, service, resource_id,
  * currency, cost (exact decimal of the chosen measure; NULL where the export's number is unparsable),
- * tags (JSON text). Returns a note on what the sources lack (e.g. no Tags column).
+ * tags (as the export holds them; `tagsExpression` turns them into JSON text, best after aggregating).
+ * Returns notes on what the sources lack (e.g. no Tags column).
  */
-export async function createLinesView(con: DuckDBConnection, files: readonly string[], schema: Schema, measure: CostMeasure): Promise<string[]> {
+export async function createLinesView(con: DuckDBConnection, files: readonly string[], schema: Schema, measure: CostMeasure): Promise<{ notes: string[]; tagsExpression: string }> {
     const source = reader(files, schema);
     let columns: Map<string, string>;
     try {
@@ -85,7 +86,7 @@ export async function createLinesView(con: DuckDBConnection, files: readonly str
             ${has("ResourceId") ? "ResourceId" : "NULL"} AS resource_id,
             BillingCurrency AS currency,
             ${decimal(measure === "effective" ? "EffectiveCost" : "BilledCost")} AS cost,
-            ${has("Tags") ? tagsJson("Tags", columns.get("Tags")) : "NULL"} AS tags
+            ${has("Tags") ? "Tags" : "NULL::VARCHAR"} AS tags
         FROM ${source}`;
     } else {
         if (!has("resource_tags")) notes.push("the export has no resource_tags column: every cost is unallocated");
@@ -101,5 +102,5 @@ export async function createLinesView(con: DuckDBConnection, files: readonly str
         FROM ${source}`;
     }
     await con.run(`CREATE OR REPLACE TEMP VIEW lines AS ${select}`);
-    return notes;
+    return { notes, tagsExpression: schema === "focus" && has("Tags") ? tagsJson("tags", columns.get("Tags")) : "tags" };
 }
