@@ -6,7 +6,7 @@ import { parse } from "csv-parse/sync";
 import { attributionReport, normalizeKey, type ReportOptions } from "../../cli/report/report";
 
 const ROOT = path.join(__dirname, "..", "..");
-const SAMPLE = path.join(ROOT, "..", "shared", "data", "focus", "focus_sample.csv");
+const SAMPLE = path.join(ROOT, "test", "fixtures", "focus", "focus_sample.csv");
 const BIN = path.join(ROOT, "cli", "bin", "tagguard.js");
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tagguard-report-"));
 
