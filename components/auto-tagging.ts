@@ -8,8 +8,10 @@ import { DEFAULT_INCLUDED_TYPES, DEFAULT_SERVICES, scopedEntry, type ScopeConfig
 import { asgListShape, mapShape, tagSpecificationsShape, type AsgTag, type TagSpecification } from "../tagset/shapes";
 import { resolveTags, type AttributionTags } from "./tag-set";
 
+/** Which types the auto-tagger touches: provider modules, extra types, excluded types. */
 export type AutoTagScope = Pick<ScopeConfig, "services" | "includeTypes" | "excludeTypes">;
 
+/** The pack's default scope: EC2, EBS, S3, EKS, SageMaker, MSK and autoscaling groups. */
 export const DEFAULT_AUTO_TAG_SCOPE: AutoTagScope = { services: [...DEFAULT_SERVICES], includeTypes: [...DEFAULT_INCLUDED_TYPES], excludeTypes: [] };
 
 type Props = Record<string, unknown>;
@@ -56,6 +58,7 @@ export function autoTagProps(type: string, props: Props, tags: Record<string, st
     return out;
 }
 
+/** Options of `registerAutoTagging`. */
 export interface AutoTaggingOptions {
     extraTags?: Record<string, string>;
     scope?: AutoTagScope;

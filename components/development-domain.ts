@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { AttributedComponent, type AttributedArgs } from "./attributed-component";
 
+/** Arguments of a `DevelopmentDomain`: network, execution role and users. */
 export interface DevelopmentDomainArgs extends AttributedArgs {
     vpcId: pulumi.Input<string>;
     subnetIds: pulumi.Input<pulumi.Input<string>[]>;

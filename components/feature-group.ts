@@ -3,11 +3,13 @@ import * as pulumi from "@pulumi/pulumi";
 import { AttributedComponent, type AttributedArgs } from "./attributed-component";
 import { ModelBucket } from "./model-bucket";
 
+/** One feature of a `FeatureGroup`. */
 export interface FeatureDefinition {
     name: string;
     type: "Integral" | "Fractional" | "String";
 }
 
+/** Arguments of a `FeatureGroup`: its features and the role SageMaker uses. */
 export interface FeatureGroupArgs extends AttributedArgs {
     roleArn: pulumi.Input<string>;
     recordIdentifierFeatureName: string;

@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { AttributedComponent, type AttributedArgs } from "./attributed-component";
 import { taggingLaunchTemplate } from "./launch-template";
 
+/** Arguments of a `GpuNodeGroup`: the cluster it joins, its nodes and their scaling. */
 export interface GpuNodeGroupArgs extends AttributedArgs {
     clusterName: pulumi.Input<string>;
     nodeRoleArn: pulumi.Input<string>;

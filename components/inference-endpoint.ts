@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { AttributedComponent, type AttributedArgs } from "./attributed-component";
 
+/** Arguments of an `InferenceEndpoint`: the serving container and its capacity. */
 export interface InferenceEndpointArgs extends AttributedArgs {
     executionRoleArn: pulumi.Input<string>;
     /** The serving container image. */

@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { AttributedComponent, type AttributedArgs } from "./attributed-component";
 
+/** Arguments of a `ModelBucket`. */
 export interface ModelBucketArgs extends AttributedArgs {
     /** Keep object versions (default true). */
     versioning?: pulumi.Input<boolean>;

@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { AttributedComponent, type AttributedArgs } from "./attributed-component";
 
+/** Arguments of a `StreamingCluster`: brokers, network and Kafka settings. */
 export interface StreamingClusterArgs extends AttributedArgs {
     /** Default `3.6.0`. */
     kafkaVersion?: string;

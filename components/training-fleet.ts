@@ -4,6 +4,7 @@ import { asgListShape } from "../tagset/shapes";
 import { AttributedComponent, type AttributedArgs } from "./attributed-component";
 import { taggingLaunchTemplate } from "./launch-template";
 
+/** Arguments of a `TrainingFleet`: image, instance types, network and capacity. */
 export interface TrainingFleetArgs extends AttributedArgs {
     imageId: pulumi.Input<string>;
     /** The first is the launch template's; with `spot`, all are offered to the fleet. */
