@@ -138,6 +138,14 @@ describe("tagguard check", () => {
         expect(stderr).toMatch(/^tagguard: test\/fixtures\/programs\/throws\/index\.ts:6:\d+: the program failed: DATABASE_URL is not configured\n$/);
     });
 
+    test("TypeScript is transpiled by default and type-checked with --type-check, as the Pulumi CLI does", () => {
+        const dir = path.join(PROGRAMS, "type-error");
+        expect(tagguard(["check", dir, "--format", "json"]).code).toBe(1); // runs: the bucket is untagged
+        const checked = tagguard(["check", dir, "--type-check"]);
+        expect(checked.code).toBe(2);
+        expect(checked.stderr).toMatch(/type-error\/index\.ts: the program failed: .*Unable to compile TypeScript:\nindex\.ts\(4,7\): error TS2322: Type 'string' is not assignable to type 'number'\./);
+    });
+
     test("a directory without Pulumi.yaml: exit 2", () => {
         const { code, stderr } = tagguard(["check", "cli"]);
         expect(code).toBe(2);
