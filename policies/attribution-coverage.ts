@@ -4,6 +4,7 @@ import { CoverageConfigSchema, configParser, scopedEntry, toPolicyConfigSchema, 
 import { effectiveTags, knownValues, secretKeys } from "../tagset/effective-tags";
 import { exemptionMatches, exemptionStatus, isExpired } from "../tagset/exemptions";
 import { formatDay, parseIsoDay, utcDay } from "../tagset/rules";
+import { shortUrn } from "../tagset/urn";
 import { internalError, report, stackViewOf, today, type ResourceView } from "./framework";
 import { requiredKeyStatus } from "./required-tags";
 
@@ -80,12 +81,6 @@ export function coverageSummary(resources: readonly ResourceView[], config: { se
     return summary;
 }
 
-/** `type name` from a URN, which is long and repeats the stack and project on every line. */
-function shortName(urn: string): string {
-    const parts = urn.split("::");
-    return parts.length >= 4 ? `${parts[2].split("$").pop()} ${parts.slice(3).join("::")}` : urn;
-}
-
 const pct = (t: Tally): string => (t.inScope ? `${((100 * t.attributable) / t.inScope).toFixed(1)}%` : "n/a");
 
 const describeExemption = (e: Exemption): string =>
@@ -104,12 +99,12 @@ export function renderCoverage(s: CoverageSummary, withinDays: number): string {
     table("By team", s.byTeam);
     if (s.notAttributable.length) {
         lines.push("Not attributable:");
-        for (const n of s.notAttributable.slice(0, LISTED)) lines.push(`  ${shortName(n.urn)} (missing ${n.missing.join(", ")})`);
+        for (const n of s.notAttributable.slice(0, LISTED)) lines.push(`  ${shortUrn(n.urn)} (missing ${n.missing.join(", ")})`);
         if (s.notAttributable.length > LISTED) lines.push(`  ... and ${s.notAttributable.length - LISTED} more`);
     }
     if (s.expiringSoon.length) {
         lines.push(`Expiring within ${withinDays} days or already expired:`);
-        for (const e of s.expiringSoon.slice(0, LISTED)) lines.push(`  ${shortName(e.urn)} (expires_at ${e.expiresAt})`);
+        for (const e of s.expiringSoon.slice(0, LISTED)) lines.push(`  ${shortUrn(e.urn)} (expires_at ${e.expiresAt})`);
     }
     for (const { exemption, matches } of s.exemptionsInForce) lines.push(`Exemption in force until ${exemption.expires} (${describeExemption(exemption)}; ${matches} resources): ${exemption.reason}`);
     for (const e of s.exemptionsExpired) lines.push(`Exemption expired on ${e.expires} (${describeExemption(e)}), no longer applied: ${e.reason}`);

@@ -10,7 +10,8 @@ import { effectiveTags, knownValues, secretKeys } from "../../tagset/effective-t
 import { exemptionMatches, exemptionStatus, isExpired } from "../../tagset/exemptions";
 import { compileRules, formatDay, parseIsoDay, tagValueProblems, utcDay, type CompiledRules } from "../../tagset/rules";
 import type { GivenPolicyConfig } from "../engine/policy-config";
-import { urnParts, type LoadResult, type LoadedStack, type StateResource } from "./state";
+import { providerRefUrn, urnParts } from "../../tagset/urn";
+import type { LoadResult, LoadedStack, StateResource } from "./state";
 
 export interface AuditConfig {
     scope: ScopeConfig;
@@ -83,7 +84,7 @@ function views(stack: LoadedStack): { views: ResourceView[]; byUrn: Map<string, 
     const out: ResourceView[] = [];
     for (const r of stack.resources) {
         if (r.custom === false || PROVIDER.test(r.type)) continue;
-        const providerUrn = r.provider ? r.provider.slice(0, r.provider.lastIndexOf("::")) : undefined;
+        const providerUrn = r.provider ? providerRefUrn(r.provider) : undefined;
         const provider = providerUrn ? byUrn.get(providerUrn) : undefined;
         out.push({
             type: r.type,

@@ -1,14 +1,11 @@
 /** `tagguard audit` output formats. The JSON form is a stable interface (see the README). */
+import { shortUrn } from "../../tagset/urn";
 import type { AuditReport, Tally } from "./audit";
 
 export const AUDIT_FORMATS = ["text", "json", "csv", "markdown"] as const;
 export type AuditFormat = (typeof AUDIT_FORMATS)[number];
 
 const pct = (x: number): string => `${(100 * x).toFixed(1)}%`;
-const shortUrn = (urn: string): string => {
-    const parts = urn.split("::");
-    return parts.length >= 4 ? `${parts[2].split("$").pop()} ${parts.slice(3).join("::")}` : urn;
-};
 
 const BREAKDOWNS: [string, keyof AuditReport][] = [
     ["stack", "byStack"], ["service", "byService"], ["type", "byType"], ["team", "byTeam"], ["model_id", "byModel"], ["lifecycle_phase", "byPhase"],

@@ -1,6 +1,7 @@
 /** Reading `pulumi stack export` files (deployment version 3): one bad file never hides the others. */
 import * as fs from "fs";
 import * as path from "path";
+import { urnParts } from "../../tagset/urn";
 
 export const SUPPORTED_DEPLOYMENT_VERSION = 3;
 
@@ -39,12 +40,6 @@ export function expandStatePaths(paths: readonly string[]): string[] {
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
-
-/** `urn:pulumi:<stack>::<project>::<type>::<name>`. */
-export function urnParts(urn: string): { stack: string; project: string; type: string; name: string } {
-    const [head = "", project = "", qualifiedType = "", ...rest] = urn.split("::");
-    return { stack: head.replace(/^urn:pulumi:/, ""), project, type: qualifiedType.split("$").pop() ?? "", name: rest.join("::") };
-}
 
 export function parseStackExport(text: string, file: string): LoadResult {
     let json: unknown;

@@ -7,6 +7,7 @@ import * as fs from "fs";
 import type { AnalyzedResource, ProviderRef } from "../engine/analyzer-client";
 import { providerCheckTagsAll } from "../../tagset/effective-tags";
 import { REGISTRY } from "../../tagset/registry.generated";
+import { providerRefUrn } from "../../tagset/urn";
 import type { PulumiProject, StackConfig } from "./project";
 import type { RecordedProgram, RecordedResource } from "./recorded";
 
@@ -43,8 +44,6 @@ function defaultProvider(pkg: string, project: PulumiProject, stack: StackConfig
     return { type: `${PROVIDER_PREFIX}${pkg}`, name, urn: `urn:pulumi:${stack.stack}::${project.name}::${PROVIDER_PREFIX}${pkg}::${name}`, props };
 }
 
-const urnOfRef = (ref: string): string => ref.slice(0, ref.lastIndexOf("::"));
-
 export function engineView(recorded: RecordedProgram, project: PulumiProject, stack: StackConfig): EngineView {
     const explicit = new Map<string, ProviderRef>();
     for (const r of recorded.resources) {
@@ -53,7 +52,7 @@ export function engineView(recorded: RecordedProgram, project: PulumiProject, st
     const defaults = new Map<string, ProviderRef>();
     const providerOf = (r: RecordedResource): ProviderRef | undefined => {
         if (!r.custom || r.type.startsWith(PROVIDER_PREFIX)) return undefined;
-        if (r.providerRef) return explicit.get(urnOfRef(r.providerRef));
+        if (r.providerRef) return explicit.get(providerRefUrn(r.providerRef));
         const pkg = r.type.split(":")[0];
         if (pkg === "pulumi") return undefined;
         let provider = defaults.get(pkg);

@@ -3,6 +3,7 @@ import * as path from "path";
 import { coverageSummary } from "../../policies/attribution-coverage";
 import { today } from "../../policies/framework";
 import { CoverageConfigSchema } from "../../tagset/config";
+import { urnParts } from "../../tagset/urn";
 import type { AnalyzedResource } from "../engine/analyzer-client";
 import type { PackRun } from "../engine/session";
 import type { EngineView } from "./engine-view";
@@ -34,24 +35,13 @@ export interface CheckReport {
     };
 }
 
-function parseUrn(urn: string): { type: string; name: string } {
-    const parts = urn.split("::");
-    return { type: (parts[2] ?? "").split("$").pop() ?? "", name: parts.slice(3).join("::") };
-}
-
 export function buildReport(args: { project: string; stack: string; packDir: string; view: EngineView; run: PackRun; warnings: string[] }): CheckReport {
     const { view, run } = args;
     const byUrn = new Map<string, AnalyzedResource>(view.stack.map((r) => [r.urn, r]));
     const violation = (d: PackRun["stack"]["diagnostics"][number], fallbackUrn: string): CheckViolation => {
         const urn = d.urn || fallbackUrn;
-        const r = byUrn.get(urn);
-        return {
-            policy: d.policyName,
-            enforcementLevel: d.enforcementLevel === "advisory" ? "advisory" : "mandatory",
-            urn,
-            ...(r ? { type: r.type, name: r.name } : parseUrn(urn)),
-            message: d.message,
-        };
+        const { type, name } = byUrn.get(urn) ?? urnParts(urn);
+        return { policy: d.policyName, enforcementLevel: d.enforcementLevel === "advisory" ? "advisory" : "mandatory", urn, type, name, message: d.message };
     };
     const violations = [
         ...run.resources.flatMap((v) => v.result.diagnostics.map((d) => violation(d, v.resource.urn))),
