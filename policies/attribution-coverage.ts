@@ -1,12 +1,10 @@
 /** One attribution summary per stack: what is attributable, by service and team, what expires soon, what is exempt. */
 import type { StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
-import { CoverageConfigSchema, configParser, scopedEntry, toPolicyConfigSchema, type Exemption } from "../tagset/config";
-import { effectiveTags, knownValues, secretKeys } from "../tagset/effective-tags";
-import { exemptionMatches, exemptionStatus, isExpired } from "../tagset/exemptions";
-import { formatDay, parseIsoDay, utcDay } from "../tagset/rules";
+import { CoverageConfigSchema, configParser, toPolicyConfigSchema, type Exemption } from "../tagset/config";
+import { utcDay } from "../tagset/rules";
 import { shortUrn } from "../tagset/urn";
+import { classify, exemptionCounts, expiry, groupLabel } from "./attribution";
 import { internalError, report, stackViewOf, today, type ResourceView } from "./framework";
-import { requiredKeyStatus } from "./required-tags";
 
 export const ATTRIBUTION_COVERAGE = "attribution-coverage";
 
@@ -43,40 +41,32 @@ export function coverageSummary(resources: readonly ResourceView[], config: { se
         inScope: 0, attributable: 0, unknown: 0, exempt: 0, byService: new Map(), byTeam: new Map(),
         notAttributable: [], expiringSoon: [], exemptionsInForce: [], exemptionsExpired: [],
     };
-    const matches = new Map<Exemption, number>();
+    const exempted = new Map<Exemption, number>();
     const todayDay = utcDay(now);
     for (const r of resources) {
-        const scoped = scopedEntry(r.type, config);
-        if ("skip" in scoped) continue;
-        const exemption = exemptionStatus(config.exemptions, r, now);
-        if (exemption.state === "active") {
+        const c = classify(r, config, now);
+        if (c.state === "out-of-scope") continue;
+        if (c.state === "exempt") {
             summary.exempt++;
-            matches.set(exemption.exemption, (matches.get(exemption.exemption) ?? 0) + 1);
+            exempted.set(c.exemption, (exempted.get(c.exemption) ?? 0) + 1);
             continue;
         }
+        const a = c.attribution;
         summary.inScope++;
-        const eff = effectiveTags(r.props, scoped.entry, r.provider);
-        if (eff.result.state === "unknown") {
+        if (!a.readable) {
             summary.unknown++;
             continue;
         }
-        const tags = eff.result.state === "known" ? eff.result.tags : new Map();
-        const status = requiredKeyStatus(tags, eff.defaultsUnknown);
-        const missing = [...status.missing, ...status.notStrings];
-        const attributable = missing.length === 0;
-        if (attributable) summary.attributable++;
-        else summary.notAttributable.push({ urn: r.urn, missing });
-        const values = knownValues(tags);
-        bump(summary.byService, scoped.entry.module, attributable);
-        const secret = secretKeys(tags);
-        bump(summary.byTeam, secret.has("team") ? "[secret]" : values.get("team") || UNTAGGED_TEAM, attributable);
-        const expires = values.get("expires_at");
-        const day = expires === undefined ? undefined : parseIsoDay(expires);
-        if (day !== undefined && day - todayDay <= config.expiringWithinDays) summary.expiringSoon.push({ urn: r.urn, expiresAt: secret.has("expires_at") ? "[secret]" : formatDay(day) });
+        if (a.attributable) summary.attributable++;
+        else summary.notAttributable.push({ urn: r.urn, missing: a.missing });
+        bump(summary.byService, a.entry.module, a.attributable);
+        bump(summary.byTeam, groupLabel(a, "team", UNTAGGED_TEAM), a.attributable);
+        const expires = expiry(a);
+        if (expires && expires.day - todayDay <= config.expiringWithinDays) summary.expiringSoon.push({ urn: r.urn, expiresAt: expires.text });
     }
-    for (const e of config.exemptions) {
-        if (isExpired(e, now)) summary.exemptionsExpired.push(e);
-        else summary.exemptionsInForce.push({ exemption: e, matches: matches.get(e) ?? resources.filter((r) => exemptionMatches(e, r)).length });
+    for (const { exemption, inForce, matches } of exemptionCounts(config.exemptions, exempted, resources, now)) {
+        if (inForce) summary.exemptionsInForce.push({ exemption, matches });
+        else summary.exemptionsExpired.push(exemption);
     }
     return summary;
 }

@@ -2,15 +2,13 @@
  * `tagguard audit`: attribution coverage of deployed stacks from their state. The vocabulary, registry,
  * effective-tag computation and rules are the pack's own (`tagset/`, `policies/`).
  */
+import { classify, exemptionCounts, expiry, groupLabel } from "../../policies/attribution";
 import { costReachCheck, COST_CARRYING_TYPES } from "../../policies/cost-reaches-tagged-resource";
 import { quote, stackViewFromUrns, type ResourceView } from "../../policies/framework";
-import { requiredKeyStatus } from "../../policies/required-tags";
-import { scopedEntry, ScopeConfigSchema, TagValuesConfigSchema, type Exemption, type ScopeConfig } from "../../tagset/config";
-import { effectiveTags, knownValues, secretKeys } from "../../tagset/effective-tags";
-import { exemptionMatches, exemptionStatus, isExpired } from "../../tagset/exemptions";
-import { compileRules, formatDay, parseIsoDay, tagValueProblems, utcDay, type CompiledRules } from "../../tagset/rules";
-import type { GivenPolicyConfig } from "../engine/policy-config";
+import { ScopeConfigSchema, TagValuesConfigSchema, type Exemption, type ScopeConfig } from "../../tagset/config";
+import { compileRules, formatDay, tagValueProblems, utcDay, type CompiledRules } from "../../tagset/rules";
 import { providerRefUrn, urnParts } from "../../tagset/urn";
+import type { GivenPolicyConfig } from "../engine/policy-config";
 import type { LoadResult, LoadedStack, StateResource } from "./state";
 
 export interface AuditConfig {
@@ -105,7 +103,9 @@ export function audit(results: readonly LoadResult[], config: AuditConfig): Audi
         byStack: [], byService: [], byType: [], byTeam: [], byModel: [], byPhase: [],
         nonCompliant: [], propagationGaps: [], expired: [], exemptions: [], errors: [],
     };
-    const matches = new Map<Exemption, number>();
+    const exempted = new Map<Exemption, number>();
+    /** Every resource of every stack read, for exemptions that exempted nothing. */
+    const all: ResourceView[] = [];
     const todayDay = utcDay(config.today);
     for (const result of results) {
         if (!result.ok) {
@@ -123,41 +123,33 @@ export function audit(results: readonly LoadResult[], config: AuditConfig): Audi
             return direct?.length ? direct : r?.dependencies ?? [];
         });
         for (const view of resources) {
-            const scoped = scopedEntry(view.type, config.scope);
-            if ("skip" in scoped) continue;
-            const exemption = exemptionStatus(config.scope.exemptions, view, config.today);
-            if (exemption.state === "active") {
+            all.push(view);
+            const c = classify(view, config.scope, config.today);
+            if (c.state === "out-of-scope") continue;
+            if (c.state === "exempt") {
                 report.summary.exempt++;
-                matches.set(exemption.exemption, (matches.get(exemption.exemption) ?? 0) + 1);
+                exempted.set(c.exemption, (exempted.get(c.exemption) ?? 0) + 1);
                 continue;
             }
-            const eff = effectiveTags(view.props, scoped.entry, view.provider);
-            const tags = eff.result.state === "known" ? eff.result.tags : new Map();
-            const status = requiredKeyStatus(tags, eff.defaultsUnknown);
-            const values = knownValues(tags);
-            const secret = secretKeys(tags);
-            const cannotVerify = eff.result.state === "unknown" ? ["tags"] : [...status.unknown, ...status.maybeFromDefaults];
-            const missing = eff.result.state === "unknown" ? [] : [...status.missing, ...status.notStrings];
-            const invalid = eff.result.state === "malformed"
-                ? [`\`tags\` is a ${eff.result.found}`]
-                : tagValueProblems(values, config.rules, config.today).map((p) => `\`${p.key}\`${p.value === undefined ? "" : ` ${quote(p.value, secret.has(p.key))}`} ${p.problem}`);
-            const attributable = missing.length === 0 && eff.result.state !== "unknown" && eff.result.state !== "malformed";
+            const a = c.attribution;
+            const cannotVerify = a.readable ? a.unverifiable : ["tags"];
+            const invalid = a.malformed !== undefined
+                ? [`\`tags\` is a ${a.malformed}`]
+                : tagValueProblems(a.values, config.rules, config.today).map((p) => `\`${p.key}\`${p.value === undefined ? "" : ` ${quote(p.value, a.secret.has(p.key))}`} ${p.problem}`);
             if (cannotVerify.length) report.summary.cannotVerify++;
             report.summary.inScope++;
-            if (attributable) report.summary.attributable++;
-            const label = (key: string): string => (secret.has(key) ? "[secret]" : values.get(key) || NONE);
-            tallies.stack.add(stackName, attributable);
-            tallies.service.add(scoped.entry.module, attributable);
-            tallies.type.add(view.type, attributable);
-            tallies.team.add(label("team"), attributable);
-            tallies.model.add(label("model_id"), attributable);
-            tallies.phase.add(label("lifecycle_phase"), attributable);
-            if (missing.length || invalid.length || cannotVerify.length) report.nonCompliant.push({ stack: stackName, urn: view.urn, type: view.type, missing, invalid, cannotVerify });
-            const expires = values.get("expires_at");
-            const day = expires === undefined ? undefined : parseIsoDay(expires);
-            if (day !== undefined && day < todayDay) report.expired.push({ stack: stackName, urn: view.urn, type: view.type, expiresAt: secret.has("expires_at") ? "[secret]" : formatDay(day) });
+            if (a.attributable) report.summary.attributable++;
+            tallies.stack.add(stackName, a.attributable);
+            tallies.service.add(a.entry.module, a.attributable);
+            tallies.type.add(view.type, a.attributable);
+            tallies.team.add(groupLabel(a, "team", NONE), a.attributable);
+            tallies.model.add(groupLabel(a, "model_id", NONE), a.attributable);
+            tallies.phase.add(groupLabel(a, "lifecycle_phase", NONE), a.attributable);
+            if (a.missing.length || invalid.length || cannotVerify.length) report.nonCompliant.push({ stack: stackName, urn: view.urn, type: view.type, missing: a.missing, invalid, cannotVerify });
+            const expires = expiry(a);
+            if (expires && expires.day < todayDay) report.expired.push({ stack: stackName, urn: view.urn, type: view.type, expiresAt: expires.text });
             if (COST_CARRYING_TYPES.has(view.type)) {
-                const reach = costReachCheck({ resource: view, entry: scoped.entry, config: undefined, today: config.today, stackTags: new Map(), stack: stackView });
+                const reach = costReachCheck({ resource: view, entry: a.entry, config: undefined, today: config.today, stackTags: new Map(), stack: stackView });
                 for (const f of reach.findings) report.propagationGaps.push({ stack: stackName, urn: view.urn, type: view.type, level: f.advisory ? "advisory" : "mandatory", problem: f.message });
             }
         }
@@ -169,10 +161,6 @@ export function audit(results: readonly LoadResult[], config: AuditConfig): Audi
     report.byTeam = tallies.team.list();
     report.byModel = tallies.model.list();
     report.byPhase = tallies.phase.list();
-    report.exemptions = config.scope.exemptions.map((e) => ({
-        ...e,
-        inForce: !isExpired(e, config.today),
-        matches: matches.get(e) ?? results.flatMap((r) => (r.ok ? views(r.stack).views : [])).filter((v) => exemptionMatches(e, v)).length,
-    }));
+    report.exemptions = exemptionCounts(config.scope.exemptions, exempted, all, config.today).map(({ exemption, inForce, matches }) => ({ ...exemption, inForce, matches }));
     return report;
 }

@@ -1,0 +1,72 @@
+/**
+ * How one resource stands for attribution: the judgment shared by the stack summary of the pack, the
+ * summary of `tagguard check` and `tagguard audit`, so all three count the same resources the same way.
+ */
+import { scopedEntry, type Exemption, type ScopeConfig } from "../tagset/config";
+import { effectiveTags, knownValues, secretKeys } from "../tagset/effective-tags";
+import { exemptionMatches, exemptionStatus, isExpired } from "../tagset/exemptions";
+import type { RegistryEntry } from "../tagset/registry-types";
+import { formatDay, parseIsoDay } from "../tagset/rules";
+import type { ResourceView } from "./framework";
+import { requiredKeyStatus } from "./required-tags";
+
+export interface Attribution {
+    entry: RegistryEntry;
+    /** False when the tags cannot be read at all (unknown at preview, an encrypted map). */
+    readable: boolean;
+    /** What was found instead of tags, when they are not a map (or list). */
+    malformed?: string;
+    /** Required keys absent, empty or not strings. */
+    missing: string[];
+    /** Required keys present whose values cannot be read. */
+    unverifiable: string[];
+    /** Readable and carrying every required key. */
+    attributable: boolean;
+    values: ReadonlyMap<string, string | undefined>;
+    secret: ReadonlySet<string>;
+}
+
+export type Classified = { state: "out-of-scope" } | { state: "exempt"; exemption: Exemption } | { state: "judged"; attribution: Attribution };
+
+export function classify(view: ResourceView, scope: Pick<ScopeConfig, "services" | "includeTypes" | "excludeTypes" | "exemptions">, today: Date): Classified {
+    const scoped = scopedEntry(view.type, scope);
+    if ("skip" in scoped) return { state: "out-of-scope" };
+    const exemption = exemptionStatus(scope.exemptions, view, today);
+    if (exemption.state === "active") return { state: "exempt", exemption: exemption.exemption };
+    const eff = effectiveTags(view.props, scoped.entry, view.provider);
+    const tags = eff.result.state === "known" ? eff.result.tags : new Map();
+    const status = requiredKeyStatus(tags, eff.defaultsUnknown);
+    const readable = eff.result.state !== "unknown";
+    const missing = readable ? [...status.missing, ...status.notStrings] : [];
+    return {
+        state: "judged",
+        attribution: {
+            entry: scoped.entry,
+            readable,
+            malformed: eff.result.state === "malformed" ? eff.result.found : undefined,
+            missing,
+            unverifiable: [...status.unknown, ...status.maybeFromDefaults],
+            attributable: readable && missing.length === 0,
+            values: knownValues(tags),
+            secret: secretKeys(tags),
+        },
+    };
+}
+
+/** A tag's value to group by: `[secret]` for a secret, `none` when absent. */
+export const groupLabel = (a: Attribution, key: string, none: string): string => (a.secret.has(key) ? "[secret]" : a.values.get(key) || none);
+
+/** `expires_at` as a UTC day and as text to print (`[secret]` for a secret), when it is a date. */
+export function expiry(a: Attribution): { day: number; text: string } | undefined {
+    const expires = a.values.get("expires_at");
+    const day = expires === undefined ? undefined : parseIsoDay(expires);
+    return day === undefined ? undefined : { day, text: a.secret.has("expires_at") ? "[secret]" : formatDay(day) };
+}
+
+/**
+ * Each configured exemption, whether it is in force, and how many resources it covers: the resources it
+ * exempted, else (an exemption that exempted nothing, expired for instance) every resource it matches.
+ */
+export function exemptionCounts(exemptions: readonly Exemption[], exempted: ReadonlyMap<Exemption, number>, resources: readonly ResourceView[], today: Date): { exemption: Exemption; inForce: boolean; matches: number }[] {
+    return exemptions.map((e) => ({ exemption: e, inForce: !isExpired(e, today), matches: exempted.get(e) ?? resources.filter((r) => exemptionMatches(e, r)).length }));
+}
