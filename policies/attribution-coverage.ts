@@ -2,6 +2,7 @@
 import type { StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
 import { CoverageConfigSchema, configParser, toPolicyConfigSchema, type Exemption } from "../tagset/config";
 import { utcDay } from "../tagset/rules";
+import { visible } from "../tagset/text";
 import { shortUrn } from "../tagset/urn";
 import { classify, exemptionCounts, expiry, groupLabel } from "./attribution";
 import { internalError, report, stackViewOf, today, type ResourceView } from "./framework";
@@ -74,7 +75,7 @@ export function coverageSummary(resources: readonly ResourceView[], config: { se
 const pct = (t: Tally): string => (t.inScope ? `${((100 * t.attributable) / t.inScope).toFixed(1)}%` : "n/a");
 
 const describeExemption = (e: Exemption): string =>
-    [e.urn && `urn ${e.urn}`, e.name && `name ${e.name}`, e.type && `type ${e.type}`].filter(Boolean).join(", ");
+    visible([e.urn && `urn ${e.urn}`, e.name && `name ${e.name}`, e.type && `type ${e.type}`].filter(Boolean).join(", "));
 
 export function renderCoverage(s: CoverageSummary, withinDays: number): string {
     const lines = [
@@ -83,21 +84,21 @@ export function renderCoverage(s: CoverageSummary, withinDays: number): string {
     ];
     const table = (title: string, m: Map<string, Tally>): void => {
         if (!m.size) return;
-        lines.push(`${title}: ${[...m].sort(([a], [b]) => a.localeCompare(b)).map(([k, t]) => `${k} ${t.attributable}/${t.inScope}`).join(", ")}`);
+        lines.push(`${title}: ${[...m].sort(([a], [b]) => a.localeCompare(b)).map(([k, t]) => `${visible(k, { max: 64 })} ${t.attributable}/${t.inScope}`).join(", ")}`);
     };
     table("By service", s.byService);
     table("By team", s.byTeam);
     if (s.notAttributable.length) {
         lines.push("Not attributable:");
-        for (const n of s.notAttributable.slice(0, LISTED)) lines.push(`  ${shortUrn(n.urn)} (missing ${n.missing.join(", ")})`);
+        for (const n of s.notAttributable.slice(0, LISTED)) lines.push(`  ${visible(shortUrn(n.urn))} (missing ${n.missing.join(", ")})`);
         if (s.notAttributable.length > LISTED) lines.push(`  ... and ${s.notAttributable.length - LISTED} more`);
     }
     if (s.expiringSoon.length) {
         lines.push(`Expiring within ${withinDays} days or already expired:`);
-        for (const e of s.expiringSoon.slice(0, LISTED)) lines.push(`  ${shortUrn(e.urn)} (expires_at ${e.expiresAt})`);
+        for (const e of s.expiringSoon.slice(0, LISTED)) lines.push(`  ${visible(shortUrn(e.urn))} (expires_at ${e.expiresAt})`);
     }
-    for (const { exemption, matches } of s.exemptionsInForce) lines.push(`Exemption in force until ${exemption.expires} (${describeExemption(exemption)}; ${matches} resources): ${exemption.reason}`);
-    for (const e of s.exemptionsExpired) lines.push(`Exemption expired on ${e.expires} (${describeExemption(e)}), no longer applied: ${e.reason}`);
+    for (const { exemption, matches } of s.exemptionsInForce) lines.push(`Exemption in force until ${exemption.expires} (${describeExemption(exemption)}; ${matches} resources): ${visible(exemption.reason)}`);
+    for (const e of s.exemptionsExpired) lines.push(`Exemption expired on ${e.expires} (${describeExemption(e)}), no longer applied: ${visible(e.reason)}`);
     return lines.join("\n");
 }
 

@@ -9,6 +9,7 @@ import { effectiveTags, providerTagConfig, type ProviderTagConfig } from "../tag
 import { REGISTRY } from "../tagset/registry.generated";
 import type { RegistryEntry } from "../tagset/registry-types";
 import { LAUNCHED_RESOURCE_TYPES, mapShape, tagSpecificationsShape, type ReadResult, type TagMap } from "../tagset/shapes";
+import { visible } from "../tagset/text";
 import { isUnknown, readOwn, readPath, unwrapSecret } from "../tagset/values";
 import { REQUIRED_TAG_KEYS } from "../tagset/vocabulary";
 import { advisory, keyList, resourcePolicy, PASS, type CheckContext, type CheckResult, type Finding, type ResourceAndStackPolicy, type ResourceView, type StackView } from "./framework";
@@ -89,7 +90,7 @@ function resolveLaunchTemplate(ctx: CheckContext<unknown>, ref: { path: string; 
     const templates = stack.dependenciesOf(ctx.resource.urn, ref.path.split(/[.[]/)[0]).filter((r) => r.type === LAUNCH_TEMPLATE_TYPE);
     if (templates.length === 1) return templates[0];
     const wanted = ["id", "launchTemplateId", "name", "launchTemplateName"]
-        .map((k) => unwrapSecret(readOwn(ref.value, k)))
+        .map((k) => unwrapSecret(readOwn(unwrapSecret(ref.value), k)))
         .filter((v): v is string => typeof v === "string" && !isUnknown(v));
     if (templates.length) return templates.find((t) => wanted.some((w) => w === unwrapSecret(readOwn(t.props, "id")) || w === unwrapSecret(readOwn(t.props, "name"))));
     const index = launchTemplatesOf(stack);
@@ -111,7 +112,7 @@ function judgeLaunchTemplates(ctx: CheckContext<unknown>, refs: { path: string; 
         }
         const lt = launchTemplateGaps(template.props);
         if (lt.problems.length) {
-            findings.push({ message: `${what} launches from launch template \`${template.name}\`, whose instances and volumes would be unattributable: ${lt.problems.join("; ")}. ${LAUNCH_TEMPLATE_FIX}` });
+            findings.push({ message: `${what} launches from launch template \`${visible(template.name, { max: 64 })}\`, whose instances and volumes would be unattributable: ${lt.problems.join("; ")}. ${LAUNCH_TEMPLATE_FIX}` });
         }
     }
     return { findings, conclusive: true };

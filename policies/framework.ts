@@ -17,6 +17,7 @@ import { configParser, scopedEntry, toPolicyConfigSchema, type ScopeConfig } fro
 import type { ProviderView } from "../tagset/effective-tags";
 import { exemptionStatus } from "../tagset/exemptions";
 import type { RegistryEntry } from "../tagset/registry-types";
+import { visible } from "../tagset/text";
 import { readOwn, snapshot } from "../tagset/values";
 
 /** A resource as a check sees it: raw props (no proxy), its provider, its place in the stack. */
@@ -222,13 +223,17 @@ export function resourcePolicy<S extends z.ZodObject>(spec: ResourcePolicySpec<S
     return policy;
 }
 
-/** Quotes a tag value for a message, or `[secret]`; long values are cut. */
+/** Quotes a tag value for a message, or `[secret]`; control characters escaped, long values cut. */
 export function quote(value: string, secret: boolean): string {
-    if (secret) return "[secret]";
-    return JSON.stringify(value.length > 64 ? `${value.slice(0, 61)}...` : value);
+    return secret ? "[secret]" : `"${visible(value, { max: 64, quoted: true })}"`;
 }
 
+/** A tag key for a message: back-quoted and made visible, or `a secret key` for a key that came inside a secret. */
+export const keyName = (key: string, hidden: ReadonlySet<string> = NO_KEYS): string => (hidden.has(key) ? "a secret key" : `\`${visible(key, { max: 64 })}\``);
+
+const NO_KEYS: ReadonlySet<string> = new Set();
+
 /** Sorted, comma-separated, back-quoted keys. */
-export const keyList = (keys: Iterable<string>): string => [...keys].sort().map((k) => `\`${k}\``).join(", ");
+export const keyList = (keys: Iterable<string>, hidden: ReadonlySet<string> = NO_KEYS): string => [...keys].sort().map((k) => keyName(k, hidden)).join(", ");
 
 export { advisory };

@@ -1,9 +1,9 @@
 /** Every taggable resource in scope carries every required attribution key with a non-empty value. */
 import { RequiredTagsConfigSchema } from "../tagset/config";
-import { effectiveTags, type EffectiveTags } from "../tagset/effective-tags";
+import { effectiveTags, hiddenKeys, type EffectiveTags } from "../tagset/effective-tags";
 import type { TagMap } from "../tagset/shapes";
 import { REQUIRED_TAG_KEYS, intendedKey } from "../tagset/vocabulary";
-import { advisory, keyList, resourcePolicy, type CheckResult, type Finding, type ResourceAndStackPolicy } from "./framework";
+import { advisory, keyList, keyName, resourcePolicy, type CheckResult, type Finding, type ResourceAndStackPolicy } from "./framework";
 
 export const REQUIRED_TAGS = "required-tags";
 
@@ -64,7 +64,8 @@ export function requiredTagFindings(eff: EffectiveTags): CheckResult {
         if (status.missing.length) parts.push(`Missing required tags: ${keyList(status.missing)} (looked at ${eff.source}).`);
         if (status.notStrings.length) parts.push(`Not strings: ${keyList(status.notStrings)}.`);
         if (status.nearMisses.length) {
-            parts.push(`Found ${status.nearMisses.map(([found, meant]) => `\`${found}\` (did you mean \`${meant}\`?)`).join(", ")}: keys are case-sensitive, and cost reports split them.`);
+            const hidden = hiddenKeys(tags);
+            parts.push(`Found ${status.nearMisses.map(([found, meant]) => `${keyName(found, hidden)} (did you mean \`${meant}\`?)`).join(", ")}: keys are case-sensitive, and cost reports split them.`);
         }
         parts.push(eff.shape === "asg-list" ? "Autoscaling groups never receive provider default tags: list every key in `tags` with `propagateAtLaunch: true`." : HOW_TO_FIX);
         findings.push({ message: parts.join(" ") });

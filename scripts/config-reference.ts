@@ -26,6 +26,7 @@ interface JsonSchema {
 }
 
 function typeOf(s: JsonSchema): string {
+    if (s.enum && s.enum.length > 8) return `string (one of ${s.enum.length} names)`;
     if (s.enum) return s.enum.map((e) => `\`${JSON.stringify(e)}\``).join(" \\| ");
     if (s.anyOf) return s.anyOf.map(typeOf).join(" \\| ");
     if (s.type === "array") return `list of ${s.items ? typeOf(s.items) : "any"}`;

@@ -3,10 +3,13 @@
  * each policy sends the engine is generated from these (`toPolicyConfigSchema`), and each policy parses
  * its config with the same schema at run time.
  */
+import { closest, distance } from "fastest-levenshtein";
 import { z } from "zod";
+import { globMatches } from "./exemptions";
 import { REGISTRY } from "./registry.generated";
 import type { RegistryEntry } from "./registry-types";
-import { ValueRulesSchema, parseIsoDay } from "./rules";
+import { ValueRulesSchema } from "./rules";
+import { shownValue } from "./text";
 import { ENVIRONMENTS } from "./vocabulary";
 
 /** The services of the mission: EC2 (with EBS, billed as "EC2 - Other"), S3, EKS, SageMaker, MSK. */
@@ -14,12 +17,35 @@ export const DEFAULT_SERVICES = ["ec2", "ebs", "s3", "eks", "sagemaker", "msk"] 
 /** Types outside those modules that carry EC2 cost: autoscaling groups launch the instances. */
 export const DEFAULT_INCLUDED_TYPES = ["aws:autoscaling/group:Group"] as const;
 
-const isoDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).refine((s) => parseIsoDay(s) !== undefined, { error: "not a calendar date" });
+/** The provider modules of the registry (`ec2`, `s3`, ...), sorted. */
+export const KNOWN_MODULES: readonly string[] = [...new Set(Object.values(REGISTRY).map((e) => e.module))].sort();
+const KNOWN_TYPES: readonly string[] = Object.keys(REGISTRY);
+
+/** ` (did you mean "s3"?)` when a known name is close to the given one. */
+function didYouMean(given: string, known: readonly string[]): string {
+    if (!given || given.length > 200) return "";
+    const near = closest(given, known as string[]);
+    return distance(given, near) <= Math.max(2, Math.floor(given.length / 3)) ? ` (did you mean "${near}"?)` : "";
+}
+
+/** `"s4" is not ...(did you mean "s3"?)`. */
+const unknownName = (input: unknown, what: string, known: readonly string[]): string =>
+    `${shownValue(input)} ${what}${typeof input === "string" ? didYouMean(input, known) : ""}`;
+
+const isoDay = z.iso.date({ error: "not a calendar date as YYYY-MM-DD" });
+
+const nonBlank = z.string().min(1).refine((s) => s.trim() !== "", { error: "must not be blank" });
+
+const typeToken = nonBlank.refine((t) => t in REGISTRY, {
+    error: (iss) => unknownName(iss.input, "is not a resource type of @pulumi/aws", KNOWN_TYPES),
+});
 
 export const ExemptionSchema = z.object({
-    urn: z.string().min(1).optional().describe("URN of the exempt resource; `*` matches any run of characters."),
-    name: z.string().min(1).optional().describe("Resource name pattern; `*` matches any run of characters."),
-    type: z.string().min(1).optional().describe("Type token pattern, such as `aws:ec2/instance:Instance` or `aws:sagemaker/*`."),
+    urn: nonBlank.optional().describe("URN of the exempt resource; `*` matches any run of characters."),
+    name: nonBlank.optional().describe("Resource name pattern; `*` matches any run of characters."),
+    type: nonBlank.refine((t) => KNOWN_TYPES.some((k) => globMatches(t, k)), {
+        error: (iss) => unknownName(iss.input, "matches no resource type of @pulumi/aws", KNOWN_TYPES),
+    }).optional().describe("Type token pattern, such as `aws:ec2/instance:Instance` or `aws:sagemaker/*`."),
     reason: z.string().min(10).describe("Why the resource is exempt: shown in every report of the exemption."),
     expires: isoDay.describe("Last day (YYYY-MM-DD) on which the exemption applies; after it the resource is checked again."),
 }).strict().refine((e) => e.urn !== undefined || e.name !== undefined || e.type !== undefined, { error: "an exemption needs at least one of `urn`, `name`, `type`" });
@@ -27,9 +53,11 @@ export const ExemptionSchema = z.object({
 export type Exemption = z.infer<typeof ExemptionSchema>;
 
 const scopeShape = {
-    services: z.array(z.string().min(1)).default([...DEFAULT_SERVICES]).describe("Provider modules whose taggable types are checked."),
-    includeTypes: z.array(z.string().min(1)).default([...DEFAULT_INCLUDED_TYPES]).describe("Further type tokens to check."),
-    excludeTypes: z.array(z.string().min(1)).default([]).describe("Type tokens never checked."),
+    services: z.array(z.enum(KNOWN_MODULES as [string, ...string[]], {
+        error: (iss) => unknownName(iss.input, "is not a provider module of @pulumi/aws", KNOWN_MODULES),
+    })).default([...DEFAULT_SERVICES]).describe("Provider modules whose taggable types are checked (the middle of `aws:<module>/<name>:<Type>`)."),
+    includeTypes: z.array(typeToken).default([...DEFAULT_INCLUDED_TYPES]).describe("Further type tokens to check."),
+    excludeTypes: z.array(typeToken).default([]).describe("Type tokens never checked."),
     exemptions: z.array(ExemptionSchema).default([]).describe("Resources this policy skips, each with a reason and an expiry date."),
 };
 
@@ -51,9 +79,18 @@ export const FillDerivableConfigSchema = z.object({
     useStackTags: z.boolean().default(true).describe("Fill `environment` and `created_by` from stack tags of the same names when set."),
 }).strict();
 
-/** The JSON Schema (draft-07) sent to the engine: `properties` and `required` of the top-level object. */
+/**
+ * The JSON Schema (draft-07) sent to the engine: `properties` and `required` of the top-level object.
+ * What zod's refinements check is expressed where JSON Schema can say it, so the engine refuses it too
+ * before analyzing anything: an exemption names a target.
+ */
 export function toPolicyConfigSchema(schema: z.ZodObject): { properties: Record<string, object>; required?: string[] } {
-    const json = z.toJSONSchema(schema, { target: "draft-07", io: "input", unrepresentable: "any" }) as { properties?: Record<string, object>; required?: string[] };
+    const json = z.toJSONSchema(schema, {
+        target: "draft-07", io: "input", unrepresentable: "any",
+        override: (ctx) => {
+            if (ctx.zodSchema === ExemptionSchema) ctx.jsonSchema.anyOf = [{ required: ["urn"] }, { required: ["name"] }, { required: ["type"] }];
+        },
+    }) as { properties?: Record<string, object>; required?: string[] };
     return json.required?.length ? { properties: json.properties ?? {}, required: json.required } : { properties: json.properties ?? {} };
 }
 

@@ -3,8 +3,8 @@
  * the provider's Check, or a resource's outputs) and its provider's configuration.
  */
 import type { RegistryEntry, TagCarrier } from "./registry-types";
-import { asgListShape, mapShape, type ReadResult, type TagMap } from "./shapes";
-import { SECRET_SIG, SECRET_SIG_KEY, UNKNOWN_VALUE, isUnknown, objectOrJson, readOwn, readPath, unwrapSecret } from "./values";
+import { asgListShape, mapShape, markSecret, type ReadResult, type TagMap } from "./shapes";
+import { SECRET_SIG, SECRET_SIG_KEY, UNKNOWN_VALUE, isSecretWrapper, isUnknown, objectOrJson, readOwn, readPath, unwrapSecret } from "./values";
 
 export const AWS_PROVIDER_TYPE = "pulumi:providers:aws";
 
@@ -34,7 +34,9 @@ const providerCache = new WeakMap<object, ProviderTagConfig>();
 
 /**
  * `defaultTags` and `ignoreTags` of an AWS provider. The engine sends both as JSON text
- * (pulumi/pulumi#15477); programs and state may hold objects. Both forms are read.
+ * (pulumi/pulumi#15477); programs and state may hold objects. Both forms are read. A secret anywhere
+ * above the tags (the whole JSON text, the object, its `tags`) makes every default tag secret, keys
+ * included: the engine marks the whole input secret when any part of it is.
  */
 export function providerTagConfig(provider: ProviderView | undefined): ProviderTagConfig {
     if (!provider || provider.type !== AWS_PROVIDER_TYPE || typeof provider.props !== "object" || provider.props === null) return NO_PROVIDER_TAGS;
@@ -46,7 +48,10 @@ export function providerTagConfig(provider: ProviderView | undefined): ProviderT
     if (isUnknown(unwrapSecret(rawDefaults)) || isUnknown(defaultTags)) defaults = { state: "unknown" };
     else if (defaultTags === undefined || defaultTags === null) defaults = { state: "absent" };
     else if (typeof defaultTags !== "object") defaults = { state: "malformed", found: typeof defaultTags };
-    else defaults = mapShape.read(readOwn(defaultTags, "tags"));
+    else {
+        defaults = mapShape.read(readOwn(defaultTags, "tags"));
+        if (defaults.state === "known" && isSecretWrapper(rawDefaults)) markSecret(defaults.tags);
+    }
     const ignore = objectOrJson(readOwn(provider.props, "ignoreTags"));
     const config: ProviderTagConfig = {
         defaults,
@@ -126,6 +131,19 @@ export function knownValues(tags: TagMap): ReadonlyMap<string, string | undefine
     }
     return values;
 }
+
+/** Keys that are themselves secret (they came inside a wholly secret map), so messages never name them. */
+export function hiddenKeys(tags: TagMap): ReadonlySet<string> {
+    let keys = hiddenCache.get(tags);
+    if (!keys) {
+        const set = new Set<string>();
+        for (const [k, v] of tags) if (v.keySecret) set.add(k);
+        hiddenCache.set(tags, (keys = set));
+    }
+    return keys;
+}
+
+const hiddenCache = new WeakMap<TagMap, ReadonlySet<string>>();
 
 /** Keys whose values are secret, so messages never quote them. */
 export function secretKeys(tags: TagMap): ReadonlySet<string> {

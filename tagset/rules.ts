@@ -4,7 +4,9 @@
  * run them on hundreds of thousands of resources per second, and `tagSetSchema` wraps the same
  * functions in a zod schema for code that builds a tag set (the components).
  */
+import { RE2JS } from "re2js";
 import { z } from "zod";
+import { shownValue, visible } from "./text";
 import { ENVIRONMENTS, LIFECYCLE_PHASES, REQUIRED_TAG_KEYS, type AttributionTagKey } from "./vocabulary";
 
 /** Lower-case kebab or snake identifier: `fraud-detection`, `cc_1042`, `shared`. Patterns match the whole value. */
@@ -20,14 +22,31 @@ const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?
 
 const DAY_MS = 86_400_000;
 
-const regexString = z.string().min(1).refine((s) => {
+/**
+ * A configured pattern, matched against the whole value by RE2 (re2js): linear time whatever the
+ * pattern, so a pattern such as `(a+)+b` cannot hang a preview. RE2 syntax has no lookaround and no
+ * backreferences.
+ */
+function compileUserPattern(source: string): (value: string) => boolean {
+    const re = RE2JS.compile(`^(?:${source})$`);
+    return (value) => re.matches(value);
+}
+
+/** Why RE2 refuses a pattern, or undefined when it compiles. */
+export function patternError(source: string): string | undefined {
     try {
-        new RegExp(s, "u");
-        return true;
-    } catch {
-        return false;
+        compileUserPattern(source);
+        return undefined;
+    } catch (e) {
+        const reason = e instanceof Error ? e.message.replace(/^error parsing regexp: /, "") : String(e);
+        return `not a valid pattern (${visible(reason, { max: 120 })}); patterns use RE2 syntax (no lookaround, no backreferences)`;
     }
-}, { error: "not a valid regular expression" });
+}
+
+const regexString = z.string().min(1).superRefine((s, ctx) => {
+    const error = patternError(s);
+    if (error) ctx.addIssue({ code: "custom", message: error });
+});
 
 const allowedList = z.array(z.string().min(1)).min(1);
 
@@ -84,7 +103,7 @@ export interface ValueProblem {
 /** Compiled form of the rules, built once per configuration. */
 export interface CompiledRules {
     allowed: Partial<Record<ListedKey, ReadonlySet<string>>>;
-    patterns: Record<PatternKey, { regex: RegExp; text: string }>;
+    patterns: Record<PatternKey, { test: (value: string) => boolean; text: string }>;
     horizonDays: ValueRules["expiryHorizonDays"];
 }
 
@@ -96,8 +115,14 @@ export function compileRules(rules: ValueRules): CompiledRules {
     }
     const patterns = {} as CompiledRules["patterns"];
     for (const key of PATTERN_KEYS) {
-        const source = rules.patterns[key] ?? DEFAULT_PATTERNS[key];
-        patterns[key] = { regex: new RegExp(`^(?:${source})$`, "u"), text: DEFAULT_PATTERN_TEXT[source] ?? `match ${source}` };
+        const configured = rules.patterns[key];
+        if (configured === undefined) {
+            // The built-in patterns are linear in V8's engine as written, and ~25x faster there than in RE2.
+            const native = new RegExp(`^(?:${DEFAULT_PATTERNS[key]})$`, "u");
+            patterns[key] = { test: (value) => native.test(value), text: DEFAULT_PATTERN_TEXT[DEFAULT_PATTERNS[key]] };
+        } else {
+            patterns[key] = { test: compileUserPattern(configured), text: DEFAULT_PATTERN_TEXT[configured] ?? `match ${visible(configured, { max: 120 })}` };
+        }
     }
     return { allowed, patterns, horizonDays: rules.expiryHorizonDays };
 }
@@ -131,7 +156,7 @@ function single(key: AttributionTagKey, value: string, rules: CompiledRules): st
             const list = rules.allowed[key as ListedKey];
             if (list) return list.has(value) ? undefined : `must be one of ${[...list].join(", ")}`;
             const pattern = rules.patterns[key as PatternKey];
-            return pattern.regex.test(value) ? undefined : `must ${pattern.text}`;
+            return pattern.test(value) ? undefined : `must ${pattern.text}`;
         }
     }
 }
@@ -183,8 +208,8 @@ export function tagSetSchema(rules: CompiledRules = DEFAULT_RULES, today: () => 
         cost_center: tagValue,
         project: tagValue,
         model_id: tagValue,
-        environment: z.enum(ENVIRONMENTS, { error: (iss) => `${JSON.stringify(iss.input)} must be one of ${ENVIRONMENTS.join(", ")}` }),
-        lifecycle_phase: z.enum(LIFECYCLE_PHASES, { error: (iss) => `${JSON.stringify(iss.input)} must be one of ${LIFECYCLE_PHASES.join(", ")}` }),
+        environment: z.enum(ENVIRONMENTS, { error: (iss) => `${shownValue(iss.input)} must be one of ${ENVIRONMENTS.join(", ")}` }),
+        lifecycle_phase: z.enum(LIFECYCLE_PHASES, { error: (iss) => `${shownValue(iss.input)} must be one of ${LIFECYCLE_PHASES.join(", ")}` }),
         created_by: tagValue,
         managed_by: tagValue,
         expires_at: tagValue.optional(),
@@ -192,7 +217,7 @@ export function tagSetSchema(rules: CompiledRules = DEFAULT_RULES, today: () => 
     }).superRefine((tags, ctx) => {
         const map = new Map(Object.entries(tags).filter((e): e is [string, string] => e[1] !== undefined));
         for (const p of tagValueProblems(map, rules, today())) {
-            ctx.addIssue({ code: "custom", path: [p.key], message: `\`${p.key}\` ${p.value === undefined ? "" : `${JSON.stringify(p.value)} `}${p.problem}` });
+            ctx.addIssue({ code: "custom", path: [p.key], message: `\`${p.key}\` ${p.value === undefined ? "" : `${shownValue(p.value)} `}${p.problem}` });
         }
     });
 }

@@ -5,12 +5,13 @@
  */
 import { isSecretWrapper, isUnknown, ownKeys, readOwn, unwrapSecret } from "./values";
 
-/** One tag value as read from props. */
-export type TagValue =
+/** One tag value as read from props. `keySecret`: the key itself came inside a secret (a whole secret map), so it is never printed either. */
+export type TagValue = (
     | { state: "known"; value: string; secret: boolean }
     | { state: "unknown" }
     /** Present but not a string (a number, an object, null): the provider would refuse or coerce it. */
-    | { state: "invalid"; type: string };
+    | { state: "invalid"; type: string }
+) & { keySecret?: true };
 
 export type TagMap = Map<string, TagValue>;
 
@@ -38,9 +39,9 @@ function unwrap(raw: unknown): { value: unknown; secret: boolean } {
     return isSecretWrapper(raw) ? { value: unwrapSecret(raw), secret: true } : { value: raw, secret: false };
 }
 
-/** Marks every value secret, for a whole map or list that arrived as one secret. */
-function markSecret(tags: TagMap): TagMap {
-    for (const [k, v] of tags) if (v.state === "known") tags.set(k, { ...v, secret: true });
+/** Marks every key and value secret, for a whole map or list that arrived as one secret. */
+export function markSecret(tags: TagMap): TagMap {
+    for (const [k, v] of tags) tags.set(k, v.state === "known" ? { ...v, secret: true, keySecret: true } : { ...v, keySecret: true });
     return tags;
 }
 
@@ -117,20 +118,22 @@ export interface TagSpecification {
 export const tagSpecificationsShape = {
     /** Per resource type, the tags read (`unknown` when the list or the entry is unknown). */
     read(raw: unknown): { state: "absent" | "unknown" } | { state: "malformed"; found: string } | { state: "known"; byType: Map<string, ReadResult>; unknownTypes: number } {
-        const { value } = unwrap(raw);
+        const { value, secret } = unwrap(raw);
         if (value === undefined || value === null) return { state: "absent" };
         if (isUnknown(value)) return { state: "unknown" };
         if (!Array.isArray(value)) return { state: "malformed", found: typeName(value) };
         const byType = new Map<string, ReadResult>();
         let unknownTypes = 0;
         for (let i = 0; i < value.length; i++) {
-            const entry = unwrap(readOwn(value, String(i))).value;
-            const type = unwrap(readOwn(entry, "resourceType")).value;
+            const entry = unwrap(readOwn(value, String(i)));
+            const type = unwrap(readOwn(entry.value, "resourceType")).value;
             if (typeof type !== "string" || isUnknown(type)) {
                 unknownTypes++;
                 continue;
             }
-            byType.set(type, mapShape.read(readOwn(entry, "tags")));
+            const tags = mapShape.read(readOwn(entry.value, "tags"));
+            if (tags.state === "known" && (secret || entry.secret)) markSecret(tags.tags);
+            byType.set(type, tags);
         }
         return { state: "known", byType, unknownTypes };
     },

@@ -89,28 +89,29 @@ export function ownKeys(obj: unknown): string[] {
 
 /**
  * Reads a path such as `rootBlockDevice.tags` or `ebsBlockDevices[].tags`. Each `[]` fans out over a
- * list. Returns every value found, `"unknown"` where a step is unknown.
+ * list. Returns every value found, `"unknown"` where a step is unknown. A value found inside a secret
+ * (the value itself, or anything on the way to it) is returned as a secret, so readers keep the flag.
  */
 export function readPath(root: unknown, path: string): unknown[] {
-    let current: unknown[] = [root];
+    let current: { node: unknown; secret: boolean }[] = [{ node: root, secret: false }];
     for (const segment of path.split(".")) {
         const list = segment.endsWith("[]");
         const key = list ? segment.slice(0, -2) : segment;
-        const next: unknown[] = [];
-        for (const node of current) {
+        const next: { node: unknown; secret: boolean }[] = [];
+        const step = (raw: unknown, secret: boolean): { node: unknown; secret: boolean } => (isSecretWrapper(raw) ? { node: unwrapSecret(raw), secret: true } : { node: raw, secret });
+        for (const { node, secret } of current) {
             if (isUnknown(node)) {
-                next.push(node);
+                next.push({ node, secret });
                 continue;
             }
-            const value = unwrapSecret(readOwn(node, key));
-            if (value === undefined || value === null) continue;
-            if (!list) next.push(value);
-            else if (isUnknown(value)) next.push(value);
-            else if (Array.isArray(value)) for (let i = 0; i < value.length; i++) next.push(unwrapSecret(readOwn(value, String(i))));
+            const found = step(readOwn(node, key), secret);
+            if (found.node === undefined || found.node === null) continue;
+            if (!list || isUnknown(found.node)) next.push(found);
+            else if (Array.isArray(found.node)) for (let i = 0; i < found.node.length; i++) next.push(step(readOwn(found.node, String(i)), found.secret));
         }
         current = next;
     }
-    return current;
+    return current.map(({ node, secret }) => (secret && !isUnknown(node) ? { [SECRET_SIG_KEY]: SECRET_SIG, value: node } : node));
 }
 
 /**

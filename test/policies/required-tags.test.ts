@@ -18,6 +18,16 @@ interface Case {
 }
 
 const cases: Case[] = [
+    {
+        name: "provider default tags that arrive as one secret (JSON text) count, and their keys are never named",
+        resource: { type: BUCKET, props: {}, provider: { type: "pulumi:providers:aws", props: { defaultTags: secret(JSON.stringify({ tags: { ...without(FULL_TAGS, "team"), Team: "fraud" } })) } } },
+        mandatory: [/^Missing required tags: `team` \(looked at provider defaultTags\)\. Found a secret key \(did you mean `team`\?\)/],
+    },
+    {
+        name: "a wholly secret tags map on the resource: keys hidden too",
+        resource: { type: BUCKET, props: { tags: secret({ Team: "fraud" }) }, provider: awsProvider(without(FULL_TAGS, "team")) },
+        mandatory: [/Found a secret key \(did you mean `team`\?\)/],
+    },
     { name: "tags only from provider default tags (JSON text, as the engine sends them)", resource: { type: BUCKET, props: {}, provider: awsProvider(FULL_TAGS) } },
     { name: "tags only from provider default tags (object form)", resource: { type: BUCKET, props: {}, provider: awsProvider(FULL_TAGS, "object") } },
     { name: "tags only on the resource", resource: { type: BUCKET, props: { tags: FULL_TAGS }, provider: awsProvider() } },

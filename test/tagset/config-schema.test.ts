@@ -16,6 +16,19 @@ describe("policy config schemas sent to the engine", () => {
         expect(Object.keys(defaults)).toEqual(expect.arrayContaining(["services", "includeTypes", "excludeTypes", "exemptions"]));
     });
 
+    test("the engine's validator refuses what the pack would: unknown modules and types, target-less exemptions, impossible dates", () => {
+        const requiredTags = policies.find((p) => p.name === "required-tags")!;
+        const ajv = new Ajv({ strict: false, allErrors: true });
+        const validate = ajv.compile({ type: "object", properties: requiredTags.configSchema!.properties });
+        expect(validate({ services: ["ec2", "s3"] })).toBe(true);
+        expect(validate({ services: ["s4"] })).toBe(false);
+        expect(validate({ exemptions: [{ name: "legacy-*", reason: "deleted in INFRA-212", expires: "2027-03-31" }] })).toBe(true);
+        expect(validate({ exemptions: [{ reason: "deleted in INFRA-212", expires: "2027-03-31" }] })).toBe(false);
+        expect(validate({ exemptions: [{ name: "x", reason: "deleted in INFRA-212", expires: "2099-13-45" }] })).toBe(false);
+        expect(validate({ exemptions: [{ name: "x", reason: "deleted in INFRA-212", expires: "2027-02-29" }] })).toBe(false);
+        expect(validate({ exemptions: [{ name: "x", reason: "deleted in INFRA-212", expires: "2028-02-29" }] })).toBe(true);
+    });
+
     test("no policy declares enforcementLevel as a property (the SDK refuses it)", () => {
         for (const p of policies) expect(Object.keys(p.configSchema!.properties)).not.toContain("enforcementLevel");
     });
