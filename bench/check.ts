@@ -19,6 +19,7 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 function generateProgram(): void {
     fs.mkdirSync(OUT, { recursive: true });
     fs.writeFileSync(path.join(OUT, "Pulumi.yaml"), "name: bench-5000\nruntime: nodejs\n");
+    fs.writeFileSync(path.join(OUT, "package.json"), `${JSON.stringify({ name: "bench-5000", main: "index.ts", private: true }, null, 2)}\n`);
     fs.writeFileSync(path.join(OUT, "Pulumi.bench.yaml"), [
         "config:", "  aws:region: us-east-1", "  aws:defaultTags:", "    tags:",
         ...Object.entries({ team: "fraud", cost_center: "cc-1042", project: "fraud-detection", model_id: "fraud-xgb-v3", environment: "production", created_by: "automation", managed_by: "pulumi" }).map(([k, v]) => `      ${k}: ${v}`),

@@ -1,54 +1,102 @@
 /** The `tagguard` command. */
+import * as fs from "fs";
 import * as path from "path";
 import { Command, InvalidArgumentError, Option } from "commander";
-import { PolicyConfigError } from "./engine/policy-config";
-import { PolicyPackStartError } from "./engine/policy-pack-process";
+import { PolicyConfigError, readPolicyPackConfigFile } from "./engine/policy-config";
+import { PolicyPackError } from "./engine/policy-pack-process";
 import { check } from "./check/check";
 import { FORMATS, type Format } from "./check/formats";
-import { UsageError } from "./check/project";
 import { ProgramError } from "./check/run-program";
 import { audit, auditConfig } from "./audit/audit";
 import { AUDIT_FORMATS, renderAudit, type AuditFormat } from "./audit/formats";
 import { loadStateFiles } from "./audit/state";
-import { readPolicyPackConfigFile } from "./engine/policy-config";
-import * as fs from "fs";
+import { UsageError, writeOutputFile } from "./input";
+import { runCleanups, stopOnSignals } from "./lifecycle";
+import { visibleLines } from "./output";
 import { attributionReport, type AllocationMethod } from "./report/report";
 import { REPORT_FORMATS, renderReport, type ReportFormat } from "./report/formats";
 import { BillingInputError, type CostMeasure, type Schema } from "./report/sources";
+import { parseIsoDay } from "../tagset/rules";
+import { shownValue } from "../tagset/text";
 import { isAttributionKey, type AttributionTagKey } from "../tagset/vocabulary";
 
-/** Exit codes: 0 no mandatory violation, 1 at least one, 2 usage error, invalid config, or a program that fails to run. */
+/** Exit codes: 0 no mandatory violation, 1 at least one (or a gate not met), 2 usage error, invalid config, or a program that fails to run. */
 export const EXIT = { ok: 0, violations: 1, error: 2 } as const;
 
 /** The pack shipped with tagguard (`policies/` beside the CLI bundle in `cli/dist/`). */
 const DEFAULT_PACK = path.resolve(__dirname, "..", "..", "policies");
 
+/** tagguard's version, from its package.json (beside `cli/` in the package). */
+export function version(): string {
+    try {
+        return (JSON.parse(fs.readFileSync(path.resolve(__dirname, "..", "..", "package.json"), "utf8")) as { version: string }).version;
+    } catch {
+        return "unknown";
+    }
+}
+
+const KNOWN_ERRORS = [UsageError, ProgramError, PolicyConfigError, PolicyPackError, BillingInputError];
+
+/** Any failure as one line on stderr (a config error lists one problem per line), exit 2; a stack trace only with TAGGUARD_DEBUG=1. */
 function fail(e: unknown): never {
-    const known = e instanceof UsageError || e instanceof ProgramError || e instanceof PolicyConfigError || e instanceof PolicyPackStartError || e instanceof BillingInputError;
-    process.stderr.write(`tagguard: ${known ? e.message : e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
+    runCleanups();
+    const known = KNOWN_ERRORS.some((k) => e instanceof k);
+    const message = e instanceof Error ? e.message : String(e);
+    process.stderr.write(`tagguard: ${known ? visibleLines(message) : `internal error: ${visibleLines(message.split("\n")[0])} (TAGGUARD_DEBUG=1 shows where; please report it)`}\n`);
+    if (process.env.TAGGUARD_DEBUG === "1" && e instanceof Error && e.stack) process.stderr.write(`${e.stack}\n`);
     process.exit(EXIT.error);
 }
+
+/** Progress on stderr when it is a terminal: one line, rewritten in place. */
+function progressLine(): { show: (message: string) => void; done: () => void } {
+    if (!process.stderr.isTTY) return { show: () => undefined, done: () => undefined };
+    const started = Date.now();
+    let last = 0;
+    return {
+        show: (message) => {
+            const now = Date.now();
+            if (now - last < 100) return;
+            last = now;
+            process.stderr.write(`\r\x1b[2K[${((now - started) / 1000).toFixed(1)}s] ${message}`);
+        },
+        done: () => process.stderr.write("\r\x1b[2K"),
+    };
+}
+
+const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
 export function program(): Command {
     const cli = new Command("tagguard")
         .description("Cost attribution tags for ML infrastructure on AWS, enforced before anything is created.")
+        .version(version(), "-V, --version", "print tagguard's version")
         .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : EXIT.error))
         .showHelpAfterError();
     cli.command("check")
-        .description("Run a Pulumi program offline under mocks and check it against the policy pack, as `pulumi preview --policy-pack` would.")
+        .description("Run a Pulumi program for a preview, as the Pulumi CLI's Node language host runs it, and check it against the policy pack as `pulumi preview --policy-pack` would.")
         .argument("[program-dir]", "directory of the Pulumi project (with Pulumi.yaml)", ".")
-        .option("--stack <name>", "stack whose Pulumi.<stack>.yaml config to use (default: the only stack file, else dev)")
+        .option("--stack <name>", "stack whose Pulumi.<stack>.yaml config to use (stack, org/stack or org/project/stack); default: the only stack file, else dev without one")
+        .option("-c, --config <key=value>", "config value for this run, as pulumi's --config (repeatable); overrides the stack file", collect, [])
         .option("--policy-pack <dir>", "policy pack directory", DEFAULT_PACK)
         .option("--policy-pack-config <file>", "policy pack config JSON, as for pulumi --policy-pack-config")
         .addOption(new Option("--format <format>", "output format").choices(FORMATS).default("text"))
-        .option("--organization <name>", "organization name the program and pack see", "organization")
-        .option("--type-check", "type-check a TypeScript program as the Pulumi CLI does (slower)", false)
-        .action(async (programDir: string, opts: { stack?: string; policyPack: string; policyPackConfig?: string; format: Format; organization: string; typeCheck: boolean }) => {
+        .option("--organization <name>", "organization name the program and pack see (or give --stack org/stack)", "organization")
+        .option("--type-check", "type-check a TypeScript program as `pulumi preview` does (slower)", false)
+        .option("--timeout <seconds>", "stop a program that runs longer than this", parsePositive, 600)
+        .option("--fail-on-unchecked", "exit 1 when a remote component could not be checked offline", false)
+        .action(async (programDir: string, opts: { stack?: string; config: string[]; policyPack: string; policyPackConfig?: string; format: Format; organization: string; typeCheck: boolean; timeout: number; failOnUnchecked: boolean }) => {
+            const progress = progressLine();
             try {
-                const outcome = await check({ programDir, ...opts });
+                const outcome = await check({
+                    programDir, stack: opts.stack, config: opts.config, policyPack: opts.policyPack,
+                    policyConfig: readPolicyPackConfigFile(opts.policyPackConfig), policyConfigSource: opts.policyPackConfig,
+                    organization: opts.organization, typeCheck: opts.typeCheck, timeoutMs: opts.timeout * 1000, progress: progress.show,
+                });
+                progress.done();
                 process.stdout.write(`${outcome.render(opts.format)}\n`);
-                process.exitCode = outcome.report.summary.violations.mandatory > 0 ? EXIT.violations : EXIT.ok;
+                const { summary } = outcome.report;
+                process.exitCode = summary.violations.mandatory > 0 || (opts.failOnUnchecked && summary.unchecked > 0) ? EXIT.violations : EXIT.ok;
             } catch (e) {
+                progress.done();
                 fail(e);
             }
         });
@@ -84,8 +132,8 @@ export function program(): Command {
         .addOption(new Option("--allocation <method>", "how shared cost (model_id = shared) is split across teams").choices(["even", "proportional", "model-count"]).default("proportional"))
         .option("--allocate-unallocated", "split unallocated usage across teams too", false)
         .option("--alias <raw=key...>", "extra tag key aliases, e.g. --alias owner_team=team", parseAliases, {})
-        .option("--anomaly-warning <z>", "z-score of a WARNING anomaly", Number, 3)
-        .option("--anomaly-critical <z>", "z-score of a CRITICAL anomaly", Number, 5)
+        .option("--anomaly-warning <z>", "z-score of a WARNING anomaly", parsePositive, 3)
+        .option("--anomaly-critical <z>", "z-score of a CRITICAL anomaly", parsePositive, 5)
         .action(async (files: string[], opts: { schema: Schema; cost: CostMeasure; period?: string; format: ReportFormat; out?: string; failUnder?: number; allocation: AllocationMethod; allocateUnallocated: boolean; alias: Record<string, AttributionTagKey>; anomalyWarning: number; anomalyCritical: number }) => {
             try {
                 const tty = process.stderr.isTTY;
@@ -98,7 +146,7 @@ export function program(): Command {
                 });
                 if (tty) process.stderr.write("\r\x1b[2K");
                 const output = `${renderReport(report, opts.format)}\n`;
-                if (opts.out) fs.writeFileSync(opts.out, output);
+                if (opts.out) writeOutputFile(opts.out, output, files);
                 else process.stdout.write(output);
                 process.exitCode = opts.failUnder !== undefined && report.coverageAll * 100 < opts.failUnder ? EXIT.violations : EXIT.ok;
             } catch (e) {
@@ -114,23 +162,39 @@ function parsePeriod(value: string): string {
 }
 
 function parseAliases(value: string, previous: Record<string, AttributionTagKey>): Record<string, AttributionTagKey> {
-    const [raw, key] = value.split("=");
-    if (!raw || !key || !isAttributionKey(key)) throw new InvalidArgumentError("raw=key, where key is an attribution key (team, cost_center, ...)");
+    const [raw, key, extra] = value.split("=");
+    if (!raw?.trim() || !key || extra !== undefined || !isAttributionKey(key)) throw new InvalidArgumentError("raw=key, where key is an attribution key (team, cost_center, ...)");
     return { ...previous, [raw]: key };
 }
 
+function parseNumber(value: string): number {
+    const n = value.trim() === "" ? NaN : Number(value);
+    if (!Number.isFinite(n)) throw new InvalidArgumentError(`${shownValue(value)} is not a number`);
+    return n;
+}
+
 function parsePercent(value: string): number {
-    const n = Number(value);
-    if (!Number.isFinite(n) || n < 0 || n > 100) throw new InvalidArgumentError("a percentage from 0 to 100");
+    const n = parseNumber(value);
+    if (n < 0 || n > 100) throw new InvalidArgumentError("a percentage from 0 to 100");
+    return n;
+}
+
+function parsePositive(value: string): number {
+    const n = parseNumber(value);
+    if (n <= 0) throw new InvalidArgumentError("a number greater than 0");
     return n;
 }
 
 function parseDay(value: string): Date {
-    const d = new Date(`${value}T00:00:00Z`);
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(d.getTime())) throw new InvalidArgumentError("a date as YYYY-MM-DD");
-    return d;
+    const day = /^\d{4}-\d{2}-\d{2}$/.test(value) ? parseIsoDay(value) : undefined;
+    if (day === undefined) throw new InvalidArgumentError("a calendar date as YYYY-MM-DD");
+    return new Date(day * 86_400_000);
 }
 
-if (require.main === module) {
-    program().parseAsync(process.argv).catch(fail);
+/** Runs the command line: signals stop child processes, any failure is one line and exit 2. */
+export function main(argv: string[]): Promise<unknown> {
+    stopOnSignals();
+    return program().parseAsync(argv).catch(fail);
 }
+
+if (require.main === module) void main(process.argv);

@@ -1,9 +1,11 @@
 /** The policies of the tagguard pack, constructed fresh (each keeps per-run state). */
 import type { Policies } from "@pulumi/policy";
+import type { z } from "zod";
 import { attributionCoveragePolicy } from "./attribution-coverage";
 import { awsTagLimitsPolicy } from "./aws-tag-limits";
 import { costReachesTaggedResourcePolicy } from "./cost-reaches-tagged-resource";
 import { fillDerivableTagsPolicy } from "./fill-derivable-tags";
+import { configSchemaOf } from "./framework";
 import { requiredTagsPolicy } from "./required-tags";
 import { tagValuesPolicy } from "./tag-values";
 
@@ -19,4 +21,12 @@ export function createPolicies(): Policies {
         attributionCoveragePolicy(),
         fillDerivableTagsPolicy(),
     ];
+}
+
+/** Each policy's config schema by policy name: tools validate a pack config completely before analyzing anything. */
+export function policyConfigSchemas(): ReadonlyMap<string, z.ZodObject> {
+    return new Map(createPolicies().flatMap((p) => {
+        const schema = configSchemaOf(p);
+        return schema ? [[p.name, schema] as const] : [];
+    }));
 }

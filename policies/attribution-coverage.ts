@@ -5,7 +5,7 @@ import { utcDay } from "../tagset/rules";
 import { visible } from "../tagset/text";
 import { shortUrn } from "../tagset/urn";
 import { classify, exemptionCounts, expiry, groupLabel } from "./attribution";
-import { internalError, report, stackViewOf, today, type ResourceView } from "./framework";
+import { internalError, report, stackViewOf, today, withConfigSchema, type ResourceView } from "./framework";
 
 export const ATTRIBUTION_COVERAGE = "attribution-coverage";
 
@@ -104,7 +104,7 @@ export function renderCoverage(s: CoverageSummary, withinDays: number): string {
 
 export function attributionCoveragePolicy(): StackValidationPolicy {
     const parse = configParser(ATTRIBUTION_COVERAGE, CoverageConfigSchema);
-    return {
+    return withConfigSchema({
         name: ATTRIBUTION_COVERAGE,
         description: "One attribution summary per stack: resources in scope, attributable and not, by service and team; resources expiring soon; exemptions in force.",
         enforcementLevel: "advisory",
@@ -122,5 +122,5 @@ export function attributionCoveragePolicy(): StackValidationPolicy {
                 report(reportViolation, [internalError(ATTRIBUTION_COVERAGE, e, "the stack summary")]);
             }
         },
-    };
+    }, CoverageConfigSchema);
 }

@@ -12,7 +12,7 @@ import { exemptionStatus } from "../tagset/exemptions";
 import { asgListShape, mapShape, type AsgTag } from "../tagset/shapes";
 import { isSecretWrapper, ownKeys, readOwn } from "../tagset/values";
 import { ENVIRONMENTS, MANAGED_BY_PULUMI, type RequiredTagKey } from "../tagset/vocabulary";
-import { report, today, viewOf } from "./framework";
+import { report, today, viewOf, withConfigSchema } from "./framework";
 
 export const FILL_DERIVABLE_TAGS = "fill-derivable-tags";
 
@@ -48,7 +48,7 @@ export function withDerivedTags(props: unknown, shape: "map" | "asg-list", addit
 export function fillDerivableTagsPolicy(): ResourceValidationPolicy {
     const parse = configParser(FILL_DERIVABLE_TAGS, FillDerivableConfigSchema);
     let configErrorReported = false;
-    return {
+    return withConfigSchema({
         name: FILL_DERIVABLE_TAGS,
         description: "Fills in managed_by = pulumi, and environment and created_by from config or stack tags, where a resource lacks them. Never invents team, model_id, cost_center or project.",
         enforcementLevel: "disabled",
@@ -78,5 +78,5 @@ export function fillDerivableTagsPolicy(): ResourceValidationPolicy {
                 return undefined; // a remediation that cannot run leaves the resource as it is; the checks still report it
             }
         },
-    };
+    }, FillDerivableConfigSchema);
 }

@@ -81,6 +81,16 @@ interface ResourcePolicySpec<S extends z.ZodObject> {
 
 export type ResourceAndStackPolicy = ResourceValidationPolicy & Partial<Pick<StackValidationPolicy, "validateStack">>;
 
+/** Each tagguard policy's config schema, by policy object: tools validate a config file with the pack's own schemas. */
+const configSchemas = new WeakMap<object, z.ZodObject>();
+
+export function withConfigSchema<P extends object>(policy: P, schema: z.ZodObject): P {
+    configSchemas.set(policy, schema);
+    return policy;
+}
+
+export const configSchemaOf = (policy: object): z.ZodObject | undefined => configSchemas.get(policy);
+
 const advisory = (message: string): Finding => ({ message, advisory: true });
 
 export function internalError(policy: string, e: unknown, skipped = "this resource"): Finding {
@@ -179,7 +189,7 @@ export function resourcePolicy<S extends z.ZodObject>(spec: ResourcePolicySpec<S
         return undefined;
     };
 
-    const policy: ResourceAndStackPolicy = {
+    const policy: ResourceAndStackPolicy = withConfigSchema({
         name: spec.name,
         description: spec.description,
         enforcementLevel: spec.enforcementLevel,
@@ -202,7 +212,7 @@ export function resourcePolicy<S extends z.ZodObject>(spec: ResourcePolicySpec<S
             }
             if (skip !== undefined) args.notApplicable(skip);
         },
-    };
+    }, spec.configSchema);
     if (spec.recheckInStack) {
         policy.validateStack = (args: StackValidationArgs, reportViolation: ReportViolation) => {
             try {

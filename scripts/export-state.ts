@@ -9,7 +9,8 @@
 import * as fs from "fs";
 import { stableHex } from "../cli/check/aws-mocks";
 import { engineView } from "../cli/check/engine-view";
-import { readProject, readStackConfig } from "../cli/check/project";
+import { readStackConfig } from "../cli/check/config";
+import { chooseStack, readProject } from "../cli/check/project";
 import { runProgram } from "../cli/check/run-program";
 import type { StateResource } from "../cli/audit/state";
 import type { AnalyzedResource } from "../cli/engine/analyzer-client";
@@ -40,7 +41,7 @@ const idOf = (r: { name: string; urn: string }): string => `${r.name}-${stableHe
 
 export async function exportState(programDir: string, stackName: string): Promise<StackExport> {
     const project = readProject(programDir);
-    const stack = readStackConfig(project, stackName);
+    const stack = readStackConfig({ project, stack: chooseStack(project, stackName) });
     const { recorded } = await runProgram({ project, stack, organization: "organization" });
     const view = engineView(recorded, project, stack);
     const defaults = new Map<string, NonNullable<AnalyzedResource["provider"]>>();

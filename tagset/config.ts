@@ -9,7 +9,7 @@ import { globMatches } from "./exemptions";
 import { REGISTRY } from "./registry.generated";
 import type { RegistryEntry } from "./registry-types";
 import { ValueRulesSchema } from "./rules";
-import { shownValue } from "./text";
+import { shownValue, visible } from "./text";
 import { ENVIRONMENTS } from "./vocabulary";
 
 /** The services of the mission: EC2 (with EBS, billed as "EC2 - Other"), S3, EKS, SageMaker, MSK. */
@@ -94,10 +94,14 @@ export function toPolicyConfigSchema(schema: z.ZodObject): { properties: Record<
     return json.required?.length ? { properties: json.properties ?? {}, required: json.required } : { properties: json.properties ?? {} };
 }
 
+/** Each problem of a config as `path: message`, made visible (keys and messages may quote the user's text). */
+export function configProblems(error: z.ZodError): string[] {
+    return error.issues.map((i) => visible(`${i.path.length ? i.path.map(String).join(".") : "(top level)"}: ${i.message}`, { max: 300 }));
+}
+
 /** A config mistake as one line per problem, naming where it is; values are not echoed. */
 export function describeConfigError(policy: string, error: z.ZodError): string {
-    const lines = error.issues.map((i) => `  - ${i.path.length ? i.path.join(".") : "(top level)"}: ${i.message}`);
-    return `invalid configuration for policy '${policy}':\n${lines.join("\n")}`;
+    return `invalid configuration for policy '${policy}':\n${configProblems(error).map((l) => `  - ${l}`).join("\n")}`;
 }
 
 export type ParsedConfig<T> = { ok: true; config: T } | { ok: false; message: string };

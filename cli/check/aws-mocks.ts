@@ -90,6 +90,12 @@ const ANSWERS: Readonly<Record<string, Answer>> = {
 
 export const MOCKED_DATA_SOURCES: readonly string[] = Object.keys(ANSWERS).sort();
 
+/** The state of an existing resource read with `X.get(name, id)`: its inputs, its id, an ARN. */
+export function answerRead(type: string, id: string, inputs: Inputs, ctx: MockContext): Record<string, unknown> {
+    const service = type.split(":")[1]?.split("/")[0] ?? "resource";
+    return { ...inputs, id, arn: `arn:aws:${service}:${ctx.region}:${MOCK_ACCOUNT_ID}:${id}` };
+}
+
 /** The answer to a data source call, or undefined when tagguard has no mock for it (the caller answers empty and warns). */
 export function answerDataSource(token: string, inputs: Inputs, ctx: MockContext): Record<string, unknown> | undefined {
     const answer = ANSWERS[token];

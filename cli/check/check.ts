@@ -1,10 +1,13 @@
-/** `tagguard check`: run a program under mocks and hand its resources to the policy pack as the engine would. */
+/** `tagguard check`: run a program for a preview and hand its resources to the policy pack as the engine would. */
 import * as fs from "fs";
-import { readPolicyPackConfigFile } from "../engine/policy-config";
+import { policyConfigSchemas } from "../../policies/all";
+import { PolicyConfigError, type GivenPolicyConfig } from "../engine/policy-config";
 import { openPackSession, type PackRun } from "../engine/session";
+import { UsageError, shownPath } from "../input";
+import { readStackConfig, type StackConfig } from "./config";
 import { engineView, type EngineView } from "./engine-view";
 import { formatGithub, formatSarif, formatText, type Format } from "./formats";
-import { chooseStack, readProject, readStackConfig, UsageError, type PulumiProject } from "./project";
+import { chooseStack, readProject, type PulumiProject } from "./project";
 import type { RecordedProgram } from "./recorded";
 import { buildReport, type CheckReport } from "./report";
 import { runProgram } from "./run-program";
@@ -12,10 +15,16 @@ import { runProgram } from "./run-program";
 export interface CheckOptions {
     programDir: string;
     stack?: string;
+    /** `--config key=value`, each overriding the stack file. */
+    config?: readonly string[];
     policyPack: string;
-    policyPackConfig?: string;
+    policyConfig: GivenPolicyConfig;
+    policyConfigSource?: string;
     organization: string;
     typeCheck?: boolean;
+    timeoutMs?: number;
+    /** Progress lines (a terminal shows them). */
+    progress?: (message: string) => void;
 }
 
 export interface CheckOutcome {
@@ -25,37 +34,47 @@ export interface CheckOutcome {
 
 export async function check(opts: CheckOptions): Promise<CheckOutcome> {
     const project = readProject(opts.programDir);
-    const stack = readStackConfig(project, chooseStack(project, opts.stack));
-    const policyConfig = readPolicyPackConfigFile(opts.policyPackConfig);
-    if (!fs.existsSync(opts.policyPack)) throw new UsageError(`${opts.policyPack}: policy pack directory not found`);
+    const stackRef = chooseStack(project, opts.stack);
+    const stack = readStackConfig({ project, stack: stackRef, overrides: opts.config });
+    if (!fs.existsSync(opts.policyPack) || !fs.statSync(opts.policyPack).isDirectory()) throw new UsageError(`--policy-pack ${shownPath(opts.policyPack)}: no such directory`);
+    const organization = stack.organization ?? opts.organization;
+    const progress = opts.progress ?? (() => undefined);
+    progress("starting the program and the policy pack");
     // The pack starts while the program runs, as the engine starts analyzers before the program registers anything.
     const [session, program] = await Promise.allSettled([
         openPackSession({
             packDir: opts.policyPack,
-            identity: { organization: opts.organization, project: project.name, stack: stack.stack, dryRun: true, config: stack.config },
-            policyConfig,
-            policyConfigSource: opts.policyPackConfig,
+            identity: { organization, project: project.name, stack: stack.stack, dryRun: true, config: stack.config },
+            policyConfig: opts.policyConfig,
+            policyConfigSource: opts.policyConfigSource,
+            packSchemas: policyConfigSchemas(),
         }),
-        runProgram({ project, stack, organization: opts.organization, typeCheck: opts.typeCheck }),
+        runProgram({ project, stack, organization, typeCheck: opts.typeCheck, timeoutMs: opts.timeoutMs, onProgress: (n) => progress(`program: ${n} resources registered`) }),
     ]);
     if (session.status === "rejected") {
-        if (program.status === "rejected") throw program.reason; // the program's own failure comes first
+        // An invalid config stops the run whatever the program does; otherwise the program's own failure comes first.
+        if (program.status === "rejected" && !(session.reason instanceof PolicyConfigError)) throw program.reason;
         throw session.reason;
     }
     try {
         if (program.status === "rejected") throw program.reason;
         const { recorded } = program.value;
         const view = engineView(recorded, project, stack);
-        const run = await session.value.analyze(view.analyzed, view.stack);
-        return outcome(project, stack.stack, opts.policyPack, view, run, recorded);
+        const run = await session.value.analyze(view.analyzed, view.stack, (done, total) => progress(`policy pack: ${done} of ${total} resources analyzed`));
+        return outcome(project, stack, opts.policyPack, view, run, recorded);
     } finally {
         await session.value.close();
     }
 }
 
-function outcome(project: PulumiProject, stack: string, packDir: string, view: EngineView, run: PackRun, recorded: RecordedProgram): CheckOutcome {
-    const warnings = recorded.unmockedCalls.map((c) => `data source ${c.token} has no tagguard mock (called ${c.count} time${c.count === 1 ? "" : "s"}): it answered empty`);
-    const report = buildReport({ project: project.name, stack, packDir, view, run, warnings });
+function outcome(project: PulumiProject, stack: StackConfig, packDir: string, view: EngineView, run: PackRun, recorded: RecordedProgram): CheckOutcome {
+    const warnings = [
+        ...recorded.unmockedCalls.map((c) => `data source ${c.token} has no tagguard mock (called ${c.count} time${c.count === 1 ? "" : "s"}): it answered empty`),
+        ...(recorded.offlineGaps ?? []),
+        ...stack.undecrypted.map((k) => `config ${k} holds encrypted values tagguard cannot decrypt (set PULUMI_CONFIG_PASSPHRASE for a passphrase stack): the program sees a placeholder, and provider settings made from it are unknown`),
+        ...(recorded.logs ?? []).filter((l) => l.severity === "warning").map((l) => `the program: ${l.message}`),
+    ];
+    const report = buildReport({ project: project.name, stack: stack.stack, packDir, view, run, warnings, recorded });
     return {
         report,
         render(format) {

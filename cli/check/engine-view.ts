@@ -1,14 +1,18 @@
 /**
- * Turns what a program registered under mocks into what the engine would send a policy pack:
- * providers attached (explicit ones by reference, default ones built from stack config exactly as the
- * engine builds them), and `tagsAll` computed where the AWS provider's Check would compute it.
+ * Turns what a program registered into what the engine would send a policy pack: properties marshalled
+ * as the engine marshals them for analyzers (resource references downgraded to IDs or URNs, output
+ * values to their values, internal keys dropped), providers attached (explicit ones by reference,
+ * default ones built from stack config as the engine builds them), and `tagsAll` computed where the AWS
+ * provider's Check would compute it.
  */
 import * as fs from "fs";
 import type { AnalyzedResource, ProviderRef } from "../engine/analyzer-client";
+import { analyzerProperties } from "../engine/wire";
 import { providerCheckTagsAll } from "../../tagset/effective-tags";
 import { REGISTRY } from "../../tagset/registry.generated";
 import { providerRefUrn } from "../../tagset/urn";
-import type { PulumiProject, StackConfig } from "./project";
+import { providerInput, type StackConfig } from "./config";
+import type { PulumiProject } from "./project";
 import type { RecordedProgram, RecordedResource } from "./recorded";
 
 export interface EngineView {
@@ -32,11 +36,11 @@ function packageVersion(pkg: string, programDir: string): string | undefined {
     }
 }
 
-/** The engine's default provider for a package: its config namespace becomes its inputs, values as config strings. */
-function defaultProvider(pkg: string, project: PulumiProject, stack: StackConfig): ProviderRef {
+/** The engine's default provider for a package: its config namespace becomes its inputs, values as config strings (secrets kept secret). */
+function defaultProvider(pkg: string, project: Pick<PulumiProject, "name" | "programDir">, stack: Pick<StackConfig, "stack" | "entries">): ProviderRef {
     const props: Record<string, unknown> = {};
-    for (const [key, value] of Object.entries(stack.config)) {
-        if (key.startsWith(`${pkg}:`)) props[key.slice(pkg.length + 1)] = value;
+    for (const [key, entry] of stack.entries) {
+        if (key.startsWith(`${pkg}:`)) props[key.slice(pkg.length + 1)] = providerInput(entry);
     }
     const version = packageVersion(pkg, project.programDir);
     if (version) props.version = version;
@@ -44,10 +48,12 @@ function defaultProvider(pkg: string, project: PulumiProject, stack: StackConfig
     return { type: `${PROVIDER_PREFIX}${pkg}`, name, urn: `urn:pulumi:${stack.stack}::${project.name}::${PROVIDER_PREFIX}${pkg}::${name}`, props };
 }
 
-export function engineView(recorded: RecordedProgram, project: PulumiProject, stack: StackConfig): EngineView {
+const forAnalyzers = (props: Record<string, unknown>): Record<string, unknown> => analyzerProperties(props, { skipInternalKeys: true });
+
+export function engineView(recorded: RecordedProgram, project: Pick<PulumiProject, "name" | "programDir">, stack: Pick<StackConfig, "stack" | "entries">): EngineView {
     const explicit = new Map<string, ProviderRef>();
     for (const r of recorded.resources) {
-        if (r.type.startsWith(PROVIDER_PREFIX)) explicit.set(r.urn, { type: r.type, urn: r.urn, name: r.name, props: r.inputs });
+        if (r.type.startsWith(PROVIDER_PREFIX)) explicit.set(r.urn, { type: r.type, urn: r.urn, name: r.name, props: forAnalyzers(r.inputs) });
     }
     const defaults = new Map<string, ProviderRef>();
     const providerOf = (r: RecordedResource): ProviderRef | undefined => {
@@ -62,14 +68,15 @@ export function engineView(recorded: RecordedProgram, project: PulumiProject, st
     const toAnalyzed = (r: RecordedResource): AnalyzedResource => {
         const provider = providerOf(r);
         const entry = REGISTRY[r.type];
-        const tagsAll = entry && !r.read ? providerCheckTagsAll(r.inputs, entry, provider) : undefined;
+        const inputs = forAnalyzers(r.inputs);
+        const tagsAll = entry && !r.read ? providerCheckTagsAll(inputs, entry, provider) : undefined;
         const withTagsAll = (props: Record<string, unknown>) => (tagsAll === undefined ? props : { ...props, tagsAll });
         return {
             type: r.type,
             name: r.name,
             urn: r.urn,
-            inputs: withTagsAll(r.inputs),
-            outputs: withTagsAll(r.outputs),
+            inputs: withTagsAll(inputs),
+            outputs: withTagsAll(r.outputs === r.inputs ? inputs : forAnalyzers(r.outputs)),
             provider,
             options: { ...r.options, parent: r.parent },
             dependencies: r.dependencies,

@@ -2,7 +2,13 @@
 import * as path from "path";
 import type { Log, ReportingDescriptor, Result } from "sarif";
 import type { PolicyInfo } from "../engine/analyzer-client";
-import type { CheckReport, CheckViolation } from "./report";
+import { githubData, githubProperty, visible, visibleLines } from "../output";
+import { UNCHECKED_ADVICE, type CheckReport, type CheckViolation, type UncheckedComponent } from "./report";
+
+/** SARIF rule and GitHub title of components that could not be checked offline. */
+export const NOT_CHECKED_RULE = "not-checked-offline";
+
+const where = (c: UncheckedComponent): string => (c.location ? ` at ${c.location.file}:${c.location.line}` : "");
 
 export const FORMATS = ["text", "json", "sarif", "github"] as const;
 export type Format = (typeof FORMATS)[number];
@@ -24,29 +30,35 @@ export function formatText(report: CheckReport): string {
     for (const v of report.violations) byResource.set(v.urn, [...(byResource.get(v.urn) ?? []), v]);
     for (const [, vs] of [...byResource].sort(([a], [b]) => (order.get(a) ?? 1e9) - (order.get(b) ?? 1e9))) {
         for (const v of vs) {
-            lines.push(`        - [${v.enforcementLevel}]  ${v.policy}  (${v.type}: ${v.name})`);
-            lines.push(indent(v.message, 10));
+            lines.push(`        - [${v.enforcementLevel}]  ${visible(v.policy)}  (${visible(v.type)}: ${visible(v.name)})`);
+            lines.push(indent(visibleLines(v.message), 10));
         }
     }
     const s = report.summary;
+    if (report.notCheckedOffline.length) {
+        lines.push("", `Not checked offline (${report.notCheckedOffline.length} remote component${report.notCheckedOffline.length === 1 ? "" : "s"}; ${UNCHECKED_ADVICE}):`);
+        for (const c of report.notCheckedOffline) lines.push(`    ${visible(c.type)} ${visible(c.name)}${visible(where(c))}`);
+    }
     lines.push("");
-    lines.push(`Attribution: ${s.attributable} of ${s.inScope} resources in scope carry the full tag set (${pct(s.attributable, s.inScope)}); ${s.resources} resources registered.`);
+    lines.push(`Attribution: ${s.attributable} of ${s.inScope} resources in scope carry the full tag set (${pct(s.attributable, s.inScope)}); ${s.resources} resources registered${s.unchecked ? `; ${s.unchecked} remote component${s.unchecked === 1 ? "" : "s"} not checked offline` : ""}.`);
     lines.push(`Violations: ${s.violations.mandatory} mandatory, ${s.violations.advisory} advisory.${failed ? " A `pulumi preview --policy-pack` would fail." : ""}`);
-    for (const w of report.warnings) lines.push(`warning: ${w}`);
+    for (const w of report.warnings) lines.push(`warning: ${visibleLines(w)}`);
     return lines.join("\n");
 }
 
-/** GitHub Actions workflow commands: one annotation per violation. */
+/** GitHub Actions workflow commands: one annotation per violation and per component not checked offline. */
 export function formatGithub(report: CheckReport, programFile: string): string {
-    const escapeData = (s: string): string => s.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
-    const escapeProp = (s: string): string => escapeData(s).replace(/:/g, "%3A").replace(/,/g, "%2C");
     const file = path.relative(process.cwd(), programFile);
     const lines = report.violations.map((v) => {
         const kind = v.enforcementLevel === "mandatory" ? "error" : "warning";
-        return `::${kind} file=${escapeProp(file)},title=${escapeProp(`tagguard ${v.policy}: ${v.type} ${v.name}`)}::${escapeData(`${v.urn}\n${v.message}`)}`;
+        return `::${kind} file=${githubProperty(file)},title=${githubProperty(`tagguard ${v.policy}: ${v.type} ${v.name}`)}::${githubData(`${v.urn}\n${v.message}`)}`;
     });
+    for (const c of report.notCheckedOffline) {
+        const location = c.location ? `file=${githubProperty(c.location.file)},line=${c.location.line},col=${c.location.column}` : `file=${githubProperty(file)}`;
+        lines.push(`::warning ${location},title=${githubProperty(`tagguard ${NOT_CHECKED_RULE}: ${c.type} ${c.name}`)}::${githubData(`${c.urn}\nNot checked offline: ${UNCHECKED_ADVICE}.`)}`);
+    }
     const s = report.summary;
-    lines.push(`::notice title=tagguard attribution::${s.attributable} of ${s.inScope} resources in scope are attributable; ${s.violations.mandatory} mandatory and ${s.violations.advisory} advisory violations`);
+    lines.push(`::notice title=tagguard attribution::${s.attributable} of ${s.inScope} resources in scope are attributable; ${s.violations.mandatory} mandatory and ${s.violations.advisory} advisory violations${s.unchecked ? `; ${s.unchecked} remote components not checked offline` : ""}`);
     return lines.join("\n");
 }
 
@@ -59,6 +71,9 @@ export function formatSarif(report: CheckReport, policies: readonly PolicyInfo[]
         fullDescription: { text: p.description },
         defaultConfiguration: { level: p.enforcementLevel === "mandatory" ? "error" : p.enforcementLevel === "advisory" ? "warning" : "none" },
     }));
+    if (report.notCheckedOffline.length) {
+        rules.push({ id: NOT_CHECKED_RULE, name: NOT_CHECKED_RULE, shortDescription: { text: "A remote component whose resources tagguard check cannot see offline." }, fullDescription: { text: `A multi-language component: ${UNCHECKED_ADVICE}.` }, defaultConfiguration: { level: "warning" } });
+    }
     const ruleIndex = new Map(rules.map((r, i) => [r.id, i]));
     const uri = path.relative(process.cwd(), programFile).split(path.sep).join("/");
     const results: Result[] = report.violations.map((v) => ({
@@ -72,6 +87,21 @@ export function formatSarif(report: CheckReport, policies: readonly PolicyInfo[]
         }],
         partialFingerprints: { "tagguard/urn+policy": `${v.urn}|${v.policy}` },
     }));
+    for (const c of report.notCheckedOffline) {
+        results.push({
+            ruleId: NOT_CHECKED_RULE,
+            ruleIndex: ruleIndex.get(NOT_CHECKED_RULE),
+            level: "warning",
+            message: { text: `${c.type} ${c.name}: not checked offline: ${UNCHECKED_ADVICE}.` },
+            locations: [{
+                physicalLocation: c.location
+                    ? { artifactLocation: { uri: c.location.file, uriBaseId: "%SRCROOT%" }, region: { startLine: c.location.line, startColumn: Math.max(1, c.location.column) } }
+                    : { artifactLocation: { uri, uriBaseId: "%SRCROOT%" } },
+                logicalLocations: [{ fullyQualifiedName: c.urn, name: c.name, kind: "resource" }],
+            }],
+            partialFingerprints: { "tagguard/urn+policy": `${c.urn}|${NOT_CHECKED_RULE}` },
+        });
+    }
     return {
         version: "2.1.0",
         $schema: "https://json.schemastore.org/sarif-2.1.0.json",

@@ -1,106 +1,205 @@
 /**
- * A Pulumi project on disk: `Pulumi.yaml`, the program it points at, and a stack's config file, read the
- * way the CLI and the Node language host read them.
+ * A Pulumi project on disk (`Pulumi.yaml`) read the way the Pulumi CLI reads it: the program's working
+ * directory and entry point (`getPwdMain` in `pkg/engine/project.go`), the Node runtime's options
+ * (`parseOptions` in pulumi-language-nodejs), project-level config declarations, and where the stack
+ * files live.
  */
 import * as fs from "fs";
 import * as path from "path";
 import * as yaml from "js-yaml";
+import { shownValue, visible } from "../../tagset/text";
+import { UsageError, readTextFile } from "../input";
 
-export class UsageError extends Error {}
+export { UsageError };
+
+export interface NodeRuntimeOptions {
+    /** `typescript` (default true): the language host registers ts-node. */
+    typescript: boolean;
+    /** `tsconfig`: passed on as PULUMI_NODEJS_TSCONFIG_PATH. */
+    tsconfig?: string;
+    /** `nodeargs`, split as a shell would. */
+    nodeargs: string[];
+}
 
 export interface PulumiProject {
+    /** The project directory (where Pulumi.yaml is). */
     dir: string;
+    file: string;
     name: string;
-    /** The program's directory (Pulumi.yaml `main`, else the project directory). */
+    /** The program's working directory: `main` when it is a directory, its directory when it is a file, else `dir`. */
     programDir: string;
-    /** The file Node loads: a `main` that names a file, the program's package.json `main`, else index.ts / index.js. */
+    /** What the language host passes as the program: `.`, or `main`'s file name. */
+    entryPoint: string;
+    /** The file Node will load, as far as it can be told before running (for messages). */
     entry: string;
-    typescript: boolean;
+    runtime: NodeRuntimeOptions;
+    /** Project-level `config:` as written. */
+    config: Record<string, unknown>;
+    /** Where `Pulumi.<stack>.yaml` files live (`stackConfigDir`, else the project directory). */
+    stackConfigDir: string;
 }
 
-export interface StackConfig {
-    stack: string;
-    file?: string;
-    /** `"ns:key"` -> string, as the engine passes config (objects as JSON text). */
-    config: Record<string, string>;
-    secretKeys: string[];
-}
+const PROJECT_NAME = /^[A-Za-z0-9_.-]{1,100}$/;
 
-/** What a program sees for a secure value it cannot decrypt: a secret (made of characters AWS accepts in tags). */
-export const SECRET_PLACEHOLDER = "secret-not-decrypted-by-tagguard";
-
-function readYaml(file: string): unknown {
+export function readYamlFile(file: string): unknown {
+    const text = readTextFile(file, "YAML");
     try {
-        return yaml.load(fs.readFileSync(file, "utf8"));
+        return yaml.load(text, { filename: file, json: true });
     } catch (e) {
-        throw new UsageError(`${file}: ${e instanceof Error ? e.message.split("\n")[0] : String(e)}`);
+        const mark = (e as { mark?: { line: number; column: number } }).mark;
+        const reason = (e as { reason?: string }).reason ?? (e instanceof Error ? e.message.split("\n")[0] : String(e));
+        throw new UsageError(`${file}${mark ? `:${mark.line + 1}:${mark.column + 1}` : ""}: not valid YAML (${visible(reason, { max: 120 })})`);
     }
 }
 
-function resolveEntry(programDir: string): string {
-    const pkgFile = path.join(programDir, "package.json");
-    if (fs.existsSync(pkgFile)) {
-        const main = (JSON.parse(fs.readFileSync(pkgFile, "utf8")) as { main?: string }).main;
-        if (main) {
-            const file = path.resolve(programDir, main);
-            for (const candidate of [file, `${file}.ts`, `${file}.js`, path.join(file, "index.ts"), path.join(file, "index.js")]) {
-                if (fs.existsSync(candidate) && fs.statSync(candidate).isFile()) return candidate;
-            }
-            throw new UsageError(`${pkgFile}: main ${JSON.stringify(main)} does not exist`);
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+
+/** Splits `nodeargs` as Go's shlex does: whitespace-separated words, single and double quotes, backslash escapes. */
+export function splitNodeArgs(text: string): string[] {
+    const words: string[] = [];
+    let word: string | undefined;
+    let quote: "'" | '"' | undefined;
+    for (let i = 0; i < text.length; i++) {
+        const c = text[i];
+        if (quote) {
+            if (c === quote) quote = undefined;
+            else if (c === "\\" && quote === '"' && i + 1 < text.length) word += text[++i];
+            else word += c;
+        } else if (c === "'" || c === '"') {
+            quote = c;
+            word ??= "";
+        } else if (c === "\\" && i + 1 < text.length) {
+            word = (word ?? "") + text[++i];
+        } else if (/\s/.test(c)) {
+            if (word !== undefined) words.push(word);
+            word = undefined;
+        } else {
+            word = (word ?? "") + c;
         }
     }
-    for (const name of ["index.ts", "index.js"]) {
-        const file = path.join(programDir, name);
-        if (fs.existsSync(file)) return file;
+    if (quote) throw new UsageError(`runtime.options.nodeargs: unclosed ${quote} quote`);
+    if (word !== undefined) words.push(word);
+    return words;
+}
+
+function runtimeOptions(file: string, runtime: unknown): NodeRuntimeOptions {
+    const name = typeof runtime === "string" ? runtime : isObject(runtime) ? runtime.name : undefined;
+    if (name !== "nodejs") {
+        throw new UsageError(`${file}: runtime ${shownValue(name)} is not supported; tagguard check runs Node.js (TypeScript or JavaScript) programs`);
     }
-    throw new UsageError(`${programDir}: no program found (expected index.ts or index.js, or a package.json "main")`);
+    const options = isObject(runtime) && isObject(runtime.options) ? runtime.options : {};
+    const { typescript = true, tsconfig, nodeargs = "" } = options;
+    if (typeof typescript !== "boolean") throw new UsageError(`${file}: runtime.options.typescript must be a boolean`);
+    if (tsconfig !== undefined && typeof tsconfig !== "string") throw new UsageError(`${file}: runtime.options.tsconfig must be a string`);
+    if (typeof nodeargs !== "string") throw new UsageError(`${file}: runtime.options.nodeargs must be a string`);
+    return { typescript, tsconfig, nodeargs: splitNodeArgs(nodeargs) };
+}
+
+/** The package.json Node reads for a directory, searched upward as the SDK's runner does (`searchupPackageManifest`). */
+function packageJsonAbove(dir: string): { dir: string; pkg: Record<string, unknown> } | undefined {
+    for (let d = dir; ; d = path.dirname(d)) {
+        const file = path.join(d, "package.json");
+        if (fs.existsSync(file)) {
+            let pkg: unknown;
+            try {
+                pkg = JSON.parse(readTextFile(file, "JSON"));
+            } catch (e) {
+                if (e instanceof UsageError) throw e;
+                throw new UsageError(`${file}: not valid JSON (${visible(e instanceof Error ? e.message : String(e), { max: 120 })})`);
+            }
+            if (!isObject(pkg)) throw new UsageError(`${file}: must be a JSON object`);
+            return { dir: d, pkg };
+        }
+        if (path.dirname(d) === d) return undefined;
+    }
+}
+
+/**
+ * The file Node will load for the program, as the SDK's runner picks it: `main` of Pulumi.yaml, else
+ * package.json `exports` or `main` (falling back to the directory when the file is missing, as the
+ * runner does with a warning), then Node's own index resolution, where ts-node adds `.ts`.
+ */
+function entryFile(programDir: string, entryPoint: string, runtime: NodeRuntimeOptions): string | undefined {
+    const manifest = packageJsonAbove(programDir);
+    let target = path.resolve(programDir, entryPoint);
+    if (entryPoint === "." && manifest) {
+        const { exports, main } = manifest.pkg;
+        const mainExport = isObject(exports) ? exports["."] : exports;
+        const declared = typeof mainExport === "string" ? mainExport
+            : isObject(mainExport) ? [mainExport.default, mainExport.require, mainExport.import].find((x) => typeof x === "string")
+            : typeof main === "string" ? main : undefined;
+        if (typeof declared === "string" && fs.existsSync(path.join(manifest.dir, declared))) target = path.join(manifest.dir, declared);
+    }
+    const extensions = [".js", ".mjs", ".cjs", ...(runtime.typescript ? [".ts", ".mts", ".cts"] : [])];
+    const candidates = fs.existsSync(target) && fs.statSync(target).isDirectory()
+        ? extensions.map((ext) => path.join(target, `index${ext}`))
+        : [target, ...extensions.map((ext) => `${target}${ext}`), ...(runtime.typescript ? [target.replace(/\.(m|c)?js$/, ".$1ts")] : [])];
+    return candidates.find((c) => fs.existsSync(c) && fs.statSync(c).isFile());
 }
 
 export function readProject(dir: string): PulumiProject {
     const abs = path.resolve(dir);
+    if (!fs.existsSync(abs)) throw new UsageError(`${abs}: no such directory`);
+    if (!fs.statSync(abs).isDirectory()) throw new UsageError(`${abs}: not a directory (tagguard check takes the directory of a Pulumi project)`);
     const file = ["Pulumi.yaml", "Pulumi.yml"].map((f) => path.join(abs, f)).find((f) => fs.existsSync(f));
     if (!file) throw new UsageError(`${abs}: no Pulumi.yaml here (tagguard check takes the directory of a Pulumi project)`);
-    const doc = readYaml(file) as { name?: unknown; runtime?: unknown; main?: unknown } | null;
-    if (!doc || typeof doc.name !== "string") throw new UsageError(`${file}: \`name\` is required`);
-    const runtime = typeof doc.runtime === "string" ? doc.runtime : (doc.runtime as { name?: string } | undefined)?.name;
-    if (runtime !== "nodejs") throw new UsageError(`${file}: runtime ${JSON.stringify(runtime)} is not supported; tagguard check runs Node.js (TypeScript or JavaScript) programs`);
+    const doc = readYamlFile(file);
+    if (!isObject(doc)) throw new UsageError(`${file}: must be a YAML map with \`name\` and \`runtime\``);
+    if (typeof doc.name !== "string" || !doc.name) throw new UsageError(`${file}: \`name\` is required`);
+    if (!PROJECT_NAME.test(doc.name)) throw new UsageError(`${file}: name ${shownValue(doc.name)} may only contain letters, digits, hyphens, underscores and periods`);
+    const runtime = runtimeOptions(file, doc.runtime);
     let programDir = abs;
-    let entry: string | undefined;
-    if (typeof doc.main === "string") {
+    let entryPoint = ".";
+    if (doc.main !== undefined && doc.main !== null) {
+        if (typeof doc.main !== "string") throw new UsageError(`${file}: \`main\` must be a string`);
+        if (path.isAbsolute(doc.main)) throw new UsageError(`${file}: project 'main' must be a relative path`);
         const main = path.resolve(abs, doc.main);
-        if (!fs.existsSync(main)) throw new UsageError(`${file}: main ${JSON.stringify(doc.main)} does not exist`);
+        if (main !== abs && !main.startsWith(abs + path.sep)) throw new UsageError(`${file}: project 'main' must be a subfolder`);
+        if (!fs.existsSync(main)) throw new UsageError(`${file}: main ${shownValue(doc.main)} does not exist`);
         if (fs.statSync(main).isDirectory()) programDir = main;
-        else entry = main;
-    }
-    entry ??= resolveEntry(programDir);
-    return { dir: abs, name: doc.name, programDir, entry, typescript: /\.(ts|mts|cts)$/.test(entry) };
-}
-
-/** The stack to check: the one named, the only `Pulumi.<stack>.yaml` present, else `dev`. */
-export function chooseStack(project: PulumiProject, requested?: string): string {
-    if (requested) return requested;
-    const stacks = fs.readdirSync(project.dir).map((f) => /^Pulumi\.(.+)\.ya?ml$/.exec(f)?.[1]).filter((s): s is string => !!s);
-    if (stacks.length === 1) return stacks[0];
-    if (stacks.length > 1) throw new UsageError(`${project.dir}: several stacks (${stacks.sort().join(", ")}); choose one with --stack`);
-    return "dev";
-}
-
-/** `Pulumi.<stack>.yaml` config in engine form: namespaced keys, string values, secure values kept secret. */
-export function readStackConfig(project: PulumiProject, stack: string): StackConfig {
-    const file = ["yaml", "yml"].map((ext) => path.join(project.dir, `Pulumi.${stack}.${ext}`)).find((f) => fs.existsSync(f));
-    const result: StackConfig = { stack, file, config: {}, secretKeys: [] };
-    if (!file) return result;
-    const doc = readYaml(file) as { config?: Record<string, unknown> } | null;
-    const raw = doc?.config ?? {};
-    if (typeof raw !== "object" || Array.isArray(raw)) throw new UsageError(`${file}: \`config\` must be a map`);
-    for (const [key, value] of Object.entries(raw)) {
-        const fullKey = key.includes(":") ? key : `${project.name}:${key}`;
-        if (value && typeof value === "object" && !Array.isArray(value) && "secure" in value && Object.keys(value).length === 1) {
-            result.config[fullKey] = SECRET_PLACEHOLDER;
-            result.secretKeys.push(fullKey);
-        } else if (value !== null && value !== undefined) {
-            result.config[fullKey] = typeof value === "string" ? value : JSON.stringify(value);
+        else {
+            programDir = path.dirname(main);
+            entryPoint = path.basename(main);
         }
     }
-    return result;
+    if (doc.config !== undefined && doc.config !== null && !isObject(doc.config)) throw new UsageError(`${file}: \`config\` must be a map`);
+    let stackConfigDir = abs;
+    if (typeof doc.stackConfigDir === "string") {
+        stackConfigDir = path.resolve(abs, doc.stackConfigDir);
+        if (stackConfigDir !== abs && !stackConfigDir.startsWith(abs + path.sep)) throw new UsageError(`${file}: stackConfigDir must be inside the project`);
+    }
+    const entry = entryFile(programDir, entryPoint, runtime);
+    if (!entry) throw new UsageError(`${programDir}: no program found (expected index.ts or index.js, a package.json "main", or Pulumi.yaml \`main\`)`);
+    return { dir: abs, file, name: doc.name, programDir, entryPoint, entry, runtime, config: isObject(doc.config) ? doc.config : {}, stackConfigDir };
+}
+
+export interface StackRef {
+    /** The short stack name (`dev`), which names `Pulumi.<stack>.yaml`. */
+    name: string;
+    /** From a fully qualified `org/stack` or `org/project/stack`. */
+    organization?: string;
+    /** The stack's config file, when there is one. */
+    file?: string;
+}
+
+const stackFileOf = (project: PulumiProject, name: string): string | undefined =>
+    ["yaml", "yml"].map((ext) => path.join(project.stackConfigDir, `Pulumi.${name}.${ext}`)).find((f) => fs.existsSync(f));
+
+/** The stack to check: the one named (its file must exist), the only `Pulumi.<stack>.yaml` present, else `dev` without a file. */
+export function chooseStack(project: PulumiProject, requested?: string): StackRef {
+    if (requested !== undefined) {
+        const parts = requested.split("/");
+        if (!requested || parts.length > 3 || parts.some((p) => !p)) throw new UsageError(`--stack ${shownValue(requested)}: expected a stack name, org/stack or org/project/stack`);
+        if (parts.length === 3 && parts[1] !== project.name) throw new UsageError(`--stack ${shownValue(requested)}: names project "${parts[1]}", but this is project "${project.name}"`);
+        const name = parts[parts.length - 1];
+        const file = stackFileOf(project, name);
+        if (!file) throw new UsageError(`--stack ${shownValue(requested)}: ${path.join(project.stackConfigDir, `Pulumi.${name}.yaml`)} does not exist`);
+        return { name, organization: parts.length > 1 ? parts[0] : undefined, file };
+    }
+    const stacks = fs.existsSync(project.stackConfigDir)
+        ? fs.readdirSync(project.stackConfigDir).map((f) => /^Pulumi\.(.+)\.ya?ml$/.exec(f)?.[1]).filter((s): s is string => !!s)
+        : [];
+    if (stacks.length === 1) return { name: stacks[0], file: stackFileOf(project, stacks[0]) };
+    if (stacks.length > 1) throw new UsageError(`${project.stackConfigDir}: several stacks (${stacks.sort().join(", ")}); choose one with --stack`);
+    return { name: "dev" };
 }

@@ -7,6 +7,7 @@ import { urnParts } from "../../tagset/urn";
 import type { AnalyzedResource } from "../engine/analyzer-client";
 import type { PackRun } from "../engine/session";
 import type { EngineView } from "./engine-view";
+import type { RecordedProgram, SourceLocation } from "./recorded";
 
 export const REPORT_VERSION = 1;
 
@@ -19,6 +20,17 @@ export interface CheckViolation {
     message: string;
 }
 
+/** A multi-language (remote) component: its children are built by a provider plugin and cannot be seen offline. */
+export interface UncheckedComponent {
+    urn: string;
+    type: string;
+    name: string;
+    location: SourceLocation | null;
+}
+
+/** How to check what `check` cannot see offline. */
+export const UNCHECKED_ADVICE = "its resources are built by a provider plugin during a real preview; check them with `pulumi preview --policy-pack <tagguard>/policies`";
+
 export interface CheckReport {
     reportVersion: number;
     project: string;
@@ -26,16 +38,20 @@ export interface CheckReport {
     policyPack: { name: string; version: string; path: string };
     resources: { urn: string; type: string; name: string; parent: string | null }[];
     violations: CheckViolation[];
+    /** Remote components, listed so that nothing is passed silently. */
+    notCheckedOffline: UncheckedComponent[];
     warnings: string[];
     summary: {
         resources: number;
         inScope: number;
         attributable: number;
+        /** Remote components whose resources could not be checked offline. */
+        unchecked: number;
         violations: { mandatory: number; advisory: number };
     };
 }
 
-export function buildReport(args: { project: string; stack: string; packDir: string; view: EngineView; run: PackRun; warnings: string[] }): CheckReport {
+export function buildReport(args: { project: string; stack: string; packDir: string; view: EngineView; run: PackRun; warnings: string[]; recorded: RecordedProgram }): CheckReport {
     const { view, run } = args;
     const byUrn = new Map<string, AnalyzedResource>(view.stack.map((r) => [r.urn, r]));
     const violation = (d: PackRun["stack"]["diagnostics"][number], fallbackUrn: string): CheckViolation => {
@@ -53,6 +69,7 @@ export function buildReport(args: { project: string; stack: string; packDir: str
         coverageConfig.success ? coverageConfig.data : CoverageConfigSchema.parse({}),
         today(),
     );
+    const notCheckedOffline = args.recorded.resources.filter((r) => r.remote).map((r) => ({ urn: r.urn, type: r.type, name: r.name, location: r.stack?.[0] ?? null }));
     return {
         reportVersion: REPORT_VERSION,
         project: args.project,
@@ -60,11 +77,13 @@ export function buildReport(args: { project: string; stack: string; packDir: str
         policyPack: { name: run.info.name, version: run.info.version, path: path.resolve(args.packDir) },
         resources: view.stack.map((r) => ({ urn: r.urn, type: r.type, name: r.name, parent: r.options?.parent ?? null })),
         violations,
+        notCheckedOffline,
         warnings: [...args.warnings, ...run.configWarnings],
         summary: {
             resources: view.stack.length,
             inScope: coverage.inScope,
             attributable: coverage.attributable,
+            unchecked: notCheckedOffline.length,
             violations: {
                 mandatory: violations.filter((v) => v.enforcementLevel === "mandatory").length,
                 advisory: violations.filter((v) => v.enforcementLevel === "advisory").length,

@@ -1,80 +1,162 @@
-/** Runs a Pulumi program under mocks in a child process and returns what it registered. */
+/**
+ * Runs a Pulumi program for a preview exactly as the Node language host does (`execRuntime` in
+ * pulumi-language-nodejs): the program's own `@pulumi/pulumi/cmd/run` under `node [nodeargs]`, with the
+ * same arguments and environment, connected to tagguard's loopback engine instead of Pulumi's. The
+ * SDK's runner then loads the program itself: `main`, package.json `main`/`exports` with Node's
+ * fallbacks, TypeScript through ts-node with the program's tsconfig and the compiler options its
+ * TypeScript version calls for, ES modules, exported (async) functions, and its own handling of
+ * unhandled errors.
+ *
+ * One difference: TypeScript is transpiled without type-checking unless `typeCheck` is set or the
+ * environment already says otherwise (PULUMI_NODEJS_TRANSPILE_ONLY, the SDK's own switch), where
+ * `pulumi preview` type-checks unless the tsconfig sets `noCheck`.
+ */
 import { spawn } from "child_process";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
-import type { PulumiProject, StackConfig } from "./project";
+import { visible } from "../../tagset/text";
+import { startPreviewEngine } from "../engine/preview-engine";
+import { killTree, whileRunning } from "../lifecycle";
+import { answerDataSource, answerRead } from "./aws-mocks";
+import type { StackConfig } from "./config";
+import type { PulumiProject } from "./project";
 import type { RecordedProgram } from "./recorded";
 
 export interface ProgramRunOptions {
     project: PulumiProject;
     stack: StackConfig;
     organization: string;
-    /** Type-check TypeScript programs as `pulumi preview` does (slower); by default they are only transpiled. */
+    /** Type-check TypeScript as `pulumi preview` does (slower). */
     typeCheck?: boolean;
+    /** The program is stopped after this long. */
     timeoutMs?: number;
+    /** Resources registered so far (progress). */
+    onProgress?: (registered: number) => void;
 }
 
+export const DEFAULT_PROGRAM_TIMEOUT_MS = 10 * 60_000;
+
+/** The preload that spares the SDK's promise bookkeeping from source-mapping (`cli/runtime/program-preload.js`). */
+function preloadPath(): string | undefined {
+    const candidates = [path.resolve(__dirname, "..", "runtime", "program-preload.js"), path.resolve(__dirname, "..", "..", "cli", "runtime", "program-preload.js")];
+    return candidates.find((c) => fs.existsSync(c));
+}
+
+/** The program could not be run, or failed: one line naming the cause and where. */
 export class ProgramError extends Error {}
 
-/** The bundled child: next to the CLI bundle, or where `npm run build:cli` writes it when running from source. */
-function childScript(): string {
-    const candidates = [path.join(__dirname, "program-child.js"), path.resolve(__dirname, "..", "dist", "program-child.js"), path.resolve(process.cwd(), "cli", "dist", "program-child.js")];
-    const found = candidates.find((c) => fs.existsSync(c));
-    if (!found) throw new ProgramError(`tagguard is not built: run \`npm run build\` (looked for ${candidates.join(", ")})`);
-    return found;
+/** Output kept from the program's stdout and stderr (the end of it). */
+const OUTPUT_KEPT = 64 * 1024;
+
+/** Where the language host finds the runner: `@pulumi/pulumi/cmd/run` resolved from the program directory (`locateModule`). */
+function runnerPath(programDir: string): string {
+    try {
+        return require.resolve("@pulumi/pulumi/cmd/run", { paths: [programDir] });
+    } catch {
+        throw new ProgramError(`${programDir}: @pulumi/pulumi is not installed for this program (run \`npm install\` there first, as for \`pulumi preview\`)`);
+    }
+}
+
+/** The first stack frame inside the program's own files, as `file:line:column` relative to the project. */
+export function programFrame(text: string, rootDir: string): string | undefined {
+    for (const m of text.matchAll(/\(?((?:file:\/\/)?(?:\/|[A-Za-z]:\\)[^():\s]+):(\d+):(\d+)\)?/g)) {
+        const file = m[1].replace(/^file:\/\//, "");
+        if (file.startsWith(rootDir) && !file.includes(`${path.sep}node_modules${path.sep}`)) return `${path.relative(rootDir, file) || file}:${m[2]}:${m[3]}`;
+    }
+    return undefined;
+}
+
+/**
+ * The cause of a failed run, from what the SDK logged: an unhandled exception (`Running program '...'
+ * failed with an unhandled exception:` then the error and its stack), a RunError (its message), a
+ * TypeScript compile error (its first diagnostic); with the program's own frame when there is one.
+ */
+export function failureLine(logged: string, rootDir: string): { where?: string; cause: string } {
+    // The SDK colours parts of its own message (ANSI SGR codes): they are formatting, not content.
+    const body = logged.replace(/\x1b\[[0-9;]*m/g, "").replace(/^Running program '[^']*' failed with an unhandled exception:\s*/, "");
+    const lines = body.split("\n").map((l) => l.trimEnd()).filter((l) => l.trim());
+    const compile = lines.findIndex((l) => /Unable to compile TypeScript/.test(l));
+    if (compile >= 0 && lines[compile + 1]) return { cause: `the program does not compile: ${lines[compile + 1].trim()}` };
+    const first = lines.find((l) => !/^\s+at /.test(l)) ?? "the program failed";
+    return { where: programFrame(body, rootDir), cause: `the program failed: ${first.replace(/^(Error|RunError|ResourceError): /, "")}` };
 }
 
 export async function runProgram(opts: ProgramRunOptions): Promise<{ recorded: RecordedProgram; output: string }> {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tagguard-check-"));
-    const recordFile = path.join(dir, "recorded.json");
-    const child = spawn(process.execPath, [childScript()], {
-        cwd: opts.project.programDir,
-        stdio: ["ignore", "pipe", "pipe"],
-        env: {
-            ...process.env,
-            TAGGUARD_RECORD_FILE: recordFile,
-            TAGGUARD_PROGRAM_ENTRY: opts.project.entry,
-            TAGGUARD_TYPESCRIPT: String(opts.project.typescript),
-            TAGGUARD_TYPECHECK: String(opts.typeCheck ?? false),
-            PULUMI_NODEJS_PROJECT: opts.project.name,
-            PULUMI_NODEJS_STACK: opts.stack.stack,
-            PULUMI_NODEJS_ORGANIZATION: opts.organization,
-            PULUMI_NODEJS_DRY_RUN: "true",
-            PULUMI_CONFIG: JSON.stringify(opts.stack.config),
-            PULUMI_CONFIG_SECRET_KEYS: JSON.stringify(opts.stack.secretKeys),
-        },
+    const { project, stack } = opts;
+    const runner = runnerPath(project.programDir);
+    const region = stack.config["aws:region"] || "us-east-1";
+    const engine = await startPreviewEngine({
+        project: project.name,
+        stack: stack.stack,
+        rootDir: project.dir,
+        answers: { invoke: (token, args) => answerDataSource(token, args, { region }), read: (type, id, inputs) => answerRead(type, id, inputs, { region }) },
+        onRegistration: opts.onProgress,
     });
+    const env: NodeJS.ProcessEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("PULUMI_NODEJS_") && k !== "PULUMI_CONFIG" && k !== "PULUMI_CONFIG_SECRET_KEYS"));
+    // The language host passes config keys in the legacy `ns:config:name` form; every SDK reads it.
+    env.PULUMI_CONFIG = JSON.stringify(Object.fromEntries(Object.entries(stack.config).map(([k, v]) => [k.replace(/^([^:]+):/, "$1:config:"), v])));
+    env.PULUMI_CONFIG_SECRET_KEYS = JSON.stringify(stack.secretKeys);
+    if (project.runtime.typescript) env.PULUMI_NODEJS_TYPESCRIPT = "true";
+    if (project.runtime.tsconfig) env.PULUMI_NODEJS_TSCONFIG_PATH = project.runtime.tsconfig;
+    env.PULUMI_NODEJS_TRANSPILE_ONLY = process.env.PULUMI_NODEJS_TRANSPILE_ONLY ?? String(!opts.typeCheck);
+    const preload = preloadPath();
+    // NODE_OPTIONS, not argv: the runner looks for --require in process.execArgv to decide on ESM mode.
+    if (preload) env.NODE_OPTIONS = [process.env.NODE_OPTIONS, `--require ${JSON.stringify(preload)}`].filter(Boolean).join(" ");
+    const args = [
+        ...project.runtime.nodeargs, runner,
+        "--monitor", engine.address, "--engine", engine.address,
+        "--organization", opts.organization, "--project", project.name, "--root-directory", project.dir,
+        "--stack", stack.stack, "--pwd", project.programDir, "--dry-run", "--parallel", "16",
+        project.entryPoint,
+    ];
+    const child = spawn(process.execPath, args, { cwd: project.programDir, env, stdio: ["ignore", "pipe", "pipe"], detached: true });
+    const unregister = whileRunning(() => killTree(child.pid));
     let output = "";
-    child.stdout.setEncoding("utf8").on("data", (d: string) => (output += d));
-    child.stderr.setEncoding("utf8").on("data", (d: string) => (output += d));
-    const timeoutMs = opts.timeoutMs ?? 10 * 60_000;
-    const exit = await new Promise<number | null>((resolve) => {
-        const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
-        child.once("exit", (code) => {
+    const keep = (d: string): void => {
+        output += d;
+        if (output.length > 2 * OUTPUT_KEPT) output = output.slice(-OUTPUT_KEPT);
+    };
+    child.stdout.setEncoding("utf8").on("data", keep);
+    child.stderr.setEncoding("utf8").on("data", keep);
+    const timeoutMs = opts.timeoutMs ?? DEFAULT_PROGRAM_TIMEOUT_MS;
+    let timedOut = false;
+    const exit = await new Promise<{ code: number | null; signal: NodeJS.Signals | null; error?: Error }>((resolve) => {
+        const timer = setTimeout(() => {
+            timedOut = true;
+            killTree(child.pid);
+        }, timeoutMs);
+        child.once("error", (error) => {
             clearTimeout(timer);
-            resolve(code);
+            resolve({ code: null, signal: null, error });
+        });
+        child.once("close", (code, signal) => {
+            clearTimeout(timer);
+            resolve({ code, signal });
         });
     });
-    try {
-        if (!fs.existsSync(recordFile)) {
-            throw new ProgramError(`${opts.project.entry}: the program stopped before finishing (exit ${exit ?? "killed after " + timeoutMs + " ms"})${output ? `:\n${output.trim()}` : ""}`);
+    unregister();
+    const recorded = engine.recorded();
+    await engine.close();
+    output = output.slice(-OUTPUT_KEPT);
+    const where = path.relative(process.cwd(), project.programDir) || ".";
+    if (timedOut) throw new ProgramError(`${where}: the program did not finish within ${Math.round(timeoutMs / 1000)} s (--timeout); ${recorded.resources.length} resources were registered before it was stopped`);
+    if (exit.error) throw new ProgramError(`${where}: the program could not be started: ${exit.error.message}`);
+    const errors = (recorded.logs ?? []).filter((l) => l.severity === "error");
+    if (exit.code !== 0 || errors.length) {
+        const failure = errors.length ? failureLine(errors[0].message, project.dir)
+            : { cause: exit.signal ? `the program was killed by ${exit.signal}` : `the program exited with code ${exit.code}${lastLine(output) ? ` (${lastLine(output)})` : ""}` };
+        let cause = failure.cause;
+        if (recorded.unmockedCalls.length) {
+            const tokens = recorded.unmockedCalls.map((c) => c.token).join(", ");
+            cause += ` [data source${recorded.unmockedCalls.length > 1 ? "s" : ""} ${tokens} ${recorded.unmockedCalls.length > 1 ? "have" : "has"} no tagguard mock and answered empty: probably the cause]`;
         }
-        const recorded = JSON.parse(fs.readFileSync(recordFile, "utf8")) as RecordedProgram;
-        if (recorded.error) {
-            const where = programFrame(recorded.error.stack, opts.project.programDir);
-            throw new ProgramError(`${where ?? opts.project.entry}: the program failed: ${recorded.error.message}`);
-        }
-        return { recorded, output };
-    } finally {
-        fs.rmSync(dir, { recursive: true, force: true });
+        const location = failure.where ? path.join(path.relative(process.cwd(), project.dir), failure.where) : where;
+        throw new ProgramError(`${visible(location, { max: 300 })}: ${visible(cause, { max: 600 })}`);
     }
+    return { recorded, output };
 }
 
-/** The first stack frame inside the program's own files, as `file:line:column`. */
-function programFrame(stack: string, programDir: string): string | undefined {
-    for (const m of stack.matchAll(/\(?((?:\/|[A-Za-z]:\\)[^():\s]+):(\d+):(\d+)\)?/g)) {
-        if (m[1].startsWith(programDir) && !m[1].includes(`${path.sep}node_modules${path.sep}`)) return `${path.relative(process.cwd(), m[1]) || m[1]}:${m[2]}:${m[3]}`;
-    }
-    return undefined;
+function lastLine(text: string): string | undefined {
+    const line = text.trim().split("\n").filter((l) => l.trim()).pop();
+    return line ? visible(line.trim(), { max: 200 }) : undefined;
 }

@@ -4,17 +4,22 @@
  * the pack's initial config, then the `all` level, then per-policy values; validate each policy's
  * properties against its JSON Schema (draft-07) and refuse the run before any resource is analyzed.
  */
-import * as fs from "fs";
 import Ajv from "ajv";
+import addFormats from "ajv-formats";
+import type { z } from "zod";
+import { configProblems } from "../../tagset/config";
+import { shownValue, visible } from "../../tagset/text";
+import { UsageError, parseJsonText, readTextFile, shownPath } from "../input";
 import type { AnalyzerInfo, EnforcementLevelName, PolicyConfigEntry } from "./analyzer-client";
 
 const LEVELS: readonly EnforcementLevelName[] = ["advisory", "mandatory", "remediate", "disabled"];
 
 export type GivenPolicyConfig = Record<string, { enforcementLevel?: EnforcementLevelName; properties?: Record<string, unknown> }>;
 
+/** Invalid pack configuration: exit 2 before anything is analyzed, one line per problem. */
 export class PolicyConfigError extends Error {
     constructor(readonly problems: string[], where: string) {
-        super(`invalid policy pack configuration${where ? ` in ${where}` : ""}:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+        super(`invalid policy pack configuration${where ? ` in ${shownPath(where)}` : ""}:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
     }
 }
 
@@ -25,9 +30,9 @@ export function parsePolicyPackConfig(text: string, where = ""): GivenPolicyConf
     if (!text.trim()) return {};
     let json: unknown;
     try {
-        json = JSON.parse(text);
+        json = parseJsonText(text, where || "policy pack config", "a policy pack config object");
     } catch (e) {
-        throw new PolicyConfigError([`not valid JSON (${e instanceof Error ? e.message : String(e)})`], where);
+        throw new PolicyConfigError([e instanceof Error ? e.message.replace(/^.*?: /, "") : String(e)], where);
     }
     if (typeof json !== "object" || json === null || Array.isArray(json)) throw new PolicyConfigError(["the top level must be an object of policy names"], where);
     const result: GivenPolicyConfig = {};
@@ -35,27 +40,33 @@ export function parsePolicyPackConfig(text: string, where = ""): GivenPolicyConf
     for (const [policy, value] of Object.entries(json)) {
         if (typeof value === "string") {
             if (isLevel(value)) result[policy] = { enforcementLevel: value };
-            else problems.push(`${policy}: ${JSON.stringify(value)} is not an enforcement level (${LEVELS.join(", ")})`);
+            else problems.push(`${shownValue(policy)}: ${shownValue(value)} is not an enforcement level (${LEVELS.join(", ")})`);
         } else if (typeof value === "object" && value !== null && !Array.isArray(value)) {
             const { enforcementLevel, ...properties } = value as Record<string, unknown>;
             if (enforcementLevel !== undefined && !isLevel(enforcementLevel)) {
-                problems.push(`${policy}.enforcementLevel: must be one of ${LEVELS.join(", ")}`);
+                problems.push(`${shownValue(policy)}.enforcementLevel: must be one of ${LEVELS.join(", ")}`);
                 continue;
             }
             result[policy] = { enforcementLevel, properties: Object.keys(properties).length ? properties : undefined };
         } else {
-            problems.push(`${policy}: must be an enforcement level or an object`);
+            problems.push(`${shownValue(policy)}: must be an enforcement level or an object`);
         }
     }
     if (problems.length) throw new PolicyConfigError(problems, where);
     return result;
 }
 
-/** Reads a `--policy-pack-config` file; no file, no config. */
+/** Reads a `--policy-pack-config` file; no option, no config. An empty path (an unset CI variable) is an error, not "no config". */
 export function readPolicyPackConfigFile(file: string | undefined): GivenPolicyConfig {
-    if (!file) return {};
-    if (!fs.existsSync(file)) throw new PolicyConfigError(["the file does not exist"], file);
-    return parsePolicyPackConfig(fs.readFileSync(file, "utf8"), file);
+    if (file === undefined) return {};
+    if (!file.trim()) throw new UsageError("--policy-pack-config: empty path (an unset variable?); leave the option out for no config");
+    let text: string;
+    try {
+        text = readTextFile(file, "policy pack config");
+    } catch (e) {
+        throw new PolicyConfigError([e instanceof Error ? e.message.replace(/^.*?: /, "") : String(e)], file);
+    }
+    return parsePolicyPackConfig(text, file);
 }
 
 function apply(result: Record<string, PolicyConfigEntry>, given: GivenPolicyConfig): void {
@@ -76,8 +87,11 @@ export interface ReconciledConfig {
     warnings: string[];
 }
 
-/** The config the engine sends with Configure; throws the validation errors that stop the run. */
-export function reconcilePolicyPackConfig(info: AnalyzerInfo, given: GivenPolicyConfig, where = ""): ReconciledConfig {
+/**
+ * The config the engine sends with Configure; throws the validation errors that stop the run. With the
+ * pack's own config schemas (`packSchemas`, by policy name), config is also checked as the pack parses it.
+ */
+export function reconcilePolicyPackConfig(info: AnalyzerInfo, given: GivenPolicyConfig, where = "", packSchemas?: ReadonlyMap<string, z.ZodObject>): ReconciledConfig {
     const result: Record<string, PolicyConfigEntry> = {};
     for (const p of info.policies) {
         const properties: Record<string, unknown> = {};
@@ -89,15 +103,31 @@ export function reconcilePolicyPackConfig(info: AnalyzerInfo, given: GivenPolicy
     apply(result, info.initialConfig);
     apply(result, given);
     const unknownPolicies = Object.keys(given).filter((k) => k !== "all" && !info.policies.some((p) => p.name === k));
-    const warnings = unknownPolicies.map((k) => `${k}: no such policy in pack ${info.name} (policies: ${info.policies.map((p) => p.name).join(", ")}); ignored`);
+    const warnings = unknownPolicies.map((k) => `${shownValue(k)}: no such policy in pack ${info.name} (policies: ${info.policies.map((p) => p.name).join(", ")}); ignored`);
     const problems: string[] = [];
-    const ajv = new Ajv({ allErrors: true, strict: false });
+    // gojsonschema, the engine's validator, checks formats such as `date`.
+    const ajv = addFormats(new Ajv({ allErrors: true, strict: false }));
     for (const p of info.policies) {
         if (!p.configSchema) continue;
         const validate = ajv.compile({ type: "object", properties: p.configSchema.properties, ...(p.configSchema.required.length ? { required: p.configSchema.required } : {}) });
         if (!validate(result[p.name].properties)) {
-            for (const e of validate.errors ?? []) problems.push(`${p.name}: ${e.instancePath ? e.instancePath.slice(1).replace(/\//g, ".") : "(root)"}: ${e.message ?? "invalid"}`);
+            const errors = validate.errors ?? [];
+            for (const e of errors) {
+                // An unmet anyOf of `required` alternatives is one problem: "needs one of ...".
+                if (e.schemaPath.includes("/anyOf/")) continue;
+                const where = e.instancePath ? visible(e.instancePath.slice(1).replace(/\//g, "."), { max: 120 }) : "(root)";
+                const alternatives = e.keyword === "anyOf"
+                    ? errors.filter((x) => x.instancePath === e.instancePath && x.schemaPath.startsWith(`${e.schemaPath}/`) && x.keyword === "required").map((x) => `\`${String(x.params.missingProperty)}\``)
+                    : [];
+                problems.push(`${p.name}: ${where}: ${alternatives.length ? `needs at least one of ${alternatives.join(", ")}` : e.message ?? "invalid"}`);
+            }
         }
+    }
+    // What JSON Schema cannot say (patterns RE2 accepts, known type tokens, ...), with the pack's own schemas.
+    for (const p of info.policies) {
+        const schema = problems.length ? undefined : packSchemas?.get(p.name);
+        const parsed = schema?.safeParse(result[p.name].properties);
+        if (parsed && !parsed.success) problems.push(...configProblems(parsed.error).map((l) => `${p.name}: ${l}`));
     }
     if (problems.length) throw new PolicyConfigError(problems, where);
     return { config: result, warnings };

@@ -5,6 +5,8 @@
  */
 import { spawn, type ChildProcess } from "child_process";
 import * as path from "path";
+import { visible } from "../../tagset/text";
+import { killTree, whileRunning } from "../lifecycle";
 
 export interface StackIdentity {
     organization: string;
@@ -36,7 +38,14 @@ export function packEnvironment(identity: StackIdentity, base: NodeJS.ProcessEnv
     };
 }
 
-export class PolicyPackStartError extends Error {}
+/** The pack could not be started, stopped answering, or a policy threw: one line naming the pack and the cause. */
+export class PolicyPackError extends Error {}
+
+/** The last line a pack printed that says what went wrong (its own error output), made visible. */
+const lastWords = (output: readonly string[]): string => {
+    const line = [...output].reverse().find((l) => /error|cannot|failed|not found/i.test(l)) ?? output[output.length - 1];
+    return line ? `: ${visible(line.trim(), { max: 300 })}` : "";
+};
 
 /** Spawns the pack in `packDir` and waits for its port (at most `timeoutMs`). */
 export function startPolicyPack(packDir: string, identity: StackIdentity, timeoutMs = 60_000): Promise<PolicyPackProcess> {
@@ -45,17 +54,22 @@ export function startPolicyPack(packDir: string, identity: StackIdentity, timeou
     try {
         runPolicyPack = require.resolve("@pulumi/pulumi/cmd/run-policy-pack", { paths: [absolute] });
     } catch {
-        return Promise.reject(new PolicyPackStartError(`${absolute}: @pulumi/pulumi is not installed for this policy pack (run npm install)`));
+        return Promise.reject(new PolicyPackError(`policy pack ${absolute}: @pulumi/pulumi is not installed for it (run npm install there)`));
     }
     const child: ChildProcess = spawn(process.execPath, [runPolicyPack, UNUSED_ENGINE_ADDRESS, absolute], {
         cwd: absolute,
         env: packEnvironment(identity),
         stdio: ["ignore", "pipe", "pipe"],
+        detached: true,
     });
+    const unregister = whileRunning(() => killTree(child.pid));
     const output: string[] = [];
-    const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+    const exited = new Promise<void>((resolve) => child.once("exit", () => {
+        unregister();
+        resolve();
+    }));
     const stop = async (): Promise<void> => {
-        if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
+        if (child.exitCode === null && child.signalCode === null) killTree(child.pid, "SIGTERM");
         await exited;
     };
     return new Promise((resolve, reject) => {
@@ -63,7 +77,7 @@ export function startPolicyPack(packDir: string, identity: StackIdentity, timeou
         let port: number | undefined;
         const timer = setTimeout(() => {
             void stop();
-            reject(new PolicyPackStartError(`${absolute}: the policy pack did not print its port within ${timeoutMs} ms\n${output.join("\n")}`));
+            reject(new PolicyPackError(`policy pack ${absolute}: did not print its port within ${timeoutMs} ms${lastWords(output)}`));
         }, timeoutMs);
         child.stdout!.setEncoding("utf8").on("data", (chunk: string) => {
             stdout += chunk;
@@ -84,7 +98,7 @@ export function startPolicyPack(packDir: string, identity: StackIdentity, timeou
         child.once("exit", (code, signal) => {
             if (port !== undefined) return;
             clearTimeout(timer);
-            reject(new PolicyPackStartError(`${absolute}: the policy pack exited (${signal ?? `code ${code}`}) before printing its port\n${output.join("\n")}`));
+            reject(new PolicyPackError(`policy pack ${absolute}: exited (${signal ?? `code ${code}`}) before it started serving${lastWords(output)}`));
         });
     });
 }

@@ -5,8 +5,10 @@
  * Analyze for each resource and AnalyzeStack at the end.
  */
 import { AnalyzerClient, type AnalyzeResult, type AnalyzedResource, type AnalyzerInfo, type PolicyConfigEntry, type Remediation } from "./analyzer-client";
+import type { z } from "zod";
 import { reconcilePolicyPackConfig, type GivenPolicyConfig } from "./policy-config";
-import { startPolicyPack, type StackIdentity } from "./policy-pack-process";
+import { visible } from "../../tagset/text";
+import { PolicyPackError, startPolicyPack, type StackIdentity } from "./policy-pack-process";
 
 export interface PackSessionOptions {
     packDir: string;
@@ -15,6 +17,8 @@ export interface PackSessionOptions {
     policyConfig?: GivenPolicyConfig;
     /** Where the policy config came from, for error messages. */
     policyConfigSource?: string;
+    /** The pack's own config schemas by policy name, to validate config completely before analysis. */
+    packSchemas?: ReadonlyMap<string, z.ZodObject>;
 }
 
 export interface PackRunOptions extends PackSessionOptions {
@@ -46,7 +50,7 @@ export interface PackSession {
     info: AnalyzerInfo;
     config: Record<string, PolicyConfigEntry>;
     configWarnings: string[];
-    analyze(resources: readonly AnalyzedResource[], stackResources?: readonly AnalyzedResource[]): Promise<PackRun>;
+    analyze(resources: readonly AnalyzedResource[], stackResources?: readonly AnalyzedResource[], progress?: (done: number, total: number) => void): Promise<PackRun>;
     close(): Promise<void>;
 }
 
@@ -63,32 +67,49 @@ export async function openPackSession(opts: PackSessionOptions): Promise<PackSes
         client.close();
         await pack.stop();
     };
+    const setup = <T>(what: string, call: () => Promise<T>): Promise<T> => call().catch((e: unknown) => {
+        const details = (e as { details?: string }).details ?? (e instanceof Error ? e.message : String(e));
+        throw new PolicyPackError(`policy pack ${opts.packDir}: ${what} failed: ${visible(details.split("\n")[0], { max: 300 })}`);
+    });
     try {
-        await client.configureStack(opts.identity, opts.stackTags);
-        const info = await client.getAnalyzerInfo();
-        const { config, warnings } = reconcilePolicyPackConfig(info, opts.policyConfig ?? {}, opts.policyConfigSource);
-        await client.configure(config);
+        await setup("ConfigureStack", () => client.configureStack(opts.identity, opts.stackTags));
+        const info = await setup("GetAnalyzerInfo", () => client.getAnalyzerInfo());
+        const { config, warnings } = reconcilePolicyPackConfig(info, opts.policyConfig ?? {}, opts.policyConfigSource, opts.packSchemas);
+        await setup("Configure", () => client.configure(config));
         // Only policies at `remediate` remediate; with none, the SDK answers every Remediate with nothing.
         const remediates = Object.values(config).some((c) => c.enforcementLevel === "remediate");
+        /** A gRPC failure as the engine reports it: the pack, what it was doing, and the first lines of the policy's error. */
+        const failed = (e: unknown, what: string): PolicyPackError => {
+            const details = (e as { details?: string }).details ?? (e instanceof Error ? e.message : String(e));
+            const code = (e as { code?: number }).code;
+            const cause = code === 14 ? "the pack stopped answering (its process exited?)" : details.split("\n").slice(0, 2).map((l) => l.trim()).join(" ");
+            return new PolicyPackError(`policy pack ${info.name}@v${info.version}: ${what} failed: ${visible(cause, { max: 400 })}`);
+        };
         const verdict = async (resource: AnalyzedResource): Promise<ResourceVerdict> => {
-            const { remediations, inputs } = remediates ? await client.remediate(resource) : { remediations: [], inputs: resource.inputs };
-            return { resource, remediations, analyzedInputs: inputs, result: await client.analyze(resource, inputs) };
+            try {
+                const { remediations, inputs } = remediates ? await client.remediate(resource) : { remediations: [], inputs: resource.inputs };
+                return { resource, remediations, analyzedInputs: inputs, result: await client.analyze(resource, inputs) };
+            } catch (e) {
+                throw failed(e, `Analyze of ${resource.type} ${visible(resource.name, { max: 100 })}`);
+            }
         };
         return {
             info,
             config,
             configWarnings: warnings,
-            async analyze(resources, stackResources) {
+            async analyze(resources, stackResources, progress) {
                 const verdicts: ResourceVerdict[] = new Array(resources.length);
                 let next = 0;
+                let done = 0;
                 const worker = async (): Promise<void> => {
                     while (next < resources.length) {
                         const i = next++;
                         verdicts[i] = await verdict(resources[i]);
+                        progress?.(++done, resources.length);
                     }
                 };
                 await Promise.all(Array.from({ length: Math.min(IN_FLIGHT, resources.length) }, worker));
-                const stack = await client.analyzeStack(stackResources ?? resources);
+                const stack = await client.analyzeStack(stackResources ?? resources).catch((e: unknown) => { throw failed(e, "AnalyzeStack"); });
                 return { info, config, configWarnings: warnings, resources: verdicts, stack, output: pack.output };
             },
             close,

@@ -1,13 +1,18 @@
+import * as crypto from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { MOCKED_DATA_SOURCES, answerDataSource } from "../../cli/check/aws-mocks";
+import { SECRET_PLACEHOLDER, providerInput, readStackConfig } from "../../cli/check/config";
 import { engineView } from "../../cli/check/engine-view";
-import { SECRET_PLACEHOLDER, chooseStack, readProject, readStackConfig, UsageError } from "../../cli/check/project";
-import { runProgram } from "../../cli/check/run-program";
+import { chooseStack, readProject, splitNodeArgs } from "../../cli/check/project";
+import { failureLine, runProgram } from "../../cli/check/run-program";
+import { OUTPUT_VALUE_SIG, RESOURCE_REFERENCE_SIG, analyzerProperties } from "../../cli/engine/wire";
+import { UsageError } from "../../cli/input";
 import { SECRET_SIG, SECRET_SIG_KEY, UNKNOWN_VALUE } from "../../tagset/values";
 
 const PROGRAMS = path.join(__dirname, "..", "fixtures", "programs");
+const secret = (value: unknown) => ({ [SECRET_SIG_KEY]: SECRET_SIG, value });
 
 function tempProject(files: Record<string, string>): string {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tagguard-project-"));
@@ -17,6 +22,8 @@ function tempProject(files: Record<string, string>): string {
     }
     return dir;
 }
+
+const PKG = '{"name": "p", "main": "index.ts"}';
 
 describe("AWS data-source mocks", () => {
     const ctx = { region: "eu-west-1" };
@@ -45,45 +52,207 @@ describe("AWS data-source mocks", () => {
     test("an unmocked data source has no answer", () => expect(answerDataSource("aws:route53/getZone:getZone", {}, ctx)).toBeUndefined());
 });
 
-describe("project and stack config", () => {
-    test("config in engine form: namespaced keys, strings, objects as JSON, secure values secret", () => {
-        const dir = tempProject({
-            "Pulumi.yaml": "name: p\nruntime: nodejs\n",
-            "index.ts": "",
-            "Pulumi.dev.yaml": "config:\n  aws:region: us-east-1\n  aws:defaultTags:\n    tags:\n      team: fraud\n  count: 3\n  p:password:\n    secure: v1:abc\n",
-        });
-        const project = readProject(dir);
-        expect(project).toMatchObject({ name: "p", programDir: dir, entry: path.join(dir, "index.ts"), typescript: true });
-        expect(chooseStack(project)).toBe("dev");
-        expect(readStackConfig(project, "dev")).toEqual({
-            stack: "dev",
-            file: path.join(dir, "Pulumi.dev.yaml"),
-            config: { "aws:region": "us-east-1", "aws:defaultTags": '{"tags":{"team":"fraud"}}', "p:count": "3", "p:password": SECRET_PLACEHOLDER },
-            secretKeys: ["p:password"],
-        });
+describe("the project, read as the Pulumi CLI reads Pulumi.yaml", () => {
+    test("defaults: the project directory, entry point `.`, TypeScript on, package.json main", () => {
+        const dir = tempProject({ "Pulumi.yaml": "name: p\nruntime: nodejs\n", "package.json": PKG, "index.ts": "" });
+        expect(readProject(dir)).toMatchObject({ name: "p", dir, programDir: dir, entryPoint: ".", entry: path.join(dir, "index.ts"), runtime: { typescript: true, nodeargs: [] }, stackConfigDir: dir });
     });
 
     test("main as a directory, and a package.json main inside it", () => {
         const dir = tempProject({ "Pulumi.yaml": "name: p\nruntime: nodejs\nmain: app/\n", "app/package.json": '{"main": "src/program.js"}', "app/src/program.js": "" });
-        expect(readProject(dir)).toMatchObject({ programDir: path.join(dir, "app"), entry: path.join(dir, "app", "src", "program.js"), typescript: false });
+        expect(readProject(dir)).toMatchObject({ programDir: path.join(dir, "app"), entryPoint: ".", entry: path.join(dir, "app", "src", "program.js") });
     });
+
+    test("main as a file: its directory is the working directory and its name the entry point (getPwdMain)", () => {
+        const dir = tempProject({ "Pulumi.yaml": "name: p\nruntime: nodejs\nmain: src/infra.ts\n", "src/infra.ts": "" });
+        expect(readProject(dir)).toMatchObject({ programDir: path.join(dir, "src"), entryPoint: "infra.ts", entry: path.join(dir, "src", "infra.ts") });
+    });
+
+    test("package.json main naming a missing index.js falls back to index.ts, as Node with ts-node does", () => {
+        expect(readProject(path.join(PROGRAMS, "main-fallback")).entry).toBe(path.join(PROGRAMS, "main-fallback", "index.ts"));
+    });
+
+    test("runtime options and stackConfigDir", () => {
+        const project = readProject(path.join(PROGRAMS, "runtime-options"));
+        expect(project.runtime).toEqual({ typescript: true, tsconfig: "tsconfig.pulumi.json", nodeargs: ["--max-old-space-size=1024", "--no-deprecation"] });
+        expect(project.stackConfigDir).toBe(path.join(PROGRAMS, "runtime-options", "stacks"));
+        expect(chooseStack(project)).toEqual({ name: "staging", file: path.join(PROGRAMS, "runtime-options", "stacks", "Pulumi.staging.yaml") });
+    });
+
+    test.each([
+        ['--max-old-space-size=4096 --require "./my hooks.js"', ["--max-old-space-size=4096", "--require", "./my hooks.js"]],
+        ["--inspect  'a b'  c\\ d", ["--inspect", "a b", "c d"]],
+        ["", []],
+    ])("nodeargs %j split as a shell would", (text, words) => expect(splitNodeArgs(text)).toEqual(words));
 
     test.each([
         [{ "index.ts": "" }, /no Pulumi\.yaml here/],
         [{ "Pulumi.yaml": "runtime: nodejs\n" }, /Pulumi\.yaml: `name` is required/],
+        [{ "Pulumi.yaml": "name: my project\nruntime: nodejs\n" }, /name "my project" may only contain/],
         [{ "Pulumi.yaml": "name: p\nruntime: python\n" }, /runtime "python" is not supported/],
+        [{ "Pulumi.yaml": "name: p\nruntime:\n  name: nodejs\n  options:\n    typescript: \"yes\"\n" }, /runtime\.options\.typescript must be a boolean/],
+        [{ "Pulumi.yaml": "name: p\nruntime:\n  name: nodejs\n  options:\n    nodeargs: \"--x 'unclosed\"\n" }, /nodeargs: unclosed ' quote/],
         [{ "Pulumi.yaml": "name: p\nruntime: nodejs\nmain: nowhere/\n" }, /main "nowhere\/" does not exist/],
+        [{ "Pulumi.yaml": "name: p\nruntime: nodejs\nmain: /etc\n" }, /must be a relative path/],
+        [{ "Pulumi.yaml": "name: p\nruntime: nodejs\nmain: ../\n" }, /must be a subfolder/],
+        [{ "Pulumi.yaml": "name: p\nruntime: nodejs\nconfig: [1]\n" }, /`config` must be a map/],
         [{ "Pulumi.yaml": "name: p\nruntime: nodejs\n" }, /no program found/],
-        [{ "Pulumi.yaml": "name: [p\n" }, /Pulumi\.yaml: /],
-    ])("bad project %#", (files, message) => {
-        expect(() => readProject(tempProject(files))).toThrow(UsageError);
-        expect(() => readProject(tempProject(files))).toThrow(message);
+        [{ "Pulumi.yaml": "name: [p\n" }, /Pulumi\.yaml:\d+:\d+: not valid YAML/],
+        [{ "Pulumi.yaml": "name: p\nruntime: nodejs\n", "package.json": '{"main": "index.ts",', "index.ts": "" }, /package\.json: not valid JSON/],
+        [{ "Pulumi.yaml": "- a list\n" }, /must be a YAML map/],
+    ])("a bad project is one error naming the file %#", (files, message) => {
+        const dir = tempProject(files);
+        expect(() => readProject(dir)).toThrow(UsageError);
+        expect(() => readProject(dir)).toThrow(message);
+    });
+
+    test("a file given as the project directory", () => {
+        expect(() => readProject(path.join(PROGRAMS, "javascript", "index.js"))).toThrow(/not a directory/);
     });
 });
 
-describe("the program under mocks, and what the engine would send", () => {
+describe("the stack", () => {
+    const project = () => readProject(tempProject({ "Pulumi.yaml": "name: p\nruntime: nodejs\n", "package.json": PKG, "index.ts": "", "Pulumi.dev.yaml": "config: {}\n", "Pulumi.prod.yaml": "config: {}\n" }));
+
+    test("a named stack whose file does not exist is an error naming the file", () => {
+        expect(() => chooseStack(project(), "staging")).toThrow(/--stack "staging": .*Pulumi\.staging\.yaml does not exist/);
+    });
+    test("several stack files and none chosen", () => expect(() => chooseStack(project())).toThrow(/several stacks \(dev, prod\); choose one with --stack/));
+    test("org/stack and org/project/stack", () => {
+        expect(chooseStack(project(), "acme/prod")).toMatchObject({ name: "prod", organization: "acme" });
+        expect(chooseStack(project(), "acme/p/dev")).toMatchObject({ name: "dev", organization: "acme" });
+        expect(() => chooseStack(project(), "acme/other/dev")).toThrow(/names project "other"/);
+        expect(() => chooseStack(project(), "a//b")).toThrow(/expected a stack name/);
+    });
+    test("no stack file at all: dev, without config", () => {
+        const p = readProject(tempProject({ "Pulumi.yaml": "name: p\nruntime: nodejs\n", "package.json": PKG, "index.ts": "" }));
+        expect(chooseStack(p)).toEqual({ name: "dev" });
+    });
+});
+
+describe("config, merged as the CLI merges it", () => {
+    const read = (files: Record<string, string>, stack = "dev", overrides: string[] = [], env: NodeJS.ProcessEnv = {}) => {
+        const project = readProject(tempProject({ "package.json": PKG, "index.ts": "", ...files }));
+        return readStackConfig({ project, stack: chooseStack(project, files[`Pulumi.${stack}.yaml`] ? stack : undefined), overrides, env });
+    };
+
+    test("engine form: namespaced keys, strings, objects as JSON, secure values secret", () => {
+        const c = read({
+            "Pulumi.yaml": "name: p\nruntime: nodejs\n",
+            "Pulumi.dev.yaml": "config:\n  aws:region: us-east-1\n  aws:defaultTags:\n    tags:\n      team: fraud\n  count: 3\n  p:password:\n    secure: v1:abc\n",
+        });
+        expect(c.config).toEqual({ "aws:region": "us-east-1", "aws:defaultTags": '{"tags":{"team":"fraud"}}', "p:count": "3", "p:password": SECRET_PLACEHOLDER });
+        expect(c.secretKeys).toEqual(["p:password"]);
+        expect(c.undecrypted).toEqual(["p:password"]);
+        expect(providerInput(c.entries.get("p:password")!)).toEqual(secret(UNKNOWN_VALUE));
+    });
+
+    test("project config: namespaced values, typed defaults, stack values win, -c wins over the stack", () => {
+        const project = readProject(path.join(PROGRAMS, "project-config"));
+        const c = readStackConfig({ project, stack: chooseStack(project, "ci"), overrides: ["replicas=3"] });
+        expect(c.config).toMatchObject({ "aws:region": "eu-central-1", "project-config:modelId": "fraud-xgb-v3", "project-config:replicas": "3", "project-config:phase": "training" });
+        expect(JSON.parse(c.config["aws:defaultTags"])).toEqual({ tags: expect.objectContaining({ team: "fraud", managed_by: "pulumi" }) });
+    });
+
+    test.each([
+        ["a required project key missing from the stack", { "Pulumi.yaml": "name: p\nruntime: nodejs\nconfig:\n  size:\n    type: string\n" }, [], /Stack 'dev' is missing configuration value 'size'/],
+        ["a stack value of the wrong type", { "Pulumi.yaml": "name: p\nruntime: nodejs\nconfig:\n  n:\n    type: integer\n", "Pulumi.dev.yaml": "config:\n  p:n: three\n" }, [], /'n' must be of type 'integer'/],
+        ["a secret key given in plain text", { "Pulumi.yaml": "name: p\nruntime: nodejs\nconfig:\n  token:\n    type: string\n    secret: true\n", "Pulumi.dev.yaml": "config:\n  p:token: plain\n" }, [], /'token' must be encrypted as it's secret/],
+        ["an object literal without `value:`", { "Pulumi.yaml": "name: p\nruntime: nodejs\nconfig:\n  aws:defaultTags:\n    tags:\n      team: fraud\n" }, [], /unknown field "tags" .*give an object value as `value:`/],
+        ["a -c without =", { "Pulumi.yaml": "name: p\nruntime: nodejs\n" }, ["region"], /--config "region": expected key=value/],
+        ["an empty key", { "Pulumi.yaml": "name: p\nruntime: nodejs\n" }, ["=x"], /expected key=value/],
+        ["a stack file that is not a map", { "Pulumi.yaml": "name: p\nruntime: nodejs\n", "Pulumi.dev.yaml": "- 1\n" }, [], /Pulumi\.dev\.yaml: must be a YAML map/],
+        ["a non-string secure value", { "Pulumi.yaml": "name: p\nruntime: nodejs\n", "Pulumi.dev.yaml": "config:\n  p:x:\n    secure: 3\n" }, [], /`secure` must be a string/],
+    ])("%s is an error", (_name, files, overrides, message) => {
+        expect(() => read(files as Record<string, string>, "dev", overrides as string[])).toThrow(message);
+    });
+
+    test("`__proto__` is an ordinary key", () => {
+        const c = read({ "Pulumi.yaml": "name: p\nruntime: nodejs\n", "Pulumi.dev.yaml": "config:\n  __proto__: x\n  p:constructor: y\n" });
+        expect(c.config["p:__proto__"]).toBe("x");
+        expect(c.config["p:constructor"]).toBe("y");
+        expect(({} as Record<string, unknown>).x).toBeUndefined();
+    });
+
+    describe("nested secure values (pulumi config set --secret --path)", () => {
+        const project = readProject(path.join(PROGRAMS, "nested-secure"));
+        const stack = chooseStack(project, "dev");
+        const passphraseFile = path.join(PROGRAMS, "nested-secure", "PASSPHRASE");
+
+        test("without the passphrase: the whole key is secret, the program gets placeholders, providers get unknowns", () => {
+            const c = readStackConfig({ project, stack, env: {} });
+            expect(c.secretKeys).toEqual(["aws:defaultTags", "nested-secure:apiToken"]);
+            expect(c.undecrypted).toEqual(["aws:defaultTags", "nested-secure:apiToken"]);
+            expect(JSON.parse(c.config["aws:defaultTags"]).tags.team).toBe(SECRET_PLACEHOLDER);
+            expect(JSON.stringify(c.config)).not.toMatch(/v1:/); // ciphertext never reaches the program
+            expect(providerInput(c.entries.get("aws:defaultTags")!)).toEqual(secret({ tags: expect.objectContaining({ team: UNKNOWN_VALUE, cost_center: "cc-1042" }) }));
+        });
+
+        test("with PULUMI_CONFIG_PASSPHRASE(_FILE): decrypted, still secret", () => {
+            const c = readStackConfig({ project, stack, env: { PULUMI_CONFIG_PASSPHRASE_FILE: passphraseFile } });
+            expect(c.undecrypted).toEqual([]);
+            expect(JSON.parse(c.config["aws:defaultTags"]).tags.team).toBe("fraud");
+            expect(c.config["nested-secure:apiToken"]).toBe("S3CR3T-token-value");
+            expect(c.secretKeys).toEqual(["aws:defaultTags", "nested-secure:apiToken"]);
+            expect(providerInput(c.entries.get("aws:defaultTags")!)).toEqual(secret(expect.stringContaining('"team":"fraud"')));
+        });
+
+        test("a wrong passphrase is an error, not garbage", () => {
+            expect(() => readStackConfig({ project, stack, env: { PULUMI_CONFIG_PASSPHRASE: "wrong" } })).toThrow(/incorrect passphrase/);
+        });
+
+        test("the decrypter agrees with an independent AES-256-GCM encryption", () => {
+            const text = fs.readFileSync(path.join(PROGRAMS, "nested-secure", "Pulumi.dev.yaml"), "utf8");
+            const salt = /encryptionsalt: v1:([^:]+):/.exec(text)![1];
+            const key = crypto.pbkdf2Sync(fs.readFileSync(passphraseFile, "utf8").trim(), Buffer.from(salt, "base64"), 1_000_000, 32, "sha256");
+            const [, nonce, data] = /team:\n\s+secure: (v1):([^:]+):(\S+)/.exec(text)!.slice(1);
+            const bytes = Buffer.from(data, "base64");
+            const d = crypto.createDecipheriv("aes-256-gcm", key, Buffer.from(nonce, "base64"));
+            d.setAuthTag(bytes.subarray(-16));
+            expect(Buffer.concat([d.update(bytes.subarray(0, -16)), d.final()]).toString()).toBe("fraud");
+        });
+    });
+});
+
+describe("analyzer marshalling: what the engine sends a pack (MarshalPropertyValue without KeepResources/KeepOutputValues)", () => {
+    const ref = (urn: string, id?: unknown) => ({ [SECRET_SIG_KEY]: RESOURCE_REFERENCE_SIG, urn, ...(id === undefined ? {} : { id }), packageVersion: "7.48.0" });
+    const output = (fields: Record<string, unknown>) => ({ [SECRET_SIG_KEY]: OUTPUT_VALUE_SIG, ...fields });
+    const asset = { [SECRET_SIG_KEY]: "c44067f5952c0a294b673a41bacd8c17", path: "./app.zip" };
+    test.each([
+        ["a custom resource reference with a known ID becomes the ID", ref("urn:pulumi:s::p::aws:iam/role:Role::r", "r-123"), "r-123"],
+        ["one whose ID is unknown at preview stays unknown", ref("urn:pulumi:s::p::aws:iam/role:Role::r", UNKNOWN_VALUE), UNKNOWN_VALUE],
+        ["a component reference (no ID) becomes its URN", ref("urn:pulumi:s::p::acme:ml:Pipeline::f"), "urn:pulumi:s::p::acme:ml:Pipeline::f"],
+        ["a known output value becomes its value", output({ value: "x", dependencies: ["urn:a"] }), "x"],
+        ["an unknown output value becomes unknown", output({ dependencies: ["urn:a"] }), UNKNOWN_VALUE],
+        ["a secret output value becomes a secret", output({ value: "x", secret: true }), secret("x")],
+        ["references inside secrets and lists", secret([ref("urn:x", "i-1"), { nested: ref("urn:y") }]), secret(["i-1", { nested: "urn:y" }])],
+        ["assets are kept whole", asset, asset],
+        ["plain values are unchanged", { a: [1, true, null, "s"] }, { a: [1, true, null, "s"] }],
+    ])("%s", (_name, value, expected) => {
+        expect(analyzerProperties({ v: value }, { skipInternalKeys: true })).toEqual({ v: expected });
+    });
+
+    test("internal keys (`__...`) are skipped for Analyze, kept for Remediate", () => {
+        const props = { __defaults: [], tags: { __hidden: "x", team: "a" } };
+        expect(analyzerProperties(props, { skipInternalKeys: true })).toEqual({ tags: { team: "a" } });
+        expect(analyzerProperties(props, { skipInternalKeys: false })).toEqual(props);
+    });
+});
+
+describe("failure lines", () => {
+    const root = "/work/app";
+    test.each([
+        ["an unhandled exception, with the program's frame", "Running program '/work/app/index.ts' failed with an unhandled exception:\nError: quota service unreachable\n    at lookupQuota (/work/app/index.ts:5:11)\n    at Object.<anonymous> (/work/app/index.ts:7:1)", { where: "index.ts:5:11", cause: "the program failed: quota service unreachable" }],
+        ["frames in node_modules are skipped", "Running program 'x' failed with an unhandled exception:\nTypeError: bad\n    at f (/work/app/node_modules/lib/a.js:1:1)\n    at g (/work/app/src/b.ts:2:3)", { where: "src/b.ts:2:3", cause: "the program failed: TypeError: bad" }],
+        ["a RunError is its message", "Missing required configuration variable 'p:owner'\n\tplease set a value using the command `pulumi config set p:owner <value>`", { cause: "the program failed: Missing required configuration variable 'p:owner'" }],
+        ["a compile error is its first diagnostic", "Running program 'x' failed with an unhandled exception:\nTSError: ⨯ Unable to compile TypeScript:\nindex.ts(4,7): error TS2322: Type 'string' is not assignable to type 'number'.\n", { cause: "the program does not compile: index.ts(4,7): error TS2322: Type 'string' is not assignable to type 'number'." }],
+        ["the SDK's colours are dropped", "Running program 'x' failed with an unhandled exception:\n\u001b[39mError: boom\u001b[0m\n    at /work/app/index.ts:1:2", { where: "index.ts:1:2", cause: "the program failed: boom" }],
+    ])("%s", (_name, logged, expected) => expect(failureLine(logged, root)).toEqual(expected));
+});
+
+describe("the program run by the SDK's own runner, and what the engine would send", () => {
     const project = readProject(path.join(PROGRAMS, "configured"));
-    const stack = readStackConfig(project, "dev");
+    const stack = readStackConfig({ project, stack: chooseStack(project, "dev") });
     let recorded: Awaited<ReturnType<typeof runProgram>>["recorded"];
     beforeAll(async () => {
         ({ recorded } = await runProgram({ project, stack, organization: "acme" }));
@@ -98,13 +267,19 @@ describe("the program under mocks, and what the engine would send", () => {
     });
 
     test("a secret config value stays secret on the wire", () => {
-        expect((find("secret-tag").inputs.tags as Record<string, unknown>).note).toEqual({ [SECRET_SIG_KEY]: SECRET_SIG, value: SECRET_PLACEHOLDER });
+        expect((find("secret-tag").inputs.tags as Record<string, unknown>).note).toEqual(secret(SECRET_PLACEHOLDER));
     });
 
-    test("preview semantics: computed outputs of creates are unknown", () => {
+    test("preview semantics: creates answer with their inputs, computed outputs unknown", () => {
         const vpc = find("from-data-sources");
         expect(vpc.outputs.id).toBeUndefined();
         expect(vpc.outputs.cidrBlock).toBe("10.0.0.0/16");
+    });
+
+    test("each registration carries where the program built it", () => {
+        expect(find("on-default-provider").stack?.[0]).toEqual({ file: "index.ts", line: 8, column: 1 });
+        // A resource built inside a component class: its own line first, then the line that built the component.
+        expect(find("features-bucket").stack).toEqual([{ file: "index.ts", line: 19, column: 9 }, { file: "index.ts", line: 23, column: 1 }]);
     });
 
     test("providers: the default one from stack config, explicit ones by reference; tagsAll as Check computes it", () => {
@@ -123,7 +298,7 @@ describe("the program under mocks, and what the engine would send", () => {
         expect(typeof onWest.provider!.props.defaultTags).toBe("string"); // serialized by the SDK, as the engine sends it
         expect(onWest.inputs.tagsAll).toEqual(expect.objectContaining({ team: "recsys", lifecycle_phase: "monitoring" }));
         expect(onWest.inputs.tagsAll).not.toHaveProperty("owner"); // removed by the provider's ignoreTags
-        expect(byName("secret-tag").inputs.tagsAll).toMatchObject({ note: { [SECRET_SIG_KEY]: SECRET_SIG, value: SECRET_PLACEHOLDER } });
+        expect(byName("secret-tag").inputs.tagsAll).toMatchObject({ note: secret(SECRET_PLACEHOLDER) });
         // The VPC's tags depend on data-source outputs known at preview here, so its tagsAll is known too.
         expect(byName("from-data-sources").inputs.tagsAll).not.toBe(UNKNOWN_VALUE);
         expect(byName("features").provider).toBeUndefined(); // a component has no provider

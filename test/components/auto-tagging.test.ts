@@ -1,6 +1,7 @@
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { readProject, readStackConfig } from "../../cli/check/project";
+import { readStackConfig } from "../../cli/check/config";
+import { chooseStack, readProject } from "../../cli/check/project";
 import { runProgram } from "../../cli/check/run-program";
 import { autoTagProps } from "../../components";
 import { spawnSync } from "child_process";
@@ -54,7 +55,7 @@ describe("registerAutoTagging on an existing program", () => {
 
         const run = async (dir: string) => {
             const project = readProject(dir);
-            return (await runProgram({ project, stack: readStackConfig(project, "dev"), organization: "o" })).recorded.resources;
+            return (await runProgram({ project, stack: readStackConfig({ project, stack: chooseStack(project, "dev") }), organization: "o" })).recorded.resources;
         };
         const [before, after] = await Promise.all([run(legacyDir), run(taggedDir)]);
         const tagsOf = (rs: typeof before, name: string) => rs.find((x) => x.name === name)?.inputs.tags;

@@ -40,7 +40,7 @@ async function record(build: () => void): Promise<RecordedResource[]> {
 }
 
 const toEngine = (resources: RecordedResource[]): AnalyzedResource[] =>
-    engineView({ resources, unmockedCalls: [] }, { dir: ROOT, name: "components", programDir: ROOT, entry: path.join(ROOT, "index.ts"), typescript: true }, { stack: "test", config: {}, secretKeys: [] }).stack;
+    engineView({ resources, unmockedCalls: [] }, { name: "components", programDir: ROOT }, { stack: "test", entries: new Map() }).stack;
 
 const TAGS: AttributionTags = { team: "fraud", cost_center: "cc-1042", project: "fraud-detection", model_id: "fraud-xgb-v3", environment: "production", lifecycle_phase: "training", created_by: "jane.doe", managed_by: "pulumi" };
 const EXPERIMENT: AttributionTags = { ...TAGS, environment: "experiment", experiment_id: "hpo-7", expires_at: inDays(10) };

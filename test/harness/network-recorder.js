@@ -7,7 +7,7 @@ const dns = require("dns");
 
 const log = process.env.TAGGUARD_NET_LOG;
 const record = (what) => fs.appendFileSync(log, `${process.pid} ${what}\n`);
-record(`start ${require("path").basename(process.argv[1] || "node")}`);
+record(`start ${(process.argv[1] || "node").split(require("path").sep).slice(-3).join("/")}`);
 
 const connect = net.Socket.prototype.connect;
 net.Socket.prototype.connect = function (...args) {

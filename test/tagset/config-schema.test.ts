@@ -1,4 +1,5 @@
 import Ajv from "ajv";
+import addFormats from "ajv-formats";
 import { createPolicies } from "../../policies/all";
 
 /** What the engine's validator (gojsonschema) needs: plain draft-07, no references, defaults at the top level. */
@@ -9,7 +10,7 @@ describe("policy config schemas sent to the engine", () => {
         const schema = { type: "object", properties: policy.configSchema!.properties, required: policy.configSchema!.required };
         const text = JSON.stringify(schema);
         expect(text).not.toMatch(/"\$ref"|"\$defs"|"definitions"/);
-        const ajv = new Ajv({ strict: false });
+        const ajv = addFormats(new Ajv({ strict: false }));
         expect(ajv.validateSchema(schema)).toBe(true);
         const defaults = Object.fromEntries(Object.entries(policy.configSchema!.properties).filter(([, s]) => "default" in (s as object)).map(([k, s]) => [k, (s as { default: unknown }).default]));
         expect(ajv.validate(schema, defaults)).toBe(true);
@@ -18,7 +19,7 @@ describe("policy config schemas sent to the engine", () => {
 
     test("the engine's validator refuses what the pack would: unknown modules and types, target-less exemptions, impossible dates", () => {
         const requiredTags = policies.find((p) => p.name === "required-tags")!;
-        const ajv = new Ajv({ strict: false, allErrors: true });
+        const ajv = addFormats(new Ajv({ strict: false, allErrors: true }));
         const validate = ajv.compile({ type: "object", properties: requiredTags.configSchema!.properties });
         expect(validate({ services: ["ec2", "s3"] })).toBe(true);
         expect(validate({ services: ["s4"] })).toBe(false);

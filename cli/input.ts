@@ -1,0 +1,145 @@
+/**
+ * Reading the user's files: only regular files (never a FIFO, a device or a directory), bounded in size,
+ * decoded from UTF-8 (with or without BOM) or UTF-16 with a BOM (as PowerShell writes), and every
+ * failure one line naming the file and the cause.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { visible } from "../tagset/text";
+
+/** A mistake in what the user gave tagguard: exit 2 with one line. */
+export class UsageError extends Error {}
+
+/** Default size bound for configuration, plans and state files (a bigger one is almost certainly the wrong file). */
+export const MAX_INPUT_BYTES = 2 * 1024 * 1024 * 1024;
+
+/** A path for messages: as given, made visible (a file name can hold control characters). */
+export const shownPath = (file: string): string => visible(file, { max: 300 });
+
+function describeErrno(e: NodeJS.ErrnoException): string {
+    switch (e.code) {
+        case "ENOENT": return "no such file";
+        case "EACCES": case "EPERM": return "permission denied";
+        case "EISDIR": return "is a directory, not a file";
+        case "ENOTDIR": return "a part of the path is not a directory";
+        case "ELOOP": return "too many symbolic links";
+        case "ENAMETOOLONG": return "the path is too long";
+        default: return e.code ?? e.message;
+    }
+}
+
+/** The file's status, or a UsageError naming why it cannot be read as a regular file. */
+export function regularFile(file: string, maxBytes = MAX_INPUT_BYTES): fs.Stats {
+    let stat: fs.Stats;
+    try {
+        stat = fs.statSync(file);
+    } catch (e) {
+        throw new UsageError(`${shownPath(file)}: ${describeErrno(e as NodeJS.ErrnoException)}`);
+    }
+    if (stat.isDirectory()) throw new UsageError(`${shownPath(file)}: is a directory, not a file`);
+    if (!stat.isFile()) throw new UsageError(`${shownPath(file)}: not a regular file (a pipe, socket or device); tagguard reads files only`);
+    if (stat.size > maxBytes) throw new UsageError(`${shownPath(file)}: ${stat.size} bytes, more than the ${maxBytes} tagguard reads`);
+    return stat;
+}
+
+/** Decodes file bytes: UTF-8 (BOM stripped), or UTF-16 LE/BE when the file starts with its BOM. */
+export function decodeText(bytes: Buffer, file: string, kind: string): string {
+    if (bytes.length >= 2 && bytes[0] === 0xff && bytes[1] === 0xfe) return bytes.subarray(2).toString("utf16le");
+    if (bytes.length >= 2 && bytes[0] === 0xfe && bytes[1] === 0xff) {
+        const swapped = Buffer.from(bytes.subarray(2));
+        swapped.swap16();
+        return swapped.toString("utf16le");
+    }
+    if (bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return bytes.subarray(3).toString("utf8");
+    // UTF-16 without a BOM: every other byte of ASCII text is zero.
+    if (bytes.length >= 4 && ((bytes[0] === 0 && bytes[2] === 0) || (bytes[1] === 0 && bytes[3] === 0))) {
+        throw new UsageError(`${shownPath(file)}: looks like UTF-16 without a byte-order mark; save the ${kind} as UTF-8`);
+    }
+    return bytes.toString("utf8");
+}
+
+/** A text file's content, checked and decoded as above. */
+export function readTextFile(file: string, kind: string, maxBytes = MAX_INPUT_BYTES): string {
+    regularFile(file, maxBytes);
+    let bytes: Buffer;
+    try {
+        bytes = fs.readFileSync(file);
+    } catch (e) {
+        throw new UsageError(`${shownPath(file)}: ${describeErrno(e as NodeJS.ErrnoException)}`);
+    }
+    return decodeText(bytes, file, kind);
+}
+
+/**
+ * A JSON file's parsed content. A syntax error names the line and column but never quotes the file's
+ * bytes (they may hold secrets); a file cut short says so.
+ */
+export function readJsonFile(file: string, kind: string, maxBytes = MAX_INPUT_BYTES): unknown {
+    return parseJsonText(readTextFile(file, kind, maxBytes), file, kind);
+}
+
+export function parseJsonText(text: string, file: string, kind: string): unknown {
+    if (!text.trim()) throw new UsageError(`${shownPath(file)}: empty file; expected ${kind}`);
+    try {
+        return JSON.parse(text) as unknown;
+    } catch (e) {
+        const message = e instanceof Error ? e.message : String(e);
+        const position = Number(/position (\d+)/.exec(message)?.[1] ?? NaN);
+        if (/Unexpected end of JSON input/.test(message) || position >= text.trimEnd().length - 1) {
+            throw new UsageError(`${shownPath(file)}: the file ends before its JSON does (truncated?); expected ${kind}`);
+        }
+        const where = Number.isNaN(position) ? "" : ` at line ${text.slice(0, position).split("\n").length}, column ${position - text.lastIndexOf("\n", position - 1)}`;
+        throw new UsageError(`${shownPath(file)}: not valid JSON${where}; expected ${kind}`);
+    }
+}
+
+/**
+ * Writes an output without ever touching an input: to a temporary file beside it, then renamed into
+ * place. The folder must exist; an output that is one of the inputs is refused.
+ */
+export function writeOutputFile(file: string, content: string, inputs: readonly string[] = []): void {
+    const target = path.resolve(file);
+    const dir = path.dirname(target);
+    if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new UsageError(`--out ${shownPath(file)}: the folder ${shownPath(dir)} does not exist`);
+    if (fs.existsSync(target) && fs.statSync(target).isDirectory()) throw new UsageError(`--out ${shownPath(file)}: is a directory`);
+    const real = realPath(target);
+    if (inputs.some((i) => realPath(i) === real)) throw new UsageError(`--out ${shownPath(file)}: is one of the inputs; tagguard never overwrites an input`);
+    const temp = path.join(dir, `.${path.basename(target)}.${process.pid}.tmp`);
+    try {
+        fs.writeFileSync(temp, content, { flag: "wx" });
+        fs.renameSync(temp, target);
+    } catch (e) {
+        fs.rmSync(temp, { force: true });
+        throw new UsageError(`--out ${shownPath(file)}: ${describeErrno(e as NodeJS.ErrnoException)}`);
+    }
+}
+
+/** The canonical path of a file (following links), or the absolute path when it does not exist. */
+export function realPath(file: string): string {
+    try {
+        return fs.realpathSync(file);
+    } catch {
+        return path.resolve(file);
+    }
+}
+
+/**
+ * Input paths de-duplicated by real path (a file named twice, through a link, or also matched by a
+ * folder); returns the kept paths and one warning per dropped duplicate.
+ */
+export function uniqueInputs(files: readonly string[]): { files: string[]; warnings: string[] } {
+    const seen = new Map<string, string>();
+    const kept: string[] = [];
+    const warnings: string[] = [];
+    for (const f of files) {
+        const real = realPath(f);
+        const first = seen.get(real);
+        if (first !== undefined) {
+            warnings.push(`${shownPath(f)} is the same file as ${shownPath(first)}: read once`);
+            continue;
+        }
+        seen.set(real, f);
+        kept.push(f);
+    }
+    return { files: kept, warnings };
+}
