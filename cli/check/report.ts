@@ -29,7 +29,7 @@ export interface UncheckedComponent {
 }
 
 /** How to check what `check` cannot see offline. */
-export const UNCHECKED_ADVICE = "its resources are built by a provider plugin during a real preview; check them with `pulumi preview --policy-pack <tagguard>/policies`";
+export const UNCHECKED_ADVICE = "a remote component's resources are built by its provider plugin during a real preview; check them with `pulumi preview --policy-pack <tagguard>/policies`";
 
 export interface CheckReport {
     reportVersion: number;

@@ -78,7 +78,8 @@ export function failureLine(logged: string, rootDir: string): { where?: string; 
     const compile = lines.findIndex((l) => /Unable to compile TypeScript/.test(l));
     if (compile >= 0 && lines[compile + 1]) return { cause: `the program does not compile: ${lines[compile + 1].trim()}` };
     const first = lines.find((l) => !/^\s+at /.test(l)) ?? "the program failed";
-    return { where: programFrame(body, rootDir), cause: `the program failed: ${first.replace(/^(Error|RunError|ResourceError): /, "")}` };
+    // `<ref *1>` marks a circular error object in util.inspect's rendering of it.
+    return { where: programFrame(body, rootDir), cause: `the program failed: ${first.replace(/^<ref \*\d+> /, "").replace(/^(Error|RunError|ResourceError): /, "")}` };
 }
 
 export async function runProgram(opts: ProgramRunOptions): Promise<{ recorded: RecordedProgram; output: string }> {

@@ -21,6 +21,8 @@ export interface PolicyPackProcess {
     port: number;
     /** Lines the pack wrote after its port (shown to the user as diagnostics by the CLI). */
     output: string[];
+    /** How the process ended (`code 3`, `SIGKILL`), waiting at most `waitMs` for it to end; undefined while it runs. */
+    ended(waitMs: number): Promise<string | undefined>;
     stop(): Promise<void>;
 }
 
@@ -64,7 +66,9 @@ export function startPolicyPack(packDir: string, identity: StackIdentity, timeou
     });
     const unregister = whileRunning(() => killTree(child.pid));
     const output: string[] = [];
-    const exited = new Promise<void>((resolve) => child.once("exit", () => {
+    let ending: string | undefined;
+    const exited = new Promise<void>((resolve) => child.once("exit", (code, signal) => {
+        ending = signal ?? `code ${code}`;
         unregister();
         resolve();
     }));
@@ -88,7 +92,9 @@ export function startPolicyPack(packDir: string, identity: StackIdentity, timeou
                 if (port === undefined && /^\d+$/.test(line)) {
                     port = Number(line);
                     clearTimeout(timer);
-                    resolve({ port, output, stop });
+                    const ended = (waitMs: number): Promise<string | undefined> =>
+                        Promise.race([exited, new Promise<void>((r) => setTimeout(r, waitMs).unref())]).then(() => ending);
+                    resolve({ port, output, stop, ended });
                 } else if (line) {
                     output.push(line);
                 }

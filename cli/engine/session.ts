@@ -79,10 +79,11 @@ export async function openPackSession(opts: PackSessionOptions): Promise<PackSes
         // Only policies at `remediate` remediate; with none, the SDK answers every Remediate with nothing.
         const remediates = Object.values(config).some((c) => c.enforcementLevel === "remediate");
         /** A gRPC failure as the engine reports it: the pack, what it was doing, and the first lines of the policy's error. */
-        const failed = (e: unknown, what: string): PolicyPackError => {
+        const failed = async (e: unknown, what: string): Promise<PolicyPackError> => {
             const details = (e as { details?: string }).details ?? (e instanceof Error ? e.message : String(e));
             const code = (e as { code?: number }).code;
-            const cause = code === 14 ? "the pack stopped answering (its process exited?)" : details.split("\n").slice(0, 2).map((l) => l.trim()).join(" ");
+            const ending = code === 14 ? await pack.ended(2000) : undefined;
+            const cause = code === 14 ? `the pack stopped answering${ending ? ` (its process exited: ${ending})` : ""}` : details.split("\n").slice(0, 2).map((l) => l.trim()).join(" ");
             return new PolicyPackError(`policy pack ${info.name}@v${info.version}: ${what} failed: ${visible(cause, { max: 400 })}`);
         };
         const verdict = async (resource: AnalyzedResource): Promise<ResourceVerdict> => {
@@ -90,7 +91,7 @@ export async function openPackSession(opts: PackSessionOptions): Promise<PackSes
                 const { remediations, inputs } = remediates ? await client.remediate(resource) : { remediations: [], inputs: resource.inputs };
                 return { resource, remediations, analyzedInputs: inputs, result: await client.analyze(resource, inputs) };
             } catch (e) {
-                throw failed(e, `Analyze of ${resource.type} ${visible(resource.name, { max: 100 })}`);
+                throw await failed(e, `Analyze of ${resource.type} ${visible(resource.name, { max: 100 })}`);
             }
         };
         return {
@@ -109,7 +110,7 @@ export async function openPackSession(opts: PackSessionOptions): Promise<PackSes
                     }
                 };
                 await Promise.all(Array.from({ length: Math.min(IN_FLIGHT, resources.length) }, worker));
-                const stack = await client.analyzeStack(stackResources ?? resources).catch((e: unknown) => { throw failed(e, "AnalyzeStack"); });
+                const stack = await client.analyzeStack(stackResources ?? resources).catch(async (e: unknown) => { throw await failed(e, "AnalyzeStack"); });
                 return { info, config, configWarnings: warnings, resources: verdicts, stack, output: pack.output };
             },
             close,

@@ -2,7 +2,7 @@
  * `tagguard check` end to end: the real command spawned on real programs, its exit code and output.
  * Needs `npm run build` (part of `npm test`).
  */
-import { spawnSync } from "child_process";
+import { spawn, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -247,6 +247,15 @@ describe("programs written the ways real programs are, run as the Node language 
             fixture: "unmocked-data-source", code: 2,
             stderr: /^tagguard: test\/fixtures\/programs\/unmocked-data-source\/index\.ts:6:\d+: the program failed: TypeError: .*\[data source aws:route53\/getZone:getZone has no tagguard mock and answered empty: probably the cause\]\n$/,
         },
+        { fixture: "input-throws", code: 2, stderr: /^tagguard: test\/fixtures\/programs\/input-throws\/index\.ts:5:11: the program failed: error serializing property "tags": no cost center on record for fraud\n$/ },
+        {
+            fixture: "late-registration", args: ["--policy-pack", path.join(ROOT, "test", "fixtures", "packs", "throwing")], code: 2,
+            stderr: /^tagguard: policy pack throwing@v0\.0\.1: Analyze of aws:s3\/bucket:Bucket registered-(first|later) failed: Error validating resource with policy 'explodes' from policy pack 'throwing@v0\.0\.1': Error: boom in policy\n$/,
+        },
+        {
+            fixture: "late-registration", args: ["--policy-pack", path.join(ROOT, "test", "fixtures", "packs", "dying")], code: 2,
+            stderr: /^tagguard: policy pack dying@v0\.0\.1: Analyze of .* failed: the pack stopped answering \(its process exited: code 3\)\n$/,
+        },
         { fixture: "never-ends", args: ["--timeout", "4"], code: 2, stderr: /^tagguard: test\/fixtures\/programs\/never-ends: the program did not finish within 4 s \(--timeout\); 2 resources were registered before it was stopped\n$/ },
         {
             fixture: "nested-secure", code: 0,
@@ -293,6 +302,29 @@ describe("programs written the ways real programs are, run as the Node language 
         expect(sarif.runs[0].results.filter((x: { ruleId: string }) => x.ruleId === "not-checked-offline")).toEqual([expect.objectContaining({
             level: "warning", locations: [expect.objectContaining({ physicalLocation: { artifactLocation: { uri: "index.ts", uriBaseId: "%SRCROOT%" }, region: { startLine: 14, startColumn: 13 } } })],
         })]);
+    });
+
+    test("SIGINT stops the program's and the pack's processes, and tagguard exits 130", async () => {
+        const marker = `tagguard-sigint-${process.pid}-${Date.now()}`;
+        const child = spawn(process.execPath, [BIN, "check", path.join(PROGRAMS, "never-ends")], { cwd: ROOT, env: { ...process.env, TAGGUARD_TEST_MARKER: marker }, stdio: ["ignore", "pipe", "pipe"] });
+        let stderr = "";
+        child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
+        const marked = (): number[] => fs.readdirSync("/proc").filter((p) => /^\d+$/.test(p) && Number(p) !== child.pid).filter((p) => {
+            try {
+                return fs.readFileSync(`/proc/${p}/environ`, "utf8").includes(`TAGGUARD_TEST_MARKER=${marker}`);
+            } catch {
+                return false;
+            }
+        }).map(Number);
+        // Wait until the program and the pack are both running.
+        for (let i = 0; i < 100 && marked().length < 2; i++) await new Promise((r) => setTimeout(r, 100));
+        expect(marked().length).toBeGreaterThanOrEqual(2);
+        child.kill("SIGINT");
+        const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
+        expect(code).toBe(130);
+        expect(stderr).toMatch(/tagguard: stopped by SIGINT/);
+        await new Promise((r) => setTimeout(r, 300));
+        expect(marked()).toEqual([]);
     });
 
     describe("what the engine view hands the pack", () => {
