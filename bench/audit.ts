@@ -67,7 +67,7 @@ async function main(): Promise<void> {
     if (mode === "parse" || mode === "audit") {
         const t0 = performance.now();
         if (mode === "parse") JSON.parse(fs.readFileSync(file, "utf8"));
-        else audit(loadStateFiles([file]), auditConfig({}, TODAY));
+        else audit(loadStateFiles([file]).results, auditConfig({}, TODAY));
         console.log(JSON.stringify({ ms: performance.now() - t0, rssMb: process.resourceUsage().maxRSS / 1024 }));
         return;
     }
@@ -81,7 +81,7 @@ async function main(): Promise<void> {
     }
     const [a, p] = [median(auditRuns.map((r) => r.ms)), median(parse.map((r) => r.ms))];
     const size = fs.statSync(FILE).size / 1e6;
-    const sample = audit(loadStateFiles([FILE]), auditConfig({}, TODAY)).summary;
+    const sample = audit(loadStateFiles([FILE]).results, auditConfig({}, TODAY)).summary;
     console.log(`bench:audit  (${RESOURCES.toLocaleString("en-US")} resources, ${size.toFixed(0)} MB export; median of ${RUNS} alternating runs, fresh processes)`);
     console.log(`  JSON.parse of the file    ${(p / 1000).toFixed(2).padStart(7)} s   peak RSS ${Math.max(...parse.map((r) => r.rssMb)).toFixed(0)} MB`);
     console.log(`  tagguard audit            ${(a / 1000).toFixed(2).padStart(7)} s   peak RSS ${Math.max(...auditRuns.map((r) => r.rssMb)).toFixed(0)} MB`);

@@ -5,13 +5,14 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import { ParseErrorCode, printParseErrorCode, visit as visitJson } from "jsonc-parser";
 import { visible } from "../tagset/text";
 
 /** A mistake in what the user gave tagguard: exit 2 with one line. */
 export class UsageError extends Error {}
 
-/** Default size bound for configuration, plans and state files (a bigger one is almost certainly the wrong file). */
-export const MAX_INPUT_BYTES = 2 * 1024 * 1024 * 1024;
+/** Size bound for configuration, plans and state files read whole: 512 MiB, below V8's longest string. */
+export const MAX_INPUT_BYTES = 512 * 1024 * 1024;
 
 /** A path for messages: as given, made visible (a file name can hold control characters). */
 export const shownPath = (file: string): string => visible(file, { max: 300 });
@@ -82,29 +83,38 @@ export function parseJsonText(text: string, file: string, kind: string): unknown
     if (!text.trim()) throw new UsageError(`${shownPath(file)}: empty file; expected ${kind}`);
     try {
         return JSON.parse(text) as unknown;
-    } catch (e) {
-        const message = e instanceof Error ? e.message : String(e);
-        const position = Number(/position (\d+)/.exec(message)?.[1] ?? NaN);
-        if (/Unexpected end of JSON input/.test(message) || position >= text.trimEnd().length - 1) {
-            throw new UsageError(`${shownPath(file)}: the file ends before its JSON does (truncated?); expected ${kind}`);
-        }
-        const where = Number.isNaN(position) ? "" : ` at line ${text.slice(0, position).split("\n").length}, column ${position - text.lastIndexOf("\n", position - 1)}`;
-        throw new UsageError(`${shownPath(file)}: not valid JSON${where}; expected ${kind}`);
+    } catch {
+        throw new UsageError(`${shownPath(file)}: ${jsonSyntaxError(text)}; expected ${kind}`);
     }
 }
 
-/**
- * Writes an output without ever touching an input: to a temporary file beside it, then renamed into
- * place. The folder must exist; an output that is one of the inputs is refused.
- */
-export function writeOutputFile(file: string, content: string, inputs: readonly string[] = []): void {
+/** Where and what the first syntax error is (V8's own message quotes the text and often lacks a position). */
+function jsonSyntaxError(text: string): string {
+    let first: { code: number; line: number; column: number; offset: number; length: number } | undefined;
+    visitJson(text, { onError: (code, offset, length, line, column) => { first ??= { code, offset, line, column, length }; } }, { disallowComments: true, allowTrailingComma: false });
+    if (!first) return "not valid JSON";
+    // Cut short: the first error runs to the end of the text (an open string, object or list).
+    const atEnd = first.offset + first.length >= text.trimEnd().length;
+    if (atEnd && first.code !== ParseErrorCode.EndOfFileExpected && first.code !== ParseErrorCode.InvalidSymbol) return "the file ends before its JSON does (truncated?)";
+    const what = first.code === ParseErrorCode.EndOfFileExpected ? "text after the JSON value" : printParseErrorCode(first.code).replace(/([a-z])([A-Z])/g, "$1 $2").toLowerCase();
+    return `not valid JSON at line ${first.line + 1}, column ${first.column + 1} (${what})`;
+}
+
+/** Refuses an output path before any work is done: its folder must exist, and it must not be a folder or one of the inputs. */
+export function checkOutputPath(file: string, inputs: readonly string[] = []): string {
     const target = path.resolve(file);
     const dir = path.dirname(target);
     if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new UsageError(`--out ${shownPath(file)}: the folder ${shownPath(dir)} does not exist`);
     if (fs.existsSync(target) && fs.statSync(target).isDirectory()) throw new UsageError(`--out ${shownPath(file)}: is a directory`);
     const real = realPath(target);
     if (inputs.some((i) => realPath(i) === real)) throw new UsageError(`--out ${shownPath(file)}: is one of the inputs; tagguard never overwrites an input`);
-    const temp = path.join(dir, `.${path.basename(target)}.${process.pid}.tmp`);
+    return target;
+}
+
+/** Writes an output without ever touching an input: to a temporary file beside it, then renamed into place. */
+export function writeOutputFile(file: string, content: string, inputs: readonly string[] = []): void {
+    const target = checkOutputPath(file, inputs);
+    const temp = path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.tmp`);
     try {
         fs.writeFileSync(temp, content, { flag: "wx" });
         fs.renameSync(temp, target);

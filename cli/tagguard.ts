@@ -10,11 +10,12 @@ import { ProgramError } from "./check/run-program";
 import { audit, auditConfig } from "./audit/audit";
 import { AUDIT_FORMATS, renderAudit, type AuditFormat } from "./audit/formats";
 import { loadStateFiles } from "./audit/state";
-import { UsageError, writeOutputFile } from "./input";
+import { UsageError, checkOutputPath, writeOutputFile } from "./input";
 import { runCleanups, stopOnSignals } from "./lifecycle";
-import { visibleLines } from "./output";
+import { visible, visibleLines } from "./output";
 import { attributionReport, type AllocationMethod } from "./report/report";
 import { REPORT_FORMATS, renderReport, type ReportFormat } from "./report/formats";
+import { billingFiles } from "./report/inputs";
 import { BillingInputError, type CostMeasure, type Schema } from "./report/sources";
 import { parseIsoDay } from "../tagset/rules";
 import { shownValue } from "../tagset/text";
@@ -86,6 +87,7 @@ export function program(): Command {
         .action(async (programDir: string, opts: { stack?: string; config: string[]; policyPack: string; policyPackConfig?: string; format: Format; organization: string; typeCheck: boolean; timeout: number; failOnUnchecked: boolean }) => {
             const progress = progressLine();
             try {
+                todayFromEnvironment(); // an invalid TAGGUARD_TODAY stops the run here, not silently in the pack
                 const outcome = await check({
                     programDir, stack: opts.stack, config: opts.config, policyPack: opts.policyPack,
                     policyConfig: readPolicyPackConfigFile(opts.policyPackConfig), policyConfigSource: opts.policyPackConfig,
@@ -107,14 +109,22 @@ export function program(): Command {
         .addOption(new Option("--format <format>", "output format").choices(AUDIT_FORMATS).default("text"))
         .option("--fail-under <pct>", "exit 1 when attributable coverage is below this percentage", parsePercent)
         .option("--today <date>", "the date expiry is judged against (YYYY-MM-DD; default today)", parseDay)
-        .action((states: string[], opts: { policyPackConfig?: string; format: AuditFormat; failUnder?: number; today?: Date }) => {
+        .option("--out <path>", "write the output to a file instead of standard output")
+        .action((states: string[], opts: { policyPackConfig?: string; format: AuditFormat; failUnder?: number; today?: Date; out?: string }) => {
             try {
-                const given = readPolicyPackConfigFile(opts.policyPackConfig);
-                const report = audit(loadStateFiles(states), auditConfig(given, opts.today ?? new Date()));
-                process.stdout.write(`${renderAudit(report, opts.format)}\n`);
-                for (const e of report.errors) process.stderr.write(`tagguard: ${e.file}: ${e.error}\n`);
+                const config = auditConfig(readPolicyPackConfigFile(opts.policyPackConfig), opts.today ?? todayFromEnvironment(), opts.policyPackConfig);
+                const { results, warnings } = loadStateFiles(states);
+                const inputs = [...results.map((r) => (r.ok ? r.stack.file : r.file)), ...(opts.policyPackConfig ? [opts.policyPackConfig] : [])];
+                if (opts.out) checkOutputPath(opts.out, inputs);
+                const report = audit(results, config, warnings);
+                const output = `${renderAudit(report, opts.format)}\n`;
+                if (opts.out) writeOutputFile(opts.out, output, inputs);
+                else process.stdout.write(output);
+                for (const e of report.errors) process.stderr.write(`tagguard: ${visible(e.file)}: ${visible(e.error, { max: 400 })}\n`);
                 const unreadable = report.errors.length > 0;
-                const under = opts.failUnder !== undefined && report.summary.coverage * 100 < opts.failUnder;
+                // Nothing in scope cannot meet a coverage gate: there is nothing that shows coverage.
+                const under = opts.failUnder !== undefined && (report.summary.coverage === null || report.summary.coverage * 100 < opts.failUnder);
+                if (under && report.summary.coverage === null) process.stderr.write("tagguard: --fail-under: no resource in scope, so coverage cannot be measured\n");
                 process.exitCode = unreadable ? EXIT.error : under ? EXIT.violations : EXIT.ok;
             } catch (e) {
                 fail(e);
@@ -138,15 +148,18 @@ export function program(): Command {
             try {
                 const tty = process.stderr.isTTY;
                 const started = Date.now();
+                const inputs = billingFiles(files);
+                for (const w of inputs.warnings) process.stderr.write(`tagguard: warning: ${w}\n`);
+                if (opts.out) checkOutputPath(opts.out, inputs.files);
                 const report = await attributionReport({
-                    files, schema: opts.schema, measure: opts.cost, period: opts.period, aliases: opts.alias,
+                    files: inputs.files, schema: opts.schema, measure: opts.cost, period: opts.period, aliases: opts.alias,
                     allocation: opts.allocation, allocateUnallocated: opts.allocateUnallocated,
                     anomaly: { warning: opts.anomalyWarning, critical: opts.anomalyCritical, baselineDays: 14 },
                     progress: tty ? (m) => process.stderr.write(`\r\x1b[2K[${((Date.now() - started) / 1000).toFixed(1)}s] ${m}`) : undefined,
                 });
                 if (tty) process.stderr.write("\r\x1b[2K");
                 const output = `${renderReport(report, opts.format)}\n`;
-                if (opts.out) writeOutputFile(opts.out, output, files);
+                if (opts.out) writeOutputFile(opts.out, output, inputs.files);
                 else process.stdout.write(output);
                 process.exitCode = opts.failUnder !== undefined && report.coverageAll * 100 < opts.failUnder ? EXIT.violations : EXIT.ok;
             } catch (e) {
@@ -183,6 +196,17 @@ function parsePositive(value: string): number {
     const n = parseNumber(value);
     if (n <= 0) throw new InvalidArgumentError("a number greater than 0");
     return n;
+}
+
+/** TAGGUARD_TODAY (YYYY-MM-DD) fixes "today" for reproducible runs; an invalid value is an error, not ignored. */
+function todayFromEnvironment(): Date {
+    const fixed = process.env.TAGGUARD_TODAY;
+    if (fixed === undefined) return new Date();
+    try {
+        return parseDay(fixed);
+    } catch {
+        throw new UsageError(`TAGGUARD_TODAY=${shownValue(fixed)}: expected a calendar date as YYYY-MM-DD`);
+    }
 }
 
 function parseDay(value: string): Date {

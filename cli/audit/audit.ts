@@ -2,26 +2,35 @@
  * `tagguard audit`: attribution coverage of deployed stacks from their state. The vocabulary, registry,
  * effective-tag computation and rules are the pack's own (`tagset/`, `policies/`).
  */
+import { policyConfigSchemas } from "../../policies/all";
 import { classify, exemptionCounts, expiry, groupLabel } from "../../policies/attribution";
 import { costReachCheck, COST_CARRYING_TYPES } from "../../policies/cost-reaches-tagged-resource";
 import { quote, stackViewFromUrns, type ResourceView } from "../../policies/framework";
-import { ScopeConfigSchema, TagValuesConfigSchema, type Exemption, type ScopeConfig } from "../../tagset/config";
+import { type Exemption, type ScopeConfig, type TagValuesConfigSchema } from "../../tagset/config";
 import { compileRules, formatDay, tagValueProblems, utcDay, type CompiledRules } from "../../tagset/rules";
 import { providerRefUrn, urnParts } from "../../tagset/urn";
-import type { GivenPolicyConfig } from "../engine/policy-config";
+import { packConfigFor, type GivenPolicyConfig } from "../engine/policy-config";
+import type { z } from "zod";
+import { shownPath } from "../input";
 import type { LoadResult, LoadedStack, StateResource } from "./state";
 
 export interface AuditConfig {
     scope: ScopeConfig;
     rules: CompiledRules;
     today: Date;
+    /** Config keys naming no policy. */
+    warnings: string[];
 }
 
-/** The audit takes the pack's config file: scope and exemptions of `required-tags`, value rules of `tag-values`. */
-export function auditConfig(given: GivenPolicyConfig, today: Date): AuditConfig {
-    const scope = ScopeConfigSchema.parse(given["required-tags"]?.properties ?? {});
-    const values = TagValuesConfigSchema.parse(given["tag-values"]?.properties ?? {});
-    return { scope, rules: compileRules(values), today };
+/**
+ * The audit takes the pack's config file, validated completely with the pack's own schemas: scope and
+ * exemptions of `required-tags`, value rules of `tag-values`.
+ */
+export function auditConfig(given: GivenPolicyConfig, today: Date, where?: string): AuditConfig {
+    const { config, warnings } = packConfigFor(given, policyConfigSchemas(), where);
+    const scope = config.get("required-tags") as ScopeConfig;
+    const values = config.get("tag-values") as z.infer<typeof TagValuesConfigSchema>;
+    return { scope, rules: compileRules(values), today, warnings };
 }
 
 export interface Tally {
@@ -41,9 +50,13 @@ export interface NonCompliant {
     cannotVerify: string[];
 }
 
+export const AUDIT_REPORT_VERSION = 1;
+
 export interface AuditReport {
+    reportVersion: number;
     today: string;
-    summary: { stacks: number; inScope: number; attributable: number; coverage: number; exempt: number; cannotVerify: number };
+    /** `coverage` is null when nothing is in scope: there is nothing to measure. */
+    summary: { stacks: number; inScope: number; attributable: number; coverage: number | null; exempt: number; cannotVerify: number };
     byStack: Tally[];
     byService: Tally[];
     byType: Tally[];
@@ -56,6 +69,8 @@ export interface AuditReport {
     exemptions: (Exemption & { inForce: boolean; matches: number })[];
     /** Inputs that could not be read; every other stack is still reported. */
     errors: { file: string; error: string }[];
+    /** What was read but not counted (duplicate inputs, copies pending deletion, repeated URNs), and config keys naming no policy. */
+    warnings: string[];
 }
 
 const PROVIDER = /^pulumi:providers:/;
@@ -95,13 +110,15 @@ function views(stack: LoadedStack): { views: ResourceView[]; byUrn: Map<string, 
     return { views: out, byUrn };
 }
 
-export function audit(results: readonly LoadResult[], config: AuditConfig): AuditReport {
+export function audit(results: readonly LoadResult[], config: AuditConfig, inputWarnings: readonly string[] = []): AuditReport {
     const tallies = { stack: new Tallies(), service: new Tallies(), type: new Tallies(), team: new Tallies(), model: new Tallies(), phase: new Tallies() };
     const report: AuditReport = {
+        reportVersion: AUDIT_REPORT_VERSION,
         today: formatDay(utcDay(config.today)),
-        summary: { stacks: 0, inScope: 0, attributable: 0, coverage: 1, exempt: 0, cannotVerify: 0 },
+        summary: { stacks: 0, inScope: 0, attributable: 0, coverage: null, exempt: 0, cannotVerify: 0 },
         byStack: [], byService: [], byType: [], byTeam: [], byModel: [], byPhase: [],
         nonCompliant: [], propagationGaps: [], expired: [], exemptions: [], errors: [],
+        warnings: [...inputWarnings, ...config.warnings],
     };
     const exempted = new Map<Exemption, number>();
     /** Every resource of every stack read, for exemptions that exempted nothing. */
@@ -115,6 +132,8 @@ export function audit(results: readonly LoadResult[], config: AuditConfig): Audi
         const stack = result.stack;
         report.summary.stacks++;
         if (stack.malformed) report.errors.push({ file: stack.file, error: `${stack.malformed} entries without a URN or type were skipped` });
+        if (stack.skipped.pendingDelete) report.warnings.push(`${shownPath(stack.file)}: ${stack.skipped.pendingDelete} copies pending deletion (delete: true) not counted`);
+        if (stack.skipped.duplicates) report.warnings.push(`${shownPath(stack.file)}: ${stack.skipped.duplicates} repeated URNs counted once`);
         const stackName = `${stack.project}/${stack.stack}`;
         const { views: resources, byUrn } = views(stack);
         const stackView = stackViewFromUrns(resources, (urn, property) => {
@@ -154,7 +173,7 @@ export function audit(results: readonly LoadResult[], config: AuditConfig): Audi
             }
         }
     }
-    report.summary.coverage = report.summary.inScope ? report.summary.attributable / report.summary.inScope : 1;
+    report.summary.coverage = report.summary.inScope ? report.summary.attributable / report.summary.inScope : null;
     report.byStack = tallies.stack.list();
     report.byService = tallies.service.list();
     report.byType = tallies.type.list();

@@ -2,6 +2,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { urnParts } from "../../tagset/urn";
+import { UsageError, parseJsonText, readTextFile, shownPath, uniqueInputs } from "../input";
 
 export const SUPPORTED_DEPLOYMENT_VERSION = 3;
 
@@ -16,6 +17,8 @@ export interface StateResource {
     provider?: string;
     dependencies?: string[];
     propertyDependencies?: Record<string, string[]>;
+    /** A copy pending deletion (after a replace): not part of the stack any more. */
+    delete?: boolean;
 }
 
 export interface LoadedStack {
@@ -25,17 +28,26 @@ export interface LoadedStack {
     resources: StateResource[];
     /** Entries that are not resources (no URN or type): skipped and counted. */
     malformed: number;
+    /** Copies pending deletion and repeated URNs: skipped and counted. */
+    skipped: { pendingDelete: number; duplicates: number };
 }
 
 export type LoadResult = { ok: true; stack: LoadedStack } | { ok: false; file: string; error: string };
 
-/** The files named, with every `*.json` of a named folder (sorted). */
+/** The files named, with every `*.json` of a named folder (sorted); a folder without exports is an error. */
 export function expandStatePaths(paths: readonly string[]): string[] {
     return paths.flatMap((p) => {
-        if (fs.existsSync(p) && fs.statSync(p).isDirectory()) {
-            return fs.readdirSync(p).filter((f) => f.endsWith(".json")).sort().map((f) => path.join(p, f));
+        if (!p.trim()) throw new UsageError("an empty path (an unset variable?) was given as a state file");
+        let isDir = false;
+        try {
+            isDir = fs.statSync(p).isDirectory();
+        } catch {
+            return [p]; // reported when read
         }
-        return [p];
+        if (!isDir) return [p];
+        const files = fs.readdirSync(p).filter((f) => f.endsWith(".json")).sort().map((f) => path.join(p, f));
+        if (!files.length) throw new UsageError(`${shownPath(p)}: a folder with no stack exports (*.json) in it`);
+        return files;
     });
 }
 
@@ -44,40 +56,46 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "obj
 export function parseStackExport(text: string, file: string): LoadResult {
     let json: unknown;
     try {
-        json = JSON.parse(text);
+        json = parseJsonText(text, file, "a `pulumi stack export` file");
     } catch (e) {
-        const message = e instanceof Error ? e.message : String(e);
-        // A parse error at the very end of the text means the file was cut short.
-        const position = Number(/at position (\d+)/.exec(message)?.[1] ?? NaN);
-        const truncated = /Unexpected end of JSON input/.test(message) || position >= text.trimEnd().length - 1;
-        return { ok: false, file, error: truncated ? "the file ends before its JSON does (truncated?)" : `not JSON (${message})` };
+        return { ok: false, file, error: e instanceof Error ? e.message.slice(e.message.indexOf(": ") + 2) : String(e) };
     }
     if (!isObject(json) || !("version" in json)) return { ok: false, file, error: "not a `pulumi stack export` file (no `version`)" };
     if (json.version !== SUPPORTED_DEPLOYMENT_VERSION) {
-        return { ok: false, file, error: `deployment version ${JSON.stringify(json.version)}; tagguard reads version ${SUPPORTED_DEPLOYMENT_VERSION} (written by \`pulumi stack export\` of Pulumi 3)` };
+        return { ok: false, file, error: `deployment version ${JSON.stringify(json.version).slice(0, 40)}; tagguard reads version ${SUPPORTED_DEPLOYMENT_VERSION} (written by \`pulumi stack export\` of Pulumi 3)` };
     }
     const deployment = json.deployment;
     if (!isObject(deployment)) return { ok: false, file, error: "no `deployment` object" };
-    const raw = deployment.resources ?? [];
-    if (!Array.isArray(raw)) return { ok: false, file, error: "`deployment.resources` is not a list" };
+    const raw = deployment.resources === undefined ? [] : deployment.resources;
+    if (!Array.isArray(raw)) return { ok: false, file, error: `\`deployment.resources\` is ${raw === null ? "null" : `a ${typeof raw}`}, not a list` };
     const resources: StateResource[] = [];
+    const seen = new Set<string>();
     let malformed = 0;
+    const skipped = { pendingDelete: 0, duplicates: 0 };
     for (const r of raw) {
-        if (isObject(r) && typeof r.urn === "string" && typeof r.type === "string") resources.push(r as unknown as StateResource);
-        else malformed++;
+        if (!isObject(r) || typeof r.urn !== "string" || typeof r.type !== "string") malformed++;
+        else if (r.delete === true) skipped.pendingDelete++;
+        else if (seen.has(r.urn)) skipped.duplicates++;
+        else {
+            seen.add(r.urn);
+            resources.push(r as unknown as StateResource);
+        }
     }
     const first = resources[0] ? urnParts(resources[0].urn) : { stack: path.basename(file, ".json"), project: "" };
-    return { ok: true, stack: { file, project: first.project, stack: first.stack, resources, malformed } };
+    return { ok: true, stack: { file, project: first.project, stack: first.stack, resources, malformed, skipped } };
 }
 
-export function loadStateFiles(paths: readonly string[]): LoadResult[] {
-    return expandStatePaths(paths).map((file) => {
+/** Every export named (folders expanded, each real file once); `warnings` says which duplicates were dropped. */
+export function loadStateFiles(paths: readonly string[]): { results: LoadResult[]; warnings: string[] } {
+    const { files, warnings } = uniqueInputs(expandStatePaths(paths));
+    const results = files.map((file): LoadResult => {
         let text: string;
         try {
-            text = fs.readFileSync(file, "utf8");
+            text = readTextFile(file, "stack export");
         } catch (e) {
-            return { ok: false, file, error: (e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : String(e) };
+            return { ok: false, file, error: e instanceof Error ? e.message.slice(e.message.indexOf(": ") + 2) : String(e) };
         }
         return parseStackExport(text, file);
     });
+    return { results, warnings };
 }

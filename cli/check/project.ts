@@ -8,7 +8,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as yaml from "js-yaml";
 import { shownValue, visible } from "../../tagset/text";
-import { UsageError, readTextFile } from "../input";
+import { UsageError, readJsonFile, readTextFile, shownPath } from "../input";
 
 export { UsageError };
 
@@ -100,14 +100,8 @@ function packageJsonAbove(dir: string): { dir: string; pkg: Record<string, unkno
     for (let d = dir; ; d = path.dirname(d)) {
         const file = path.join(d, "package.json");
         if (fs.existsSync(file)) {
-            let pkg: unknown;
-            try {
-                pkg = JSON.parse(readTextFile(file, "JSON"));
-            } catch (e) {
-                if (e instanceof UsageError) throw e;
-                throw new UsageError(`${file}: not valid JSON (${visible(e instanceof Error ? e.message : String(e), { max: 120 })})`);
-            }
-            if (!isObject(pkg)) throw new UsageError(`${file}: must be a JSON object`);
+            const pkg = readJsonFile(file, "a package.json");
+            if (!isObject(pkg)) throw new UsageError(`${shownPath(file)}: must be a JSON object`);
             return { dir: d, pkg };
         }
         if (path.dirname(d) === d) return undefined;

@@ -132,3 +132,21 @@ export function reconcilePolicyPackConfig(info: AnalyzerInfo, given: GivenPolicy
     if (problems.length) throw new PolicyConfigError(problems, where);
     return { config: result, warnings };
 }
+
+/**
+ * The config of tools that apply tagguard's policies without a pack process (`audit`, `plan`): each
+ * policy's properties parsed with its own schema, defaults filled in. Invalid config throws every
+ * problem at once; keys naming no policy are warnings, as the engine ignores them.
+ */
+export function packConfigFor(given: GivenPolicyConfig, schemas: ReadonlyMap<string, z.ZodObject>, where = ""): { config: Map<string, Record<string, unknown>>; warnings: string[] } {
+    const problems: string[] = [];
+    const config = new Map<string, Record<string, unknown>>();
+    for (const [policy, schema] of schemas) {
+        const parsed = schema.safeParse(given[policy]?.properties ?? {});
+        if (parsed.success) config.set(policy, parsed.data as Record<string, unknown>);
+        else problems.push(...configProblems(parsed.error).map((l) => `${policy}: ${l}`));
+    }
+    if (problems.length) throw new PolicyConfigError(problems, where);
+    const warnings = Object.keys(given).filter((k) => k !== "all" && !schemas.has(k)).map((k) => `${shownValue(k)}: no such policy in tagguard's pack (policies: ${[...schemas.keys()].join(", ")}); ignored`);
+    return { config, warnings };
+}

@@ -1,67 +1,67 @@
 /** `tagguard report` output formats: text, json (stable), csv (chargeback records), html (one self-contained file). */
+import { csvRow, html as esc, visible as v } from "../output";
 import type { AttributionReport, Breakdown } from "./report";
 
 export const REPORT_FORMATS = ["text", "json", "csv", "html"] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
+/** Bumped when a field of the JSON output changes meaning or goes away. */
+export const REPORT_JSON_VERSION = 1;
 
-const money = (n: number, currency: string): string => `${n < 0 ? "-" : ""}${currency} ${Math.abs(n).toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+const money = (n: number, currency: string): string => `${n < 0 ? "-" : ""}${v(currency, { max: 12 })} ${Math.abs(n).toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
 const pct = (x: number): string => `${(100 * x).toFixed(1)}%`;
 
 export function formatReportText(r: AttributionReport): string {
     const m = (n: number): string => money(n, r.currency);
     const lines = [
-        `Cost attribution (${r.costMeasure === "effective" ? "EffectiveCost, amortized" : "BilledCost, as invoiced"}${r.period ? `, ${r.period}` : ""}): total ${m(r.total)}`,
+        `Cost attribution (${r.costMeasure === "effective" ? "EffectiveCost, amortized" : "BilledCost, as invoiced"}${r.period ? `, ${v(r.period)}` : ""}): total ${m(r.total)}`,
         `  usage ${m(r.usageTotal)}: attributed ${m(r.attributed)} (${pct(r.coverageAll)}), unallocated ${m(r.unallocated)}`,
-        ...r.separateLines.map((s) => `  ${s.key} (not spread over models) ${m(s.cost)}`),
+        ...r.separateLines.map((s) => `  ${v(s.key)} (not spread over models) ${m(s.cost)}`),
         "",
         "Coverage of usage cost by required key:",
         ...r.coverage.map((c) => `  ${c.key.padEnd(16)} ${pct(c.fraction).padStart(7)}${c.presentInExport ? "" : "   never present in the export (not activated as a cost allocation tag?)"}`),
     ];
     const table = (title: string, rows: Breakdown[]): void => {
         lines.push("", `${title}:`);
-        const width = Math.max(...rows.map((b) => b.key.length), 4);
-        for (const b of rows) lines.push(`  ${b.key.padEnd(width)}  ${m(b.cost).padStart(16)}`);
+        const keys = rows.map((b) => v(b.key, { max: 60 }));
+        const width = Math.max(...keys.map((k) => k.length), 4);
+        rows.forEach((b, i) => lines.push(`  ${keys[i].padEnd(width)}  ${m(b.cost).padStart(16)}`));
     };
     table("By model", r.byModel);
     table("By team", r.byTeam);
     table("By lifecycle phase", r.byPhase);
     table("By environment", r.byEnvironment);
     table("By service", r.byService);
-    if (r.keyVariants.length) lines.push("", "Tag keys normalized:", ...r.keyVariants.map((v) => `  ${v.key} <- ${v.variants.map((x) => JSON.stringify(x)).join(", ")}`));
+    if (r.keyVariants.length) lines.push("", "Tag keys normalized:", ...r.keyVariants.map((kv) => `  ${kv.key} <- ${kv.variants.map((x) => `"${v(x, { quoted: true })}"`).join(", ")}`));
     if (r.topUntagged.length) {
         lines.push("", "Top resources without the full tag set:");
-        for (const u of r.topUntagged.slice(0, 10)) lines.push(`  ${m(u.cost).padStart(14)}  ${u.resourceId}  (missing ${u.missing.join(", ")})`);
+        for (const u of r.topUntagged.slice(0, 10)) lines.push(`  ${m(u.cost).padStart(14)}  ${v(u.resourceId)}  (missing ${u.missing.join(", ")})`);
     }
     const a = r.sharedAllocation;
     if (a.teams.length) {
         lines.push("", `Shared cost ${m(a.shared)} split ${a.method}:`);
-        for (const t of a.teams) lines.push(`  ${t.team.padEnd(16)} before ${m(t.before).padStart(14)}   allocated ${m(t.allocated).padStart(14)}   after ${m(t.after).padStart(14)}`);
+        for (const t of a.teams) lines.push(`  ${v(t.team, { max: 60 }).padEnd(16)} before ${m(t.before).padStart(14)}   allocated ${m(t.allocated).padStart(14)}   after ${m(t.after).padStart(14)}`);
     }
     if (r.anomalies.length) {
         lines.push("", "Cost anomalies:");
-        for (const x of r.anomalies) lines.push(`  ${x.level.padEnd(8)} ${x.model} ${x.day}: ${m(x.cost)} against a baseline of ${m(x.baseline)} (z = ${x.zScore.toFixed(1)})`);
+        for (const x of r.anomalies) lines.push(`  ${x.level.padEnd(8)} ${v(x.model)} ${v(x.day)}: ${m(x.cost)} against a baseline of ${m(x.baseline)} (z = ${x.zScore.toFixed(1)})`);
     }
     if (r.expiredBilling.length) {
         lines.push("", "Still billing after expires_at:");
-        for (const e of r.expiredBilling) lines.push(`  ${e.resourceId ?? "(no resource id)"} (${e.model ?? "no model"}): ${m(e.costAfterExpiry)} after ${e.expiresAt}, last billed ${e.lastDay}`);
+        for (const e of r.expiredBilling) lines.push(`  ${e.resourceId === null ? "(no resource id)" : v(e.resourceId)} (${e.model === null ? "no model" : v(e.model)}): ${m(e.costAfterExpiry)} after ${v(e.expiresAt)}, last billed ${v(e.lastDay)}`);
     }
     const rec = r.reconciliation;
     lines.push("", `Reconciliation: attributed ${rec.attributed} + unallocated ${rec.unallocated} + separate lines ${rec.separateLines} = ${rec.total} (${rec.balanced ? "balances to the cent" : "DOES NOT BALANCE"})`);
-    if (rec.skippedReason) lines.push(`  left out: ${rec.skippedReason}`);
+    if (rec.skippedReason) lines.push(`  left out: ${v(rec.skippedReason, { max: 400 })}`);
     if (rec.unparsableTags.lines) lines.push(`  ${rec.unparsableTags.lines} lines (${m(rec.unparsableTags.cost)}) have tags that are not JSON: counted as unallocated`);
-    for (const n of r.notes) lines.push(`note: ${n}`);
+    for (const n of r.notes) lines.push(`note: ${v(n, { max: 400 })}`);
     return lines.join("\n");
 }
 
-const csvCell = (v: string | number): string => (typeof v === "number" ? v.toFixed(2) : /[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
-
 /** Chargeback records: billing period, team, cost category (lifecycle phase), model, amount. */
 export function formatChargebackCsv(r: AttributionReport): string {
-    return [["billing_period", "team", "cost_category", "model_id", `amount_${r.currency.toLowerCase()}`], ...r.chargeback.map((c) => [c.billingPeriod, c.team, c.costCategory, c.model, c.amount])]
-        .map((row) => row.map(csvCell).join(",")).join("\n");
+    return [csvRow(["billing_period", "team", "cost_category", "model_id", `amount_${r.currency.toLowerCase()}`]), ...r.chargeback.map((c) => csvRow([c.billingPeriod, c.team, c.costCategory, c.model, c.amount.toFixed(2)]))].join("\n");
 }
 
-const esc = (s: string): string => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 const PALETTE = ["#2563eb", "#16a34a", "#dc2626", "#9333ea", "#ea580c", "#0891b2", "#ca8a04", "#4b5563"];
 
 function barChart(title: string, rows: Breakdown[], currency: string): string {
@@ -98,7 +98,7 @@ export function formatReportHtml(r: AttributionReport): string {
     const rec = r.reconciliation;
     const coverageRows = r.coverage.map((c) => `<tr><td>${esc(c.key)}</td><td class="num">${pct(c.fraction)}</td><td>${c.presentInExport ? "" : "never present in the export"}</td></tr>`).join("");
     const untagged = r.topUntagged.slice(0, 10).map((u) => `<tr><td class="num">${m(u.cost)}</td><td>${esc(u.resourceId)}</td><td>${esc(u.missing.join(", "))}</td></tr>`).join("");
-    const anomalies = r.anomalies.map((a) => `<tr><td>${a.level}</td><td>${esc(a.model)}</td><td>${esc(a.day)}</td><td class="num">${m(a.cost)}</td><td class="num">${m(a.baseline)}</td><td class="num">${a.zScore.toFixed(1)}</td></tr>`).join("");
+    const anomalies = r.anomalies.map((a) => `<tr><td>${esc(a.level)}</td><td>${esc(a.model)}</td><td>${esc(a.day)}</td><td class="num">${m(a.cost)}</td><td class="num">${m(a.baseline)}</td><td class="num">${a.zScore.toFixed(1)}</td></tr>`).join("");
     return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>tagguard cost attribution</title>
 <style>
@@ -129,7 +129,7 @@ export function renderReport(r: AttributionReport, format: ReportFormat): string
     switch (format) {
         case "json": {
             const { dailyByModel: _daily, ...stable } = r;
-            return JSON.stringify(stable, null, 2);
+            return JSON.stringify({ reportVersion: REPORT_JSON_VERSION, ...stable }, null, 2);
         }
         case "csv": return formatChargebackCsv(r);
         case "html": return formatReportHtml(r);

@@ -6,6 +6,8 @@
  */
 import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
 import { REQUIRED_TAG_KEYS, intendedKey, isAttributionKey, type AttributionTagKey } from "../../tagset/vocabulary";
+import { visible } from "../../tagset/text";
+import { shownPath } from "../input";
 import { BillingInputError, createLinesView, lit, type CostMeasure, type Schema } from "./sources";
 
 export type AllocationMethod = "even" | "proportional" | "model-count";
@@ -89,10 +91,34 @@ async function rows(con: DuckDBConnection, sql: string): Promise<Record<string, 
     return (await con.runAndReadAll(sql)).getRowObjectsJson() as Record<string, unknown>[];
 }
 
+const squashed = (k: string): string => k.trim().toLowerCase().replace(/[^a-z0-9]/g, "");
+
+/** 0 for the key itself, 1 for another spelling of it (`Team`, `cost-center`), 2 for an alias (`owner`). */
+const spellingRank = (raw: string, key: AttributionTagKey): number => (raw === key ? 0 : squashed(raw) === squashed(key) ? 1 : 2);
+
 /** JSON path of a raw key: `$."key"`; keys DuckDB's path syntax cannot quote are left out. */
 const jsonPath = (key: string): string | undefined => (/["\\]/.test(key) ? undefined : `$."${key}"`);
 
+/** A DuckDB failure as one line naming the cause; what the user can act on (a cost too large, a file cut short) said plainly. */
+function asInputError(e: unknown, files: readonly string[]): BillingInputError {
+    if (e instanceof BillingInputError) return e;
+    const message = e instanceof Error ? e.message : String(e);
+    const first = message.split("\n").find((l) => l.trim()) ?? message;
+    const inputs = files.length === 1 ? shownPath(files[0]) : `${files.length} exports`;
+    if (/overflow/i.test(message)) return new BillingInputError(`${inputs}: a cost is too large for exact decimal arithmetic (38 digits, 10 after the point): ${visible(first, { max: 200 })}`);
+    if (/gzip|zlib|deflate|compress/i.test(message)) return new BillingInputError(`${inputs}: a compressed file is damaged or cut short (${visible(first, { max: 200 })})`);
+    return new BillingInputError(`${inputs}: cannot be read as a billing export: ${visible(first, { max: 300 })}`);
+}
+
 export async function attributionReport(opts: ReportOptions): Promise<AttributionReport> {
+    try {
+        return await buildAttributionReport(opts);
+    } catch (e) {
+        throw asInputError(e, opts.files);
+    }
+}
+
+async function buildAttributionReport(opts: ReportOptions): Promise<AttributionReport> {
     const progress = opts.progress ?? (() => undefined);
     const db = await DuckDBInstance.create(":memory:");
     const con = await db.connect();
@@ -109,6 +135,10 @@ export async function attributionReport(opts: ReportOptions): Promise<Attributio
                        sum(cost) AS cost, count(*) AS lines, count(*) FILTER (WHERE cost IS NULL) AS bad_cost
                 FROM lines ${periodFilter} GROUP BY billing_period, charge_day, charge_category, service, resource_id, currency, tags_hash)`);
         progress("aggregated");
+        if (opts.period && !(await rows(con, "SELECT 1 FROM agg LIMIT 1")).length) {
+            const periods = (await rows(con, "SELECT DISTINCT billing_period FROM lines WHERE billing_period IS NOT NULL ORDER BY 1 LIMIT 13")).map((r) => String(r.billing_period));
+            throw new BillingInputError(`--period ${opts.period}: no billing line in that period; the exports hold ${periods.length ? periods.map((p) => visible(p, { max: 20 })).join(", ") : "no billing period at all"}`);
+        }
         const currencies = (await rows(con, "SELECT DISTINCT currency FROM agg WHERE currency IS NOT NULL ORDER BY 1")).map((r) => String(r.currency));
         if (currencies.length > 1) throw new BillingInputError(`the exports mix currencies (${currencies.join(", ")}); report each currency's files separately`);
 
@@ -119,6 +149,8 @@ export async function attributionReport(opts: ReportOptions): Promise<Attributio
             const key = normalizeKey(raw, opts.aliases);
             if (key && jsonPath(raw)) variants.set(key, [...(variants.get(key) ?? []), raw]);
         }
+        // Where a line carries several spellings, the key spelled exactly wins, then its near misses, then aliases.
+        for (const [key, raws] of variants) variants.set(key, [...raws].sort((a, b) => spellingRank(a, key) - spellingRank(b, key) || a.localeCompare(b)));
         const extract = (key: AttributionTagKey): string => {
             const paths = (variants.get(key) ?? []).map((raw) => `NULLIF(trim(json_extract_string(tags, ${lit(jsonPath(raw)!)})), '')`);
             return paths.length ? `CASE WHEN json_valid(tags) THEN coalesce(${paths.join(", ")}) END` : "NULL::VARCHAR";

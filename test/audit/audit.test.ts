@@ -82,7 +82,7 @@ describe("tagguard audit", () => {
     });
 
     test.each([
-        ["not JSON", "<html>", /not JSON/],
+        ["not JSON", "<html>", /not valid JSON at line 1, column 1/],
         ["truncated", JSON.stringify(KNOWN).slice(0, 200), /the file ends before its JSON does \(truncated\?\)/],
         ["another deployment version", { version: 2, deployment: { resources: [] } }, /deployment version 2; tagguard reads version 3/],
         ["not an export", { resources: [] }, /not a `pulumi stack export` file/],

@@ -98,7 +98,7 @@ describe("the project, read as the Pulumi CLI reads Pulumi.yaml", () => {
         [{ "Pulumi.yaml": "name: p\nruntime: nodejs\nconfig: [1]\n" }, /`config` must be a map/],
         [{ "Pulumi.yaml": "name: p\nruntime: nodejs\n" }, /no program found/],
         [{ "Pulumi.yaml": "name: [p\n" }, /Pulumi\.yaml:\d+:\d+: not valid YAML/],
-        [{ "Pulumi.yaml": "name: p\nruntime: nodejs\n", "package.json": '{"main": "index.ts",', "index.ts": "" }, /package\.json: not valid JSON/],
+        [{ "Pulumi.yaml": "name: p\nruntime: nodejs\n", "package.json": '{"main": "index.ts",', "index.ts": "" }, /package\.json: the file ends before its JSON does/],
         [{ "Pulumi.yaml": "- a list\n" }, /must be a YAML map/],
     ])("a bad project is one error naming the file %#", (files, message) => {
         const dir = tempProject(files);

@@ -46,7 +46,7 @@ describe("the FOCUS sample (CC BY 4.0), against figures computed here", () => {
     test("the sample's key variants are normalized: env and environment, CostCenter, Project", () => {
         expect(report.keyVariants).toEqual([
             { key: "cost_center", variants: ["CostCenter"] },
-            { key: "environment", variants: ["env", "environment"] },
+            { key: "environment", variants: ["environment", "env"] },
             { key: "project", variants: ["Project"] },
         ]);
         const usage = rows.filter((r) => r.ChargeCategory === "Usage");
