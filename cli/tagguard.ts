@@ -10,7 +10,9 @@ import { ProgramError } from "./check/run-program";
 import { audit, auditConfig } from "./audit/audit";
 import { AUDIT_FORMATS, renderAudit, type AuditFormat } from "./audit/formats";
 import { loadStateFiles } from "./audit/state";
-import { UsageError, checkOutputPath, writeOutputFile } from "./input";
+import { UsageError, checkOutputPath, uniqueInputs, writeOutputFile } from "./input";
+import { PLAN_FORMATS, renderPlan, type PlanFormat } from "./plan/formats";
+import { planReport } from "./plan/plan";
 import { runCleanups, stopOnSignals } from "./lifecycle";
 import { visible, visibleLines } from "./output";
 import { attributionReport, type AllocationMethod } from "./report/report";
@@ -126,6 +128,28 @@ export function program(): Command {
                 const under = opts.failUnder !== undefined && (report.summary.coverage === null || report.summary.coverage * 100 < opts.failUnder);
                 if (under && report.summary.coverage === null) process.stderr.write("tagguard: --fail-under: no resource in scope, so coverage cannot be measured\n");
                 process.exitCode = unreadable ? EXIT.error : under ? EXIT.violations : EXIT.ok;
+            } catch (e) {
+                fail(e);
+            }
+        });
+    cli.command("plan")
+        .description("Check Terraform or OpenTofu plans (`terraform show -json PLANFILE`) against the pack's policies: the same vocabulary, config and rules as the pack.")
+        .argument("<plans...>", "plan JSON files")
+        .option("--policy-pack-config <file>", "the pack's config, as for pulumi --policy-pack-config")
+        .addOption(new Option("--format <format>", "output format").choices(PLAN_FORMATS).default("text"))
+        .option("--out <path>", "write the output to a file instead of standard output")
+        .action(async (plans: string[], opts: { policyPackConfig?: string; format: PlanFormat; out?: string }) => {
+            try {
+                todayFromEnvironment();
+                const files = uniqueInputs(plans);
+                for (const w of files.warnings) process.stderr.write(`tagguard: warning: ${w}\n`);
+                const inputs = [...files.files, ...(opts.policyPackConfig ? [opts.policyPackConfig] : [])];
+                if (opts.out) checkOutputPath(opts.out, inputs);
+                const report = await planReport({ files: files.files, policyConfig: readPolicyPackConfigFile(opts.policyPackConfig), policyConfigSource: opts.policyPackConfig });
+                const output = `${renderPlan(report, opts.format)}\n`;
+                if (opts.out) writeOutputFile(opts.out, output, inputs);
+                else process.stdout.write(output);
+                process.exitCode = report.summary.violations.mandatory > 0 ? EXIT.violations : EXIT.ok;
             } catch (e) {
                 fail(e);
             }

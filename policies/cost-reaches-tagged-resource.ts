@@ -8,9 +8,9 @@ import { CostReachConfigSchema } from "../tagset/config";
 import { effectiveTags, providerTagConfig, type ProviderTagConfig } from "../tagset/effective-tags";
 import { REGISTRY } from "../tagset/registry.generated";
 import type { RegistryEntry } from "../tagset/registry-types";
-import { LAUNCHED_RESOURCE_TYPES, mapShape, tagSpecificationsShape, type ReadResult, type TagMap } from "../tagset/shapes";
+import { LAUNCHED_RESOURCE_TYPES, mapShape, markSecret, tagSpecificationsShape, type ReadResult, type TagMap } from "../tagset/shapes";
 import { visible } from "../tagset/text";
-import { isUnknown, readOwn, readPath, unwrapSecret } from "../tagset/values";
+import { isSecretWrapper, isUnknown, readOwn, readPath, unwrapSecret } from "../tagset/values";
 import { REQUIRED_TAG_KEYS } from "../tagset/vocabulary";
 import { advisory, keyList, resourcePolicy, PASS, type CheckContext, type CheckResult, type Finding, type ResourceAndStackPolicy, type ResourceView, type StackView } from "./framework";
 
@@ -153,10 +153,21 @@ function checkInstanceVolumes(ctx: CheckContext<unknown>, defaults: ProviderTagC
         results.push({ where: "volumeTags", gaps: gaps(volumeTagsRead[0], defaults) });
     } else {
         for (const c of carriers.filter((c) => c !== volumeTags)) {
-            const found = read(c.path);
-            // The root volume exists whether or not the program describes it.
-            if (!found.length && !c.path.includes("[]")) found.push({ state: "absent" });
-            found.forEach((r, i) => results.push({ where: c.path.includes("[]") ? c.path.replace("[]", `[${i}]`) : c.path, gaps: gaps(r, defaults) }));
+            const fan = c.path.indexOf("[]");
+            if (fan < 0) {
+                // The root volume exists whether or not the program describes it.
+                const found = read(c.path);
+                results.push({ where: c.path, gaps: gaps(found[0] ?? { state: "absent" }, defaults) });
+                continue;
+            }
+            // Every listed device is a volume, with tags or without.
+            readPath(ctx.resource.props, c.path.slice(0, fan + 2)).forEach((device, i) => {
+                const secret = isSecretWrapper(device);
+                const tags = isUnknown(device) ? [device] : readPath(secret ? unwrapSecret(device) : device, c.path.slice(fan + 3));
+                const read = tags.length ? mapShape.read(tags[0]) : { state: "absent" as const };
+                if (secret && read.state === "known") markSecret(read.tags);
+                results.push({ where: c.path.replace("[]", `[${i}]`), gaps: gaps(read, defaults) });
+            });
         }
     }
     if (results.some((r) => r.gaps.state === "unknown")) {

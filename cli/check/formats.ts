@@ -13,9 +13,9 @@ const where = (c: UncheckedComponent): string => (c.location ? ` at ${c.location
 export const FORMATS = ["text", "json", "sarif", "github"] as const;
 export type Format = (typeof FORMATS)[number];
 
-const pct = (n: number, d: number): string => (d ? `${((100 * n) / d).toFixed(1)}%` : "n/a");
+export const pct = (n: number, d: number): string => (d ? `${((100 * n) / d).toFixed(1)}%` : "n/a");
 
-function indent(text: string, spaces: number): string {
+export function indent(text: string, spaces: number): string {
     return text.split("\n").map((l) => " ".repeat(spaces) + l).join("\n");
 }
 
@@ -63,14 +63,19 @@ export function formatGithub(report: CheckReport, programFile: string): string {
 }
 
 /** SARIF 2.1.0 for code scanning: one rule per policy, one result per violation, the resource as a logical location. */
-export function formatSarif(report: CheckReport, policies: readonly PolicyInfo[], programFile: string): Log {
-    const rules: ReportingDescriptor[] = policies.map((p) => ({
+/** One SARIF rule per policy of the pack, at its default level. */
+export function sarifRules(policies: readonly PolicyInfo[]): ReportingDescriptor[] {
+    return policies.map((p) => ({
         id: p.name,
         name: p.name,
         shortDescription: { text: p.description.split(/(?<=\.)\s/)[0] },
         fullDescription: { text: p.description },
         defaultConfiguration: { level: p.enforcementLevel === "mandatory" ? "error" : p.enforcementLevel === "advisory" ? "warning" : "none" },
     }));
+}
+
+export function formatSarif(report: CheckReport, policies: readonly PolicyInfo[], programFile: string): Log {
+    const rules = sarifRules(policies);
     if (report.notCheckedOffline.length) {
         rules.push({ id: NOT_CHECKED_RULE, name: NOT_CHECKED_RULE, shortDescription: { text: "A remote component whose resources tagguard check cannot see offline." }, fullDescription: { text: `A multi-language component: ${UNCHECKED_ADVICE}.` }, defaultConfiguration: { level: "warning" } });
     }

@@ -91,7 +91,7 @@ export interface ReconciledConfig {
  * The config the engine sends with Configure; throws the validation errors that stop the run. With the
  * pack's own config schemas (`packSchemas`, by policy name), config is also checked as the pack parses it.
  */
-export function reconcilePolicyPackConfig(info: AnalyzerInfo, given: GivenPolicyConfig, where = "", packSchemas?: ReadonlyMap<string, z.ZodObject>): ReconciledConfig {
+export function reconcilePolicyPackConfig(info: AnalyzerInfo, given: GivenPolicyConfig, where = "", packSchemas?: ReadonlyMap<string, z.ZodObject>, engineSchemaCheck = true): ReconciledConfig {
     const result: Record<string, PolicyConfigEntry> = {};
     for (const p of info.policies) {
         const properties: Record<string, unknown> = {};
@@ -106,10 +106,19 @@ export function reconcilePolicyPackConfig(info: AnalyzerInfo, given: GivenPolicy
     const warnings = unknownPolicies.map((k) => `${shownValue(k)}: no such policy in pack ${info.name} (policies: ${info.policies.map((p) => p.name).join(", ")}); ignored`);
     const problems: string[] = [];
     // gojsonschema, the engine's validator, checks formats such as `date`.
-    const ajv = addFormats(new Ajv({ allErrors: true, strict: false }));
+    let engineValidator: Ajv | undefined;
+    const ajv = (): Ajv => (engineValidator ??= addFormats(new Ajv({ allErrors: true, strict: false })));
     for (const p of info.policies) {
-        if (!p.configSchema) continue;
-        const validate = ajv.compile({ type: "object", properties: p.configSchema.properties, ...(p.configSchema.required.length ? { required: p.configSchema.required } : {}) });
+        // The pack's own schema says more (did-you-mean, RE2 patterns, known types); the engine's JSON
+        // Schema check still stands where the pack's schema would accept what the engine refuses.
+        const parsed = packSchemas?.get(p.name)?.safeParse(result[p.name].properties);
+        if (parsed && !parsed.success) {
+            problems.push(...configProblems(parsed.error).map((l) => `${p.name}: ${l}`));
+            continue;
+        }
+        // Without an engine (in-process analysis) the pack's own schemas are the whole check.
+        if (!p.configSchema || (!engineSchemaCheck && parsed)) continue;
+        const validate = ajv().compile({ type: "object", properties: p.configSchema.properties, ...(p.configSchema.required.length ? { required: p.configSchema.required } : {}) });
         if (!validate(result[p.name].properties)) {
             const errors = validate.errors ?? [];
             for (const e of errors) {
@@ -122,12 +131,6 @@ export function reconcilePolicyPackConfig(info: AnalyzerInfo, given: GivenPolicy
                 problems.push(`${p.name}: ${where}: ${alternatives.length ? `needs at least one of ${alternatives.join(", ")}` : e.message ?? "invalid"}`);
             }
         }
-    }
-    // What JSON Schema cannot say (patterns RE2 accepts, known type tokens, ...), with the pack's own schemas.
-    for (const p of info.policies) {
-        const schema = problems.length ? undefined : packSchemas?.get(p.name);
-        const parsed = schema?.safeParse(result[p.name].properties);
-        if (parsed && !parsed.success) problems.push(...configProblems(parsed.error).map((l) => `${p.name}: ${l}`));
     }
     if (problems.length) throw new PolicyConfigError(problems, where);
     return { config: result, warnings };

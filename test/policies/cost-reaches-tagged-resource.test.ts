@@ -44,6 +44,12 @@ const cases: Case[] = [
         resource: { type: INSTANCE, props: { rootBlockDevice: { tags: FULL_TAGS }, ebsBlockDevices: [{ deviceName: "/dev/sdf", tags: FULL_TAGS }, { deviceName: "/dev/sdg", tags: without(FULL_TAGS, "project") }] } },
         violation: /ebsBlockDevices\[1\]\.tags lacks `project`/,
     },
+    {
+        name: "a data volume listed without tags is a volume too",
+        resource: { type: INSTANCE, props: { rootBlockDevice: { tags: FULL_TAGS }, ebsBlockDevices: [{ deviceName: "/dev/sdf", volumeSize: 500 }] } },
+        violation: /ebsBlockDevices\[0\]\.tags lacks `cost_center`/,
+    },
+    { name: "a data volume without tags gets the provider's default tags", resource: { type: INSTANCE, props: { ebsBlockDevices: [{ deviceName: "/dev/sdf" }] }, provider: awsProvider(FULL_TAGS) } },
     { name: "volume tags unknown at preview", resource: { type: INSTANCE, props: { volumeTags: UNKNOWN } }, advisory: /Volume tags are unknown during preview/ },
     { name: "default tags unknown at preview", resource: { type: INSTANCE, props: {}, provider: awsProvider(UNKNOWN) }, advisory: /Volume tags are unknown during preview/ },
     { name: "spot instance requests are instances too", resource: { type: "aws:ec2/spotInstanceRequest:SpotInstanceRequest", props: { tags: FULL_TAGS } }, violation: /EBS volumes of this instance/ },

@@ -1,0 +1,160 @@
+/**
+ * tagguard's policies run in this process, as `@pulumi/policy`'s analyzer server runs them
+ * (`makeAnalyzeRpcFun` and `makeAnalyzeStackRpcFun` in server.js of 1.21): each policy at its
+ * configured enforcement level (`disabled` skipped, `remediate` reported as mandatory), violations
+ * built as `makeReportViolationFun` builds them, `notApplicable` recorded. Tools that have no Pulumi
+ * engine (`tagguard plan`) get the same verdicts without a pack process; a test compares both paths.
+ */
+import type { PolicyResource, ReportViolation, ResourceValidationArgs, ResourceValidationPolicy, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
+import { PACK_NAME, createPolicies, policyConfigSchemas } from "../../policies/all";
+import { visible } from "../../tagset/text";
+import packageJson from "../../policies/package.json";
+import type { AnalyzeResult, AnalyzedResource, AnalyzerInfo, Diagnostic, EnforcementLevelName, PolicyConfigEntry } from "./analyzer-client";
+import { reconcilePolicyPackConfig, type GivenPolicyConfig } from "./policy-config";
+import { PolicyPackError } from "./policy-pack-process";
+import type { PackRun, ResourceVerdict } from "./session";
+
+type AnyPolicy = ReturnType<typeof createPolicies>[number];
+
+class NotApplicable extends Error {
+    constructor(readonly reason: string) {
+        super(reason);
+    }
+}
+
+const throwNotApplicable = (reason?: string): never => {
+    throw new NotApplicable(reason ?? "");
+};
+
+/** The pack's info as GetAnalyzerInfo reports it. */
+export function packInfo(policies: readonly AnyPolicy[]): AnalyzerInfo {
+    return {
+        name: PACK_NAME,
+        version: packageJson.version,
+        policies: policies.map((p) => ({
+            name: p.name,
+            description: p.description,
+            enforcementLevel: p.enforcementLevel ?? "advisory",
+            configSchema: p.configSchema ? { properties: p.configSchema.properties as Record<string, unknown>, required: p.configSchema.required ?? [] } : undefined,
+        })),
+        initialConfig: {},
+    };
+}
+
+interface Violation {
+    message?: string;
+    description?: string;
+    urn?: string;
+    enforcementLevel?: EnforcementLevelName;
+}
+
+function reporter(policy: AnyPolicy, level: EnforcementLevelName, version: string, into: Diagnostic[]): ReportViolation {
+    const description = policy.description;
+    return ((message: string | Violation, urn?: string) => {
+        const base = { policyName: policy.name, policyPackName: PACK_NAME, policyPackVersion: version, description };
+        if (typeof message === "object") into.push({ ...base, message: message.message || message.description || description, urn: message.urn ?? "", enforcementLevel: message.enforcementLevel ?? level });
+        else into.push({ ...base, message: message ? `${description}\n${message}` : description, urn: urn ?? "", enforcementLevel: level });
+    }) as ReportViolation;
+}
+
+/** A policy exception aborts a real preview; here it stops the run with one line. */
+function failure(policy: AnyPolicy, what: string, e: unknown): PolicyPackError {
+    const cause = e instanceof Error ? `${e.name}: ${e.message.split("\n")[0]}` : String(e);
+    return new PolicyPackError(`policy ${policy.name} of ${PACK_NAME}: ${what} failed: ${visible(cause, { max: 300 })}`);
+}
+
+export interface InProcessOptions {
+    resources: readonly AnalyzedResource[];
+    policyConfig?: GivenPolicyConfig;
+    policyConfigSource?: string;
+    stackTags?: Record<string, string>;
+}
+
+/** Analyze for each resource, then AnalyzeStack over all of them; config validated as `check` validates it. */
+export async function runPoliciesInProcess(opts: InProcessOptions): Promise<PackRun> {
+    const policies = createPolicies();
+    const info = packInfo(policies);
+    const { config, warnings } = reconcilePolicyPackConfig(info, opts.policyConfig ?? {}, opts.policyConfigSource, policyConfigSchemas(), false);
+    const stackTags = new Map(Object.entries(opts.stackTags ?? {}));
+    const getConfig = (name: string) => () => config[name]?.properties ?? {};
+    const active = policies.flatMap((p) => {
+        const entry: PolicyConfigEntry | undefined = config[p.name];
+        const level = entry?.enforcementLevel ?? p.enforcementLevel ?? "advisory";
+        return level === "disabled" ? [] : [{ policy: p, level: level === "remediate" ? "mandatory" as const : level }];
+    });
+
+    const verdicts: ResourceVerdict[] = [];
+    for (const resource of opts.resources) {
+        const diagnostics: Diagnostic[] = [];
+        const notApplicable: AnalyzeResult["notApplicable"] = [];
+        for (const { policy, level } of active) {
+            const validate = (policy as ResourceValidationPolicy).validateResource;
+            if (!validate) continue;
+            const report = reporter(policy, level, info.version, diagnostics);
+            const args: ResourceValidationArgs = {
+                type: resource.type,
+                props: resource.inputs,
+                urn: resource.urn,
+                name: resource.name,
+                opts: { protect: false, ignoreChanges: [], aliases: [], customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 }, additionalSecretOutputs: [] },
+                stackTags,
+                provider: resource.provider ? { type: resource.provider.type, props: resource.provider.props, urn: resource.provider.urn, name: resource.provider.name } : undefined,
+                isType: () => false,
+                asType: () => undefined,
+                getConfig: getConfig(policy.name) as ResourceValidationArgs["getConfig"],
+                notApplicable: throwNotApplicable,
+            };
+            for (const validation of Array.isArray(validate) ? validate : [validate]) {
+                try {
+                    await validation(args, report);
+                } catch (e) {
+                    if (e instanceof NotApplicable) notApplicable.push({ policyName: policy.name, reason: e.reason });
+                    else throw failure(policy, `Analyze of ${resource.type} ${visible(resource.name, { max: 100 })}`, e);
+                }
+            }
+        }
+        verdicts.push({ resource, remediations: [], analyzedInputs: resource.inputs, result: { diagnostics, notApplicable } });
+    }
+
+    const stack: AnalyzeResult = { diagnostics: [], notApplicable: [] };
+    const policyResources = stackResources(opts.resources);
+    for (const { policy, level } of active) {
+        const validate = (policy as StackValidationPolicy).validateStack;
+        if (!validate) continue;
+        const args: StackValidationArgs = { resources: policyResources, stackTags, getConfig: getConfig(policy.name) as StackValidationArgs["getConfig"], notApplicable: throwNotApplicable };
+        try {
+            await validate(args, reporter(policy, level, info.version, stack.diagnostics));
+        } catch (e) {
+            if (e instanceof NotApplicable) stack.notApplicable.push({ policyName: policy.name, reason: e.reason });
+            else throw failure(policy, "AnalyzeStack", e);
+        }
+    }
+    return { info, config, configWarnings: warnings, resources: verdicts, stack, output: [] };
+}
+
+/** The stack's resources as the SDK builds them for `validateStack`: outputs as props, dependencies as resources. */
+function stackResources(resources: readonly AnalyzedResource[]): PolicyResource[] {
+    const byUrn = new Map<string, PolicyResource>();
+    const list = resources.map((r) => {
+        const resource: PolicyResource = {
+            type: r.type,
+            props: r.outputs,
+            urn: r.urn,
+            name: r.name,
+            opts: { protect: false, ignoreChanges: [], aliases: [], customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 }, additionalSecretOutputs: [] },
+            provider: r.provider ? { type: r.provider.type, props: r.provider.props, urn: r.provider.urn, name: r.provider.name } : undefined,
+            dependencies: [],
+            propertyDependencies: {},
+            isType: () => false,
+            asType: () => undefined,
+        };
+        byUrn.set(r.urn, resource);
+        return resource;
+    });
+    resources.forEach((r, i) => {
+        const resolve = (urns: readonly string[] = []): PolicyResource[] => urns.map((u) => byUrn.get(u)).filter((d): d is PolicyResource => d !== undefined);
+        list[i].dependencies.push(...resolve(r.dependencies));
+        for (const [property, urns] of Object.entries(r.propertyDependencies ?? {})) list[i].propertyDependencies[property] = resolve(urns);
+    });
+    return list;
+}

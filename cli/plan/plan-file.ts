@@ -1,0 +1,127 @@
+/**
+ * The JSON plan representation `terraform show -json PLANFILE` (and `tofu show -json`) writes:
+ * https://developer.hashicorp.com/terraform/internals/json-format. Only what tagguard reads is
+ * validated; everything else passes through untouched.
+ */
+import { z } from "zod";
+import { UsageError, parseJsonText, readTextFile, shownPath } from "../input";
+import { visible } from "../../tagset/text";
+
+const Expression: z.ZodType<unknown> = z.unknown();
+
+export interface ResourceChange {
+    address: string;
+    module_address?: string;
+    mode: string;
+    type: string;
+    name: string;
+    provider_name?: string;
+    deposed?: string;
+    change: { actions: string[]; after?: unknown; after_unknown?: unknown; after_sensitive?: unknown };
+}
+
+interface ConfigResource {
+    address: string;
+    type?: string;
+    provider_config_key?: string;
+    expressions?: Record<string, unknown>;
+}
+
+export interface ConfigModule {
+    resources?: ConfigResource[];
+    module_calls?: Record<string, { module?: ConfigModule; expressions?: Record<string, unknown> }>;
+}
+
+export interface ProviderConfig {
+    name?: string;
+    full_name?: string;
+    alias?: string;
+    module_address?: string;
+    expressions?: Record<string, unknown>;
+}
+
+const ConfigResourceSchema = z.object({ address: z.string(), type: z.string().optional(), provider_config_key: z.string().optional(), expressions: z.record(z.string(), Expression).optional() }).loose();
+const ConfigModuleSchema: z.ZodType<ConfigModule> = z.lazy(() => z.object({
+    resources: z.array(ConfigResourceSchema).optional(),
+    module_calls: z.record(z.string(), z.object({ module: ConfigModuleSchema.optional(), expressions: z.record(z.string(), Expression).optional() }).loose()).optional(),
+}).loose());
+
+const PlanSchema = z.object({
+    format_version: z.string(),
+    terraform_version: z.string().optional(),
+    errored: z.boolean().optional(),
+    // Checked by `resourceChangeProblem`: a plan holds thousands, and zod would copy each one.
+    resource_changes: z.array(z.unknown()).optional(),
+    configuration: z.object({
+        provider_config: z.record(z.string(), z.object({ name: z.string().optional(), full_name: z.string().optional(), alias: z.string().optional(), module_address: z.string().optional(), expressions: z.record(z.string(), Expression).optional() }).loose()).optional(),
+        root_module: ConfigModuleSchema.optional(),
+    }).loose().optional(),
+}).loose();
+
+export interface TerraformPlan {
+    format_version: string;
+    terraform_version?: string;
+    errored?: boolean;
+    resource_changes?: ResourceChange[];
+    configuration?: { provider_config?: Record<string, ProviderConfig>; root_module?: ConfigModule };
+}
+
+/** What is wrong with one entry of `resource_changes`, if anything. */
+function resourceChangeProblem(rc: unknown): string | undefined {
+    if (!isObject(rc)) return "must be an object";
+    for (const key of ["address", "mode", "type", "name"]) if (typeof rc[key] !== "string") return `.${key}: expected a string`;
+    for (const key of ["module_address", "provider_name", "deposed"]) if (rc[key] !== undefined && typeof rc[key] !== "string") return `.${key}: expected a string`;
+    const change = rc.change;
+    if (!isObject(change)) return ".change: expected an object";
+    if (!Array.isArray(change.actions) || !change.actions.every((a) => typeof a === "string")) return ".change.actions: expected a list of strings";
+    return undefined;
+}
+
+/** The plan format's major version tagguard reads (`format_version` 0.x and 1.x). */
+const READ_MAJOR_VERSIONS = new Set(["0", "1"]);
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+
+const HOW_TO_MAKE_ONE = "run `terraform plan -out tfplan` and then `terraform show -json tfplan > plan.json` (or the same with `tofu`)";
+
+/** What a JSON file is, when it is not a plan: a state, a Pulumi export, a config. */
+function notAPlan(json: unknown): string | undefined {
+    if (!isObject(json)) return `not a Terraform plan: the file holds a JSON ${Array.isArray(json) ? "list" : json === null ? "null" : typeof json}; ${HOW_TO_MAKE_ONE}`;
+    if (typeof json.version === "number" && "lineage" in json && "resources" in json) return `a Terraform state file (terraform.tfstate), not a plan; ${HOW_TO_MAKE_ONE}`;
+    if ("deployment" in json && json.version === 3) return "a Pulumi stack export, not a Terraform plan; check deployed Pulumi stacks with `tagguard audit`";
+    if (!("format_version" in json)) return `not a Terraform plan (no \`format_version\`); ${HOW_TO_MAKE_ONE}`;
+    if ("values" in json && !("resource_changes" in json) && !("planned_values" in json)) return `the JSON of a state (\`terraform show -json\` without a plan file), not of a plan; ${HOW_TO_MAKE_ONE}`;
+    return undefined;
+}
+
+/** Problems as `path: message`, at most a few, made visible. */
+function schemaProblems(error: z.ZodError): string {
+    const shown = error.issues.slice(0, 3).map((i) => visible(`${i.path.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`)).join("").replace(/^\./, "") || "(top level)"}: ${i.message}`, { max: 200 }));
+    return `${shown.join("; ")}${error.issues.length > 3 ? `; and ${error.issues.length - 3} more` : ""}`;
+}
+
+export function parsePlanText(text: string, file: string): TerraformPlan {
+    // A binary plan file is a zip archive.
+    if (text.startsWith("PK\u0003\u0004")) throw new UsageError(`${shownPath(file)}: a binary plan file, not its JSON; ${HOW_TO_MAKE_ONE}`);
+    const json = parseJsonText(text, file, "the JSON of a Terraform plan (`terraform show -json PLANFILE`)");
+    const other = notAPlan(json);
+    if (other) throw new UsageError(`${shownPath(file)}: ${other}`);
+    const parsed = PlanSchema.safeParse(json);
+    if (!parsed.success) throw new UsageError(`${shownPath(file)}: not a plan tagguard can read: ${schemaProblems(parsed.error)}`);
+    const plan: TerraformPlan = { ...parsed.data, resource_changes: parsed.data.resource_changes as ResourceChange[] | undefined };
+    const changes = plan.resource_changes ?? [];
+    for (let i = 0; i < changes.length; i++) {
+        const problem = resourceChangeProblem(changes[i]);
+        if (problem) throw new UsageError(`${shownPath(file)}: not a plan tagguard can read: resource_changes[${i}]${visible(problem, { max: 200 })}`);
+    }
+    const major = plan.format_version.split(".")[0];
+    if (!READ_MAJOR_VERSIONS.has(major)) throw new UsageError(`${shownPath(file)}: plan format_version ${visible(plan.format_version, { max: 20 })}; tagguard reads format versions 0.x and 1.x`);
+    if (plan.errored) throw new UsageError(`${shownPath(file)}: the plan errored (Terraform could not finish planning), so it does not show what would be created; fix the plan's errors first`);
+    return plan;
+}
+
+/** A plan file's parsed content. */
+export function readPlanFile(file: string): TerraformPlan {
+    if (!file.trim()) throw new UsageError("an empty path (an unset variable?) was given as a plan file");
+    return parsePlanText(readTextFile(file, "plan JSON"), file);
+}

@@ -1,0 +1,354 @@
+/**
+ * A Terraform plan's resources as the pack's policies see a Pulumi resource: the registry's type token,
+ * props in the Pulumi provider's shapes (`tags`, `tagsAll`, `volumeTags`, `rootBlockDevice.tags`,
+ * `tagSpecifications`, ...), unknown values as the engine's sentinel, sensitive values as secrets, the
+ * AWS provider configuration's `default_tags` as the provider's `defaultTags`, and the configuration's
+ * references as dependencies. Only what the policies read is translated.
+ */
+import type { AnalyzedResource, ProviderRef, WireProps } from "../engine/analyzer-client";
+import { REGISTRY } from "../../tagset/registry.generated";
+import type { RegistryEntry } from "../../tagset/registry-types";
+import { pulumiTypeOf, terraformPropertyName } from "../../tagset/terraform";
+import { SECRET_SIG, SECRET_SIG_KEY, UNKNOWN_VALUE } from "../../tagset/values";
+import type { ConfigModule, ProviderConfig, ResourceChange, TerraformPlan } from "./plan-file";
+
+const AWS_PROVIDER = "pulumi:providers:aws";
+
+/** A value of `after` with what `after_unknown` and `after_sensitive` say about the same place. */
+interface Planned {
+    value: unknown;
+    unknown: unknown;
+    sensitive: unknown;
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+const hasOwn = (o: unknown, key: string | number): boolean => (isObject(o) || Array.isArray(o)) && Object.prototype.hasOwnProperty.call(o, key);
+const at = (o: unknown, key: string | number): unknown => (hasOwn(o, key) ? (o as Record<string, unknown>)[key] : undefined);
+
+function child(p: Planned, key: string | number): Planned {
+    return { value: at(p.value, key), unknown: p.unknown === true ? true : at(p.unknown, key), sensitive: p.sensitive === true ? true : at(p.sensitive, key) };
+}
+
+const secret = (value: unknown): unknown => (value === undefined ? undefined : { [SECRET_SIG_KEY]: SECRET_SIG, value });
+
+const camelNames = new Map<string, string>();
+/** `tag_specifications` -> `tagSpecifications` (memoized: a plan repeats the same few hundred names). */
+function camel(name: string): string {
+    let c = camelNames.get(name);
+    if (c === undefined) camelNames.set(name, (c = name.replace(/_([a-z0-9])/g, (_, ch: string) => ch.toUpperCase())));
+    return c;
+}
+
+/** Maps whose keys are the user's (tag keys), never renamed. */
+const TAG_MAPS = new Set(["tags", "tags_all", "volume_tags"]);
+
+/**
+ * The planned value in wire form: unknown leaves as the engine's sentinel, sensitive values wrapped as
+ * secrets, block and attribute names in Pulumi's camelCase (tag maps keep their keys).
+ */
+function materialize(p: Planned, renameKeys: boolean): unknown {
+    if (p.unknown === true) return p.sensitive === true ? secret(UNKNOWN_VALUE) : UNKNOWN_VALUE;
+    let out: unknown = p.value;
+    if (Array.isArray(p.value) || Array.isArray(p.unknown)) {
+        const length = Math.max(Array.isArray(p.value) ? p.value.length : 0, Array.isArray(p.unknown) ? p.unknown.length : 0);
+        out = Array.from({ length }, (_, i) => materialize(child(p, i), renameKeys) ?? null);
+    } else if (isObject(p.value) || (isObject(p.unknown) && (p.value === undefined || p.value === null))) {
+        const keys = new Set([...Object.keys(isObject(p.value) ? p.value : {}), ...Object.keys(isObject(p.unknown) ? p.unknown : {})]);
+        const obj: Record<string, unknown> = {};
+        for (const key of keys) {
+            const v = materialize(child(p, key), renameKeys && !TAG_MAPS.has(key));
+            if (v !== undefined) obj[renameKeys ? camel(key) : key] = v;
+        }
+        out = obj;
+    }
+    return p.sensitive === true ? secret(out) : out;
+}
+
+/** The Terraform attribute holding a Pulumi property: `ebsBlockDevices` is `ebs_block_device`, `tagSpecifications` is `tag_specifications`. */
+const spellings = new Map<string, readonly string[]>();
+
+function attributeName(p: Planned, pulumiName: string): string | undefined {
+    let names = spellings.get(pulumiName);
+    if (!names) {
+        const spelled = terraformPropertyName(pulumiName);
+        spellings.set(pulumiName, (names = [...new Set([spelled, spelled.replace(/s$/, ""), pulumiName.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)])]));
+    }
+    for (const name of names) if (hasOwn(p.value, name) || hasOwn(p.unknown, name)) return name;
+    return undefined;
+}
+
+function attribute(p: Planned, pulumiName: string): Planned | undefined {
+    const name = attributeName(p, pulumiName);
+    return name === undefined ? undefined : child(p, name);
+}
+
+/**
+ * Copies what a registry path (`rootBlockDevice.tags`, `ebsBlockDevices[].tags`,
+ * `mixedInstancesPolicy.launchTemplate.launchTemplateSpecification`) reaches in the plan into `into`,
+ * in Pulumi's shape: Terraform writes every nested block as a list, Pulumi a single block as an object.
+ */
+function copyPath(into: Record<string, unknown>, from: Planned, segments: readonly string[]): void {
+    const [segment, ...rest] = segments;
+    const list = segment.endsWith("[]");
+    const name = list ? segment.slice(0, -2) : segment;
+    const found = attribute(from, name);
+    if (!found) return;
+    if (found.unknown === true) {
+        into[name] = materialize(found, true);
+        return;
+    }
+    if (!rest.length) {
+        // A single nested block at the end of the path (a launch template specification) is an object too.
+        const leaf = !list && name !== "tags" && name !== "volumeTags" && (Array.isArray(found.value) || Array.isArray(found.unknown)) ? child(found, 0) : found;
+        const value = materialize(leaf, name !== "tags" && name !== "volumeTags");
+        if (value !== undefined) into[name] = value;
+        return;
+    }
+    const wrap = (v: unknown): unknown => (found.sensitive === true ? secret(v) : v);
+    if (list) {
+        const length = Array.isArray(found.value) ? found.value.length : 0;
+        const existing = Array.isArray(into[name]) ? (into[name] as Record<string, unknown>[]) : [];
+        into[name] = wrap(Array.from({ length }, (_, i) => {
+            const element = existing[i] ?? {};
+            copyPath(element, child(found, i), rest);
+            return element;
+        }));
+        return;
+    }
+    // A single nested block: Terraform's list of one.
+    const block = Array.isArray(found.value) || Array.isArray(found.unknown) ? child(found, 0) : found;
+    if (block.unknown === true) {
+        into[name] = materialize(block, true);
+        return;
+    }
+    const element = isObject(into[name]) ? (into[name] as Record<string, unknown>) : {};
+    copyPath(element, block, rest);
+    into[name] = wrap(element);
+}
+
+/** Autoscaling groups: `tag` blocks and the legacy `tags` list, as Pulumi's `[{ key, value, propagateAtLaunch }]`. */
+function asgTags(after: Planned): unknown {
+    const parts = ["tag", "tags"].filter((k) => hasOwn(after.value, k) || hasOwn(after.unknown, k)).map((k) => materialize(child(after, k), true));
+    if (parts.some((p) => p === UNKNOWN_VALUE)) return UNKNOWN_VALUE;
+    const lists = parts.filter((p): p is unknown[] => Array.isArray(p));
+    return lists.length ? lists.flat() : parts.find((p) => p !== undefined && p !== null);
+}
+
+const entryPaths = new WeakMap<RegistryEntry, string[][]>();
+
+/** The registry paths a type's carriers and launch-template references live at, split into segments. */
+function pathsOf(entry: RegistryEntry): string[][] {
+    let paths = entryPaths.get(entry);
+    if (!paths) entryPaths.set(entry, (paths = [...(entry.carriers ?? []).map((c) => c.path), ...(entry.launchTemplateRefs ?? [])].map((p) => p.split("."))));
+    return paths;
+}
+
+/**
+ * The props the policies read for one planned resource. `configured` says whether the configuration
+ * sets a top-level attribute (undefined: the plan has no configuration): an attribute unknown in the
+ * plan that the configuration does not set is one the provider computes (`ebs_block_device` of an
+ * instance), absent from the inputs the pack would see, not a value the user has yet to provide.
+ */
+export function pulumiProps(entry: RegistryEntry, type: string, after: Planned, configured: (attribute: string) => boolean | undefined = () => undefined): WireProps {
+    const props: Record<string, unknown> = {};
+    const set = (name: string, value: unknown): void => {
+        if (value !== undefined) props[name] = value;
+    };
+    if (entry.tags === "asg-list") set("tags", asgTags(after));
+    else set("tags", hasOwn(after.value, "tags") || hasOwn(after.unknown, "tags") ? materialize(child(after, "tags"), false) : undefined);
+    if (hasOwn(after.value, "tags_all") || hasOwn(after.unknown, "tags_all")) set("tagsAll", materialize(child(after, "tags_all"), false));
+    for (const segments of pathsOf(entry)) {
+        const top = attributeName(after, segments[0].replace(/\[\]$/, ""));
+        if (top && child(after, top).unknown === true && configured(top) === false) continue;
+        copyPath(props, after, segments);
+    }
+    if (entry.tagPropagation) set("tagPropagation", materialize(child(after, "tag_propagation"), false));
+    if (type === "aws:ec2/launchTemplate:LaunchTemplate") {
+        set("id", materialize(child(after, "id"), false));
+        set("name", materialize(child(after, "name"), false));
+    }
+    return props;
+}
+
+/** `module.a["x"].module.b[0]` -> `module.a.module.b`: instance keys (which may hold any characters) removed. */
+export function withoutInstanceKeys(address: string): string {
+    let out = "";
+    for (let i = 0; i < address.length; i++) {
+        const c = address[i];
+        if (c !== "[") {
+            out += c;
+            continue;
+        }
+        let quoted = false;
+        for (i++; i < address.length; i++) {
+            const d = address[i];
+            if (quoted && d === "\\") i++;
+            else if (d === '"') quoted = !quoted;
+            else if (d === "]" && !quoted) break;
+        }
+    }
+    return out;
+}
+
+interface ConfiguredResource {
+    providerKey?: string;
+    expressions: Record<string, unknown>;
+}
+
+/** Every resource block of the configuration by its module-path address (`module.a.aws_instance.x`). */
+function configuredResources(root: ConfigModule | undefined): Map<string, ConfiguredResource> {
+    const index = new Map<string, ConfiguredResource>();
+    const visit = (m: ConfigModule | undefined, prefix: string, depth: number): void => {
+        if (!m || depth > 100) return;
+        for (const r of m.resources ?? []) index.set(`${prefix}${r.address}`, { providerKey: r.provider_config_key, expressions: r.expressions ?? {} });
+        for (const [name, call] of Object.entries(m.module_calls ?? {})) visit(call.module, `${prefix}module.${name}.`, depth + 1);
+    };
+    visit(root, "", 0);
+    return index;
+}
+
+/** Every `references` entry in an expression tree. */
+function references(expr: unknown, out: string[] = [], depth = 0): string[] {
+    if (depth > 50) return out;
+    if (Array.isArray(expr)) for (const e of expr) references(e, out, depth + 1);
+    else if (isObject(expr)) {
+        if (Array.isArray(expr.references)) for (const r of expr.references) if (typeof r === "string") out.push(r);
+        for (const [k, v] of Object.entries(expr)) if (k !== "references" && k !== "constant_value") references(v, out, depth + 1);
+    }
+    return out;
+}
+
+const isAwsProvider = (pc: ProviderConfig | undefined, key: string): boolean =>
+    pc ? pc.name === "aws" || (pc.full_name ?? "").endsWith("/aws") : /(^|:)aws(\.|$)/.test(key);
+
+/** The provider configuration a key names; a key of an older Terraform that does not resolve is looked for in the parent modules. */
+function providerConfigFor(plan: TerraformPlan, key: string | undefined): { key: string; config: ProviderConfig } | undefined {
+    const configs = plan.configuration?.provider_config ?? {};
+    if (!key) return configs.aws ? { key: "aws", config: configs.aws } : undefined;
+    for (let k = key; ;) {
+        if (Object.prototype.hasOwnProperty.call(configs, k)) return { key: k, config: configs[k] };
+        const m = /^(.*)\.module\.[^.:]+:(.+)$/.exec(k) ?? /^module\.[^.:]+:(.+)$/.exec(k);
+        if (!m) return undefined;
+        k = m.length === 3 ? `${m[1]}:${m[2]}` : m[1];
+    }
+}
+
+/**
+ * The provider's `default_tags` and `ignore_tags` as the Pulumi provider's `defaultTags` and
+ * `ignoreTags`. Only constant values can be read from a plan's configuration; any other expression
+ * (a variable, a local, a function call) is unknown here, and the resource's `tags_all`, which the
+ * provider computes at plan time, is what decides.
+ */
+function providerProps(config: ProviderConfig): WireProps {
+    const props: WireProps = {};
+    const block = (name: string): Record<string, unknown> | undefined => {
+        const b = at(config.expressions, name);
+        const first = Array.isArray(b) ? b[0] : b;
+        return isObject(first) ? first : undefined;
+    };
+    const constant = (expr: unknown): unknown => (isObject(expr) && "constant_value" in expr ? expr.constant_value : UNKNOWN_VALUE);
+    const defaults = block("default_tags");
+    if (defaults && "tags" in defaults) props.defaultTags = { tags: constant(defaults.tags) };
+    const ignore = block("ignore_tags");
+    if (ignore) props.ignoreTags = { keys: "keys" in ignore ? constant(ignore.keys) : [], keyPrefixes: "key_prefixes" in ignore ? constant(ignore.key_prefixes) : [] };
+    return props;
+}
+
+export type Action = "create" | "update" | "replace";
+
+/** What the plan does to a resource, when tagguard judges it: creates, updates and replacements. */
+export function actionOf(rc: ResourceChange): Action | undefined {
+    if (rc.mode !== "managed" || rc.deposed) return undefined;
+    const actions = new Set(rc.change.actions);
+    if (actions.has("create")) return actions.has("delete") ? "replace" : "create";
+    if (actions.has("update")) return "update";
+    return undefined;
+}
+
+export interface PlannedResource {
+    rc: ResourceChange;
+    action: Action;
+    resource: AnalyzedResource;
+}
+
+export interface SkippedResource {
+    address: string;
+    type: string;
+    reason: "unchanged" | "deleted" | "not-managed" | "other-provider" | "unknown-type" | "tags-unknown-to-registry";
+}
+
+/** The plan's resources in the policies' terms, and what was left out and why. */
+export function planViews(plan: TerraformPlan): { planned: PlannedResource[]; skipped: SkippedResource[] } {
+    const configured = configuredResources(plan.configuration?.root_module);
+    const providers = new Map<string, ProviderRef | undefined>();
+    const providerEntries = new Map<string | undefined, ReturnType<typeof providerConfigFor>>();
+    const planned: PlannedResource[] = [];
+    const skipped: SkippedResource[] = [];
+    // Resource instances by module instance and resource block (`module.w["a"]` + `aws_launch_template.t`).
+    const byBlock = new Map<string, string[]>();
+    const blockKey = (moduleAddress: string | undefined, typeAndName: string): string => `${moduleAddress ?? ""}\u0000${typeAndName}`;
+    for (const rc of plan.resource_changes ?? []) {
+        const key = blockKey(rc.module_address, `${rc.type}.${rc.name}`);
+        const list = byBlock.get(key);
+        if (list) list.push(rc.address);
+        else byBlock.set(key, [rc.address]);
+    }
+    for (const rc of plan.resource_changes ?? []) {
+        const action = actionOf(rc);
+        const skip = (reason: SkippedResource["reason"]): void => {
+            skipped.push({ address: rc.address, type: rc.type, reason });
+        };
+        if (!action) {
+            skip(rc.mode !== "managed" ? "not-managed" : rc.change.actions.includes("delete") || rc.deposed ? "deleted" : "unchanged");
+            continue;
+        }
+        const config = configured.get(withoutInstanceKeys(rc.address));
+        const providerKey = config?.providerKey;
+        if (!providerEntries.has(providerKey)) providerEntries.set(providerKey, providerConfigFor(plan, providerKey));
+        const providerEntry = providerEntries.get(providerKey);
+        const aws = rc.provider_name ? /(^|\/)aws$/.test(rc.provider_name) : isAwsProvider(providerEntry?.config, providerKey ?? "aws");
+        if (!aws || !rc.type.startsWith("aws_")) {
+            skip("other-provider");
+            continue;
+        }
+        const token = pulumiTypeOf(rc.type);
+        const after: Planned = { value: rc.change.after, unknown: rc.change.after_unknown, sensitive: rc.change.after_sensitive };
+        const declaresTags = hasOwn(after.value, "tags") || hasOwn(after.unknown, "tags") || hasOwn(after.value, "tags_all");
+        if (!token) {
+            skip(declaresTags ? "tags-unknown-to-registry" : "unknown-type");
+            continue;
+        }
+        const entry = REGISTRY[token];
+        if (entry.tags === "none" && declaresTags) {
+            skip("tags-unknown-to-registry");
+            continue;
+        }
+        let provider: ProviderRef | undefined;
+        if (providerEntry) {
+            if (!providers.has(providerEntry.key)) {
+                providers.set(providerEntry.key, { type: AWS_PROVIDER, urn: `provider[${providerEntry.key}]`, name: providerEntry.key, props: providerProps(providerEntry.config) });
+            }
+            provider = providers.get(providerEntry.key);
+        }
+        const props = pulumiProps(entry, token, after, (name) => (config ? Object.prototype.hasOwnProperty.call(config.expressions, name) : undefined));
+        const propertyDependencies: Record<string, string[]> = {};
+        // Launch templates are found through the configuration when the plan does not know their IDs yet.
+        for (const path of entry.launchTemplateRefs ?? []) {
+            const top = path.split(/[.[]/)[0];
+            const targets = new Set<string>();
+            // References are relative to the module the resource block is in: the same module instance.
+            for (const ref of references(config?.expressions[terraformPropertyName(top)])) {
+                const m = /^(aws_[a-z0-9_]+\.[A-Za-z0-9_-]+)/.exec(ref);
+                for (const address of m ? byBlock.get(blockKey(rc.module_address, m[1])) ?? [] : []) targets.add(address);
+            }
+            if (targets.size) propertyDependencies[top] = [...targets];
+        }
+        const dependencies = [...new Set(Object.values(propertyDependencies).flat())];
+        planned.push({
+            rc,
+            action,
+            resource: { type: token, urn: rc.address, name: rc.address, inputs: props, outputs: props, provider, dependencies, propertyDependencies },
+        });
+    }
+    return { planned, skipped };
+}

@@ -1,0 +1,94 @@
+/**
+ * One rule set, three ways to run it, one verdict:
+ * - the plan's resources analyzed in-process (`tagguard plan`) and by the pack over the Analyzer gRPC
+ *   protocol, as `pulumi preview --policy-pack` runs it, give the same diagnostics;
+ * - the same resources written as a Pulumi program (`check`) and as a Terraform plan (`plan`) get the
+ *   same verdicts.
+ */
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import type { CheckReport } from "../../cli/check/report";
+import { runPoliciesInProcess } from "../../cli/engine/in-process-pack";
+import { parsePolicyPackConfig } from "../../cli/engine/policy-config";
+import { runPolicyPack, type PackRun } from "../../cli/engine/session";
+import type { PlanReport } from "../../cli/plan/plan";
+import { readPlanFile } from "../../cli/plan/plan-file";
+import { planViews } from "../../cli/plan/views";
+import { plan, tempDir, writePlan } from "./helpers";
+
+const ROOT = path.join(__dirname, "..", "..");
+const BIN = path.join(ROOT, "cli", "bin", "tagguard.js");
+const PACK_DIR = path.join(ROOT, "policies");
+const EXAMPLE_CONFIG = path.join(ROOT, "examples", "policy-config.json");
+const identity = { organization: "acme", project: "ml-platform", stack: "dev", dryRun: true, config: {} };
+
+const normalized = (run: PackRun): string[] => [
+    ...run.resources.flatMap((v) => v.result.diagnostics.map((d) => `${v.resource.urn} ${d.policyName} ${d.enforcementLevel} ${d.message}`)),
+    ...run.stack.diagnostics.map((d) => `(stack) ${d.urn} ${d.policyName} ${d.enforcementLevel} ${d.message}`),
+].sort();
+
+describe("in-process analysis is the pack's analysis", () => {
+    test.each(["untagged", "tagged"])("the %s example plan, with the example config: the same diagnostics over gRPC", async (variant) => {
+        const { planned } = planViews(readPlanFile(path.join(ROOT, "examples", "terraform", variant, "plan.json")));
+        const resources = planned.map((p) => p.resource);
+        const policyConfig = parsePolicyPackConfig(fs.readFileSync(EXAMPLE_CONFIG, "utf8"), EXAMPLE_CONFIG);
+        const [local, served] = await Promise.all([
+            runPoliciesInProcess({ resources, policyConfig }),
+            runPolicyPack({ packDir: PACK_DIR, identity, resources, policyConfig }),
+        ]);
+        expect(normalized(local).length).toBeGreaterThan(variant === "untagged" ? 10 : 0);
+        expect(normalized(local)).toEqual(normalized(served));
+        expect(local.config).toEqual(served.config);
+    }, 60_000);
+});
+
+describe("a Pulumi program and its Terraform twin get the same verdicts", () => {
+    const dir = tempDir();
+    afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+    const model = { model_id: "fraud-xgb-v3", lifecycle_phase: "training" };
+    const defaults = { team: "fraud", cost_center: "cc-1042", project: "fraud-detection", environment: "production", created_by: "terraform-ci", managed_by: "pulumi" };
+    const launched = { ...defaults, ...model };
+    const merged = (tags: Record<string, string>) => ({ tags, tags_all: { ...defaults, ...tags } });
+
+    test("test/fixtures/programs/plan-twin through check, its plan through plan", () => {
+        const twin = plan({
+            providers: { aws: { defaultTags: defaults } },
+            changes: [
+                { address: "aws_s3_bucket.tagged", after: { bucket: "tagged", ...merged(model) } },
+                { address: "aws_s3_bucket.untagged", after: { bucket: "untagged", ...merged({ Name: "untagged" }) } },
+                { address: "aws_s3_bucket.bad_phase", after: { bucket: "bad", ...merged({ ...model, lifecycle_phase: "data_prep" }) } },
+                { address: "aws_launch_template.workers", after: { instance_type: "g5.4xlarge", tag_specifications: [{ resource_type: "instance", tags: launched }], ...merged(model) }, unknown: { id: true, arn: true } },
+                { address: "aws_autoscaling_group.workers", after: { min_size: 0, max_size: 4, availability_zones: ["us-east-1a"], launch_template: [{ version: "$Latest" }], tag: Object.entries(launched).map(([key, value]) => ({ key, value, propagate_at_launch: true })) }, unknown: { launch_template: [{ id: true, name: true }] } },
+                { address: "aws_eks_node_group.gpu", after: { cluster_name: "ml", launch_template: [], ...merged(model) } },
+                { address: "aws_instance.trainer", after: { ami: "ami-0abcdef1234567890", instance_type: "p3.2xlarge", root_block_device: [{ volume_size: 500, tags: { Name: "root" } }], volume_tags: null, ...merged(model) }, unknown: { ebs_block_device: true, root_block_device: [{ volume_id: true }] } },
+                { address: "aws_sagemaker_domain.studio", after: { domain_name: "studio", auth_mode: "IAM", tag_propagation: "DISABLED", ...merged(model) } },
+            ],
+            configured: {
+                "aws_autoscaling_group.workers": { expressions: { launch_template: [{ id: { references: ["aws_launch_template.workers.id", "aws_launch_template.workers"] } }] } },
+                "aws_instance.trainer": { expressions: { ami: {}, root_block_device: [{}] } },
+            },
+        });
+        const planFile = writePlan(dir, "twin-plan.json", twin);
+        const env = { ...process.env, TAGGUARD_TODAY: "2026-11-28" };
+        const checked = spawnSync(process.execPath, [BIN, "check", path.join(ROOT, "test", "fixtures", "programs", "plan-twin"), "--format", "json"], { cwd: ROOT, encoding: "utf8", env, timeout: 120_000 });
+        const planned = spawnSync(process.execPath, [BIN, "plan", planFile, "--format", "json"], { cwd: ROOT, encoding: "utf8", env });
+        expect(checked.stderr).toBe("");
+        expect(planned.stderr).toBe("");
+        const fromCheck = (JSON.parse(checked.stdout) as CheckReport).violations.filter((v) => v.type !== "pulumi:pulumi:Stack").map((v) => `${v.type} ${v.name} ${v.policy} ${v.enforcementLevel}`).sort();
+        const planReport = JSON.parse(planned.stdout) as PlanReport;
+        const tokens = new Map(planReport.resources.map((r) => [r.address, r]));
+        const fromPlan = planReport.violations.filter((v) => v.address !== null).map((v) => `${tokens.get(v.address!)!.pulumiType} ${v.name} ${v.policy} ${v.enforcementLevel}`).sort();
+        expect(fromPlan).toEqual(fromCheck);
+        expect(fromCheck).toEqual(expect.arrayContaining([
+            "aws:s3/bucket:Bucket untagged required-tags mandatory",
+            "aws:s3/bucket:Bucket bad_phase tag-values mandatory",
+            "aws:ec2/launchTemplate:LaunchTemplate workers cost-reaches-tagged-resource mandatory",
+            "aws:eks/nodeGroup:NodeGroup gpu cost-reaches-tagged-resource mandatory",
+            "aws:ec2/instance:Instance trainer cost-reaches-tagged-resource mandatory",
+            "aws:sagemaker/domain:Domain studio cost-reaches-tagged-resource mandatory",
+        ]));
+        const summary = (JSON.parse(checked.stdout) as CheckReport).summary;
+        expect({ inScope: planReport.summary.inScope, attributable: planReport.summary.attributable }).toEqual({ inScope: summary.inScope, attributable: summary.attributable });
+    }, 150_000);
+});
