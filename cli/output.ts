@@ -56,3 +56,14 @@ export function githubData(text: string): string {
 export function githubProperty(text: string, max = 300): string {
     return visible(text, { max }).replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A").replace(/:/g, "%3A").replace(/,/g, "%2C");
 }
+
+/** Characters JSON.stringify leaves raw that a terminal or an editor acts on: C1 controls, line and paragraph separators, bidi and zero-width marks. */
+const JSON_UNSAFE = /[\u007f-\u009f\u2028\u2029\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g;
+
+/**
+ * JSON output, indented: the same data (it parses back unchanged), with every character a terminal
+ * would act on written as a `\u` escape. Such characters can only occur inside strings.
+ */
+export function jsonText(value: unknown): string {
+    return JSON.stringify(value, null, 2).replace(JSON_UNSAFE, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}

@@ -73,7 +73,8 @@ export function program(): Command {
         .description("Cost attribution tags for ML infrastructure on AWS, enforced before anything is created.")
         .version(version(), "-V, --version", "print tagguard's version")
         .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : EXIT.error))
-        .showHelpAfterError();
+        // A usage mistake is one line, like every other failure; the values it quotes are the user's.
+        .configureOutput({ outputError: (text, write) => write(`tagguard: ${visible(text.trim().replace(/^error: /, ""), { max: 400 })} (see --help)\n`) });
     cli.command("check")
         .description("Run a Pulumi program for a preview, as the Pulumi CLI's Node language host runs it, and check it against the policy pack as `pulumi preview --policy-pack` would.")
         .argument("[program-dir]", "directory of the Pulumi project (with Pulumi.yaml)", ".")
@@ -119,14 +120,17 @@ export function program(): Command {
                 const inputs = [...results.map((r) => (r.ok ? r.stack.file : r.file)), ...(opts.policyPackConfig ? [opts.policyPackConfig] : [])];
                 if (opts.out) checkOutputPath(opts.out, inputs);
                 const report = audit(results, config, warnings);
-                const output = `${renderAudit(report, opts.format)}\n`;
-                if (opts.out) writeOutputFile(opts.out, output, inputs);
-                else process.stdout.write(output);
+                // With no stack read there is nothing to report: the errors say why.
+                if (report.summary.stacks > 0) {
+                    const output = `${renderAudit(report, opts.format)}\n`;
+                    if (opts.out) writeOutputFile(opts.out, output, inputs);
+                    else process.stdout.write(output);
+                }
                 for (const e of report.errors) process.stderr.write(`tagguard: ${visible(e.file)}: ${visible(e.error, { max: 400 })}\n`);
                 const unreadable = report.errors.length > 0;
                 // Nothing in scope cannot meet a coverage gate: there is nothing that shows coverage.
                 const under = opts.failUnder !== undefined && (report.summary.coverage === null || report.summary.coverage * 100 < opts.failUnder);
-                if (under && report.summary.coverage === null) process.stderr.write("tagguard: --fail-under: no resource in scope, so coverage cannot be measured\n");
+                if (under && !unreadable && report.summary.coverage === null) process.stderr.write("tagguard: --fail-under: no resource in scope, so coverage cannot be measured\n");
                 process.exitCode = unreadable ? EXIT.error : under ? EXIT.violations : EXIT.ok;
             } catch (e) {
                 fail(e);

@@ -1,6 +1,6 @@
 /** `tagguard audit` output formats. The JSON form is a stable interface (see the README). Every string from the state passes the output-safety layer. */
 import { shortUrn } from "../../tagset/urn";
-import { csvRow, markdown, visible, visibleLines } from "../output";
+import { csvRow, jsonText, markdown, visible, visibleLines } from "../output";
 import type { AuditReport, Tally } from "./audit";
 
 export const AUDIT_FORMATS = ["text", "json", "csv", "markdown"] as const;
@@ -86,7 +86,7 @@ export function formatAuditMarkdown(r: AuditReport): string {
 
 export function renderAudit(r: AuditReport, format: AuditFormat): string {
     switch (format) {
-        case "json": return JSON.stringify(r, null, 2);
+        case "json": return jsonText(r);
         case "csv": return formatAuditCsv(r);
         case "markdown": return formatAuditMarkdown(r);
         case "text": return formatAuditText(r);

@@ -4,6 +4,7 @@ import { policyConfigSchemas } from "../../policies/all";
 import { PolicyConfigError, type GivenPolicyConfig } from "../engine/policy-config";
 import { openPackSession, type PackRun } from "../engine/session";
 import { UsageError, shownPath } from "../input";
+import { jsonText } from "../output";
 import { readStackConfig, type StackConfig } from "./config";
 import { engineView, type EngineView } from "./engine-view";
 import { formatGithub, formatSarif, formatText, type Format } from "./formats";
@@ -79,8 +80,8 @@ function outcome(project: PulumiProject, stack: StackConfig, packDir: string, vi
         report,
         render(format) {
             switch (format) {
-                case "json": return JSON.stringify(report, null, 2);
-                case "sarif": return JSON.stringify(formatSarif(report, run.info.policies, project.entry), null, 2);
+                case "json": return jsonText(report);
+                case "sarif": return jsonText(formatSarif(report, run.info.policies, project.entry));
                 case "github": return formatGithub(report, project.entry);
                 case "text": return formatText(report);
             }

@@ -60,12 +60,9 @@ export function parsePolicyPackConfig(text: string, where = ""): GivenPolicyConf
 export function readPolicyPackConfigFile(file: string | undefined): GivenPolicyConfig {
     if (file === undefined) return {};
     if (!file.trim()) throw new UsageError("--policy-pack-config: empty path (an unset variable?); leave the option out for no config");
-    let text: string;
-    try {
-        text = readTextFile(file, "policy pack config");
-    } catch (e) {
-        throw new PolicyConfigError([e instanceof Error ? e.message.replace(/^.*?: /, "") : String(e)], file);
-    }
+    const text = readTextFile(file, "policy pack config");
+    // The engine refuses an empty file too (it is not JSON); an empty config is `{}`.
+    if (!text.trim()) throw new UsageError(`--policy-pack-config ${shownPath(file)}: empty file; expected a policy pack config object (\`{}\` for none)`);
     return parsePolicyPackConfig(text, file);
 }
 

@@ -4,7 +4,7 @@ import type { Log, Result } from "sarif";
 import { createPolicies } from "../../policies/all";
 import { indent, pct, sarifRules } from "../check/formats";
 import { packInfo } from "../engine/in-process-pack";
-import { githubData, githubProperty, visible, visibleLines } from "../output";
+import { githubData, githubProperty, jsonText, visible, visibleLines } from "../output";
 import type { PlanReport, PlanViolation } from "./plan";
 
 export const PLAN_FORMATS = ["text", "json", "sarif", "github"] as const;
@@ -71,8 +71,8 @@ export function formatPlanSarif(report: PlanReport): Log {
 
 export function renderPlan(report: PlanReport, format: PlanFormat): string {
     switch (format) {
-        case "json": return JSON.stringify(report, null, 2);
-        case "sarif": return JSON.stringify(formatPlanSarif(report), null, 2);
+        case "json": return jsonText(report);
+        case "sarif": return jsonText(formatPlanSarif(report));
         case "github": return formatPlanGithub(report);
         case "text": return formatPlanText(report);
     }

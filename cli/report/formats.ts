@@ -1,5 +1,5 @@
 /** `tagguard report` output formats: text, json (stable), csv (chargeback records), html (one self-contained file). */
-import { csvRow, html as esc, visible as v } from "../output";
+import { csvRow, html as esc, jsonText, visible as v } from "../output";
 import type { AttributionReport, Breakdown } from "./report";
 
 export const REPORT_FORMATS = ["text", "json", "csv", "html"] as const;
@@ -129,7 +129,7 @@ export function renderReport(r: AttributionReport, format: ReportFormat): string
     switch (format) {
         case "json": {
             const { dailyByModel: _daily, ...stable } = r;
-            return JSON.stringify({ reportVersion: REPORT_JSON_VERSION, ...stable }, null, 2);
+            return jsonText({ reportVersion: REPORT_JSON_VERSION, ...stable });
         }
         case "csv": return formatChargebackCsv(r);
         case "html": return formatReportHtml(r);

@@ -18,7 +18,7 @@ export interface ChangeSpec {
 
 /** `module.a["x"].aws_instance.gpu[0]` -> its type, name and module address. */
 function parts(address: string): { type: string; name: string; module?: string } {
-    const m = /^(?:(.*)\.)?(?:data\.)?(aws_[a-z0-9_]+|[a-z0-9]+_[a-z0-9_]+)\.([A-Za-z0-9_-]+)(\[[^\]]*\])?$/.exec(address);
+    const m = /^(?:(.*)\.)?(?:data\.)?(aws_[a-z0-9_]+|[a-z0-9]+_[a-z0-9_]+)\.([A-Za-z0-9_-]+)(\[.*\])?$/s.exec(address);
     if (!m) throw new Error(`test address ${address}`);
     return { module: m[1], type: m[2], name: m[3] };
 }
