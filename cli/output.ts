@@ -38,6 +38,14 @@ export function html(text: string, max = DEFAULT_VISIBLE_LENGTH): string {
     return visible(text, { max }).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");
 }
 
+/**
+ * A tagguard message in a Markdown table cell: its code spans kept (escapes inside them would show),
+ * no table row or HTML syntax.
+ */
+export function markdownMessage(text: string, max = 2000): string {
+    return visible(text, { max }).replace(/\|/g, "\\|").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}
+
 /** Text inside a Markdown table cell or paragraph: no table, HTML or code-span syntax survives. */
 export function markdown(text: string, max = DEFAULT_VISIBLE_LENGTH): string {
     return visible(text, { max }).replace(/\\/g, "\\\\").replace(/\|/g, "\\|").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/`/g, "\\`").replace(/\*/g, "\\*").replace(/_/g, "\\_").replace(/\[/g, "\\[");

@@ -10,9 +10,10 @@ import { ProgramError } from "./check/run-program";
 import { audit, auditConfig } from "./audit/audit";
 import { AUDIT_FORMATS, renderAudit, type AuditFormat } from "./audit/formats";
 import { loadStateFiles } from "./audit/state";
+import { readBaseline } from "./findings";
 import { UsageError, checkOutputPath, uniqueInputs, writeOutputFile } from "./input";
 import { PLAN_FORMATS, renderPlan, type PlanFormat } from "./plan/formats";
-import { planReport } from "./plan/plan";
+import { applyPlanBaseline, planReport } from "./plan/plan";
 import { runCleanups, stopOnSignals } from "./lifecycle";
 import { visible, visibleLines } from "./output";
 import { attributionReport, type AllocationMethod } from "./report/report";
@@ -68,6 +69,17 @@ function progressLine(): { show: (message: string) => void; done: () => void } {
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
+/** In a GitHub Actions job, the Markdown summary is appended to the step summary, whatever the output format. */
+function writeJobSummary(markdown: () => string): void {
+    const file = process.env.GITHUB_STEP_SUMMARY;
+    if (process.env.GITHUB_ACTIONS !== "true" || !file) return;
+    try {
+        fs.appendFileSync(file, markdown());
+    } catch (e) {
+        process.stderr.write(`tagguard: warning: could not write the job summary to $GITHUB_STEP_SUMMARY (${visible((e as NodeJS.ErrnoException).code ?? String(e))})\n`);
+    }
+}
+
 export function program(): Command {
     const cli = new Command("tagguard")
         .description("Cost attribution tags for ML infrastructure on AWS, enforced before anything is created.")
@@ -87,19 +99,23 @@ export function program(): Command {
         .option("--type-check", "type-check a TypeScript program as `pulumi preview` does (slower)", false)
         .option("--timeout <seconds>", "stop a program that runs longer than this", parsePositive, 600)
         .option("--fail-on-unchecked", "exit 1 when a remote component could not be checked offline", false)
-        .action(async (programDir: string, opts: { stack?: string; config: string[]; policyPack: string; policyPackConfig?: string; format: Format; organization: string; typeCheck: boolean; timeout: number; failOnUnchecked: boolean }) => {
+        .option("--baseline <report>", "a previous `--format json` report: findings it has are marked existing, and only new mandatory ones fail the run")
+        .action(async (programDir: string, opts: { stack?: string; config: string[]; policyPack: string; policyPackConfig?: string; format: Format; organization: string; typeCheck: boolean; timeout: number; failOnUnchecked: boolean; baseline?: string }) => {
             const progress = progressLine();
             try {
                 todayFromEnvironment(); // an invalid TAGGUARD_TODAY stops the run here, not silently in the pack
+                const baseline = opts.baseline === undefined ? undefined : readBaseline(opts.baseline, "urn");
                 const outcome = await check({
                     programDir, stack: opts.stack, config: opts.config, policyPack: opts.policyPack,
                     policyConfig: readPolicyPackConfigFile(opts.policyPackConfig), policyConfigSource: opts.policyPackConfig,
-                    organization: opts.organization, typeCheck: opts.typeCheck, timeoutMs: opts.timeout * 1000, progress: progress.show,
+                    organization: opts.organization, typeCheck: opts.typeCheck, timeoutMs: opts.timeout * 1000, progress: progress.show, baseline,
                 });
                 progress.done();
                 process.stdout.write(`${outcome.render(opts.format)}\n`);
+                writeJobSummary(() => outcome.render("markdown"));
                 const { summary } = outcome.report;
-                process.exitCode = summary.violations.mandatory > 0 || (opts.failOnUnchecked && summary.unchecked > 0) ? EXIT.violations : EXIT.ok;
+                const mandatory = summary.baseline ? summary.baseline.newMandatory : summary.violations.mandatory;
+                process.exitCode = mandatory > 0 || (opts.failOnUnchecked && summary.unchecked > 0) ? EXIT.violations : EXIT.ok;
             } catch (e) {
                 progress.done();
                 fail(e);
@@ -142,18 +158,23 @@ export function program(): Command {
         .option("--policy-pack-config <file>", "the pack's config, as for pulumi --policy-pack-config")
         .addOption(new Option("--format <format>", "output format").choices(PLAN_FORMATS).default("text"))
         .option("--out <path>", "write the output to a file instead of standard output")
-        .action(async (plans: string[], opts: { policyPackConfig?: string; format: PlanFormat; out?: string }) => {
+        .option("--baseline <report>", "a previous `--format json` report: findings it has are marked existing, and only new mandatory ones fail the run")
+        .action(async (plans: string[], opts: { policyPackConfig?: string; format: PlanFormat; out?: string; baseline?: string }) => {
             try {
                 todayFromEnvironment();
+                const baseline = opts.baseline === undefined ? undefined : readBaseline(opts.baseline, "address");
                 const files = uniqueInputs(plans);
                 for (const w of files.warnings) process.stderr.write(`tagguard: warning: ${w}\n`);
-                const inputs = [...files.files, ...(opts.policyPackConfig ? [opts.policyPackConfig] : [])];
+                const inputs = [...files.files, ...(opts.policyPackConfig ? [opts.policyPackConfig] : []), ...(opts.baseline ? [opts.baseline] : [])];
                 if (opts.out) checkOutputPath(opts.out, inputs);
                 const report = await planReport({ files: files.files, policyConfig: readPolicyPackConfigFile(opts.policyPackConfig), policyConfigSource: opts.policyPackConfig });
+                if (baseline) applyPlanBaseline(report, baseline);
                 const output = `${renderPlan(report, opts.format)}\n`;
                 if (opts.out) writeOutputFile(opts.out, output, inputs);
                 else process.stdout.write(output);
-                process.exitCode = report.summary.violations.mandatory > 0 ? EXIT.violations : EXIT.ok;
+                writeJobSummary(() => renderPlan(report, "markdown"));
+                const mandatory = report.summary.baseline ? report.summary.baseline.newMandatory : report.summary.violations.mandatory;
+                process.exitCode = mandatory > 0 ? EXIT.violations : EXIT.ok;
             } catch (e) {
                 fail(e);
             }

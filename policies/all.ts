@@ -3,10 +3,10 @@ import type { Policies } from "@pulumi/policy";
 import type { z } from "zod";
 import { attributionCoveragePolicy } from "./attribution-coverage";
 import { awsTagLimitsPolicy } from "./aws-tag-limits";
-import { costReachesTaggedResourcePolicy } from "./cost-reaches-tagged-resource";
+import { COST_REACHES_TAGGED_RESOURCE, LAUNCH_TEMPLATE_FIX, costReachesTaggedResourcePolicy } from "./cost-reaches-tagged-resource";
 import { fillDerivableTagsPolicy } from "./fill-derivable-tags";
 import { configSchemaOf } from "./framework";
-import { requiredTagsPolicy } from "./required-tags";
+import { HOW_TO_FIX, REQUIRED_TAGS, requiredTagsPolicy } from "./required-tags";
 import { tagValuesPolicy } from "./tag-values";
 
 export const PACK_NAME = "tagguard";
@@ -30,3 +30,9 @@ export function policyConfigSchemas(): ReadonlyMap<string, z.ZodObject> {
         return schema ? [[p.name, schema] as const] : [];
     }));
 }
+
+/** Fix texts the policies end many messages with: reports print each once per run instead of per resource. */
+export const REPEATED_FIXES: ReadonlyMap<string, string> = new Map([
+    [REQUIRED_TAGS, HOW_TO_FIX],
+    [COST_REACHES_TAGGED_RESOURCE, LAUNCH_TEMPLATE_FIX],
+]);

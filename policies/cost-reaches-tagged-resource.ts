@@ -55,7 +55,7 @@ export function launchTemplateGaps(props: unknown): { unknown: boolean; problems
     return { unknown, problems };
 }
 
-const LAUNCH_TEMPLATE_FIX = "Give the launch template `tagSpecifications` for `instance` and `volume` that carry the full tag set (provider default tags do not reach them), or use tagguard's components.";
+export const LAUNCH_TEMPLATE_FIX = "Give the launch template `tagSpecifications` for `instance` and `volume` that carry the full tag set (provider default tags do not reach them), or use tagguard's components.";
 
 /** The launch-template references a resource sets. */
 function launchTemplateRefsSet(resource: ResourceView, entry: RegistryEntry): { path: string; value: unknown }[] {

@@ -114,8 +114,8 @@ export function report(reportViolation: ReportViolation, findings: readonly Find
 }
 
 /** A resource with its props and its provider's props copied out of the SDK's proxies. */
-export function viewOf(r: { type: string; urn: string; name: string; props: unknown; provider?: { type: string; props: unknown } }): ResourceView {
-    return { type: r.type, urn: r.urn, name: r.name, props: snapshot(r.props), provider: r.provider ? { type: r.provider.type, props: snapshot(r.provider.props) } : undefined };
+export function viewOf(r: { type: string; urn: string; name: string; props: unknown; provider?: { type: string; props: unknown; name?: string } }): ResourceView {
+    return { type: r.type, urn: r.urn, name: r.name, props: snapshot(r.props), provider: r.provider ? { type: r.provider.type, props: snapshot(r.provider.props), name: r.provider.name } : undefined };
 }
 
 /** A stack view over resources whose dependencies are given as URNs (a state file, a recorded program). */

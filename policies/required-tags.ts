@@ -1,15 +1,31 @@
 /** Every taggable resource in scope carries every required attribution key with a non-empty value. */
 import { RequiredTagsConfigSchema } from "../tagset/config";
-import { effectiveTags, hiddenKeys, type EffectiveTags } from "../tagset/effective-tags";
+import { effectiveTags, hiddenKeys, providerLabel, providerTagConfig, type EffectiveTags, type ProviderView } from "../tagset/effective-tags";
+import { visible } from "../tagset/text";
 import type { TagMap } from "../tagset/shapes";
 import { REQUIRED_TAG_KEYS, intendedKey } from "../tagset/vocabulary";
 import { advisory, keyList, keyName, resourcePolicy, type CheckResult, type Finding, type ResourceAndStackPolicy } from "./framework";
 
 export const REQUIRED_TAGS = "required-tags";
 
+/** The fix for resources of the default provider (stack config), printed once per run by `tagguard check`. */
 export const HOW_TO_FIX =
-    "Set them once for the whole stack in the AWS provider's default tags (`pulumi config set --path 'aws:defaultTags.tags.team' fraud`), " +
-    "on the resource's `tags`, or build the resource with tagguard's components.";
+    "Set them once for every resource of the default provider in the stack file (`aws:defaultTags: {tags: {team: fraud, cost_center: cc-1042, ...}}` under `config:` in Pulumi.<stack>.yaml, " +
+    "or `pulumi config set --path 'aws:defaultTags.tags.team' fraud`), on the resource's `tags`, or build the resource with tagguard's components.";
+
+/** Which provider's default tags were looked at, and the fix that fits it. */
+function providerAdvice(eff: EffectiveTags, provider: ProviderView | undefined, missing: readonly string[]): string {
+    const label = providerLabel(provider);
+    const config = providerTagConfig(provider).defaults;
+    const some = config.state === "known" && config.tags.size > 0;
+    if (eff.shape === "asg-list") return "Autoscaling groups never receive provider default tags: list every key in `tags` with `propagateAtLaunch: true`.";
+    if (label?.kind === "explicit") {
+        return `It uses provider \`${visible(label.name, { max: 64 })}\`, whose \`defaultTags\` ${some ? "do not set them" : "set none"} (the default tags of other providers do not reach its resources): ` +
+            `add ${missing.length === 1 ? "it" : "them"} to that provider's \`defaultTags: {tags: {...}}\`, or set ${missing.length === 1 ? "it" : "them"} on the resource's \`tags\`.`;
+    }
+    if (label?.kind === "default") return `${some ? "The default AWS provider's default tags (stack config `aws:defaultTags`) do not set them." : "The default AWS provider sets no default tags (stack config `aws:defaultTags`)."} ${HOW_TO_FIX}`;
+    return HOW_TO_FIX;
+}
 
 export interface RequiredKeyStatus {
     missing: string[];
@@ -45,7 +61,7 @@ export function requiredKeyStatus(tags: TagMap, defaultsUnknown: boolean): Requi
 }
 
 /** The findings for a resource's effective tags; shared with the audit. */
-export function requiredTagFindings(eff: EffectiveTags): CheckResult {
+export function requiredTagFindings(eff: EffectiveTags, provider?: ProviderView): CheckResult {
     const { result } = eff;
     if (result.state === "unknown") {
         return {
@@ -67,7 +83,7 @@ export function requiredTagFindings(eff: EffectiveTags): CheckResult {
             const hidden = hiddenKeys(tags);
             parts.push(`Found ${status.nearMisses.map(([found, meant]) => `${keyName(found, hidden)} (did you mean \`${meant}\`?)`).join(", ")}: keys are case-sensitive, and cost reports split them.`);
         }
-        parts.push(eff.shape === "asg-list" ? "Autoscaling groups never receive provider default tags: list every key in `tags` with `propagateAtLaunch: true`." : HOW_TO_FIX);
+        parts.push(providerAdvice(eff, provider, [...status.missing, ...status.notStrings]));
         findings.push({ message: parts.join(" ") });
     }
     if (status.unknown.length) findings.push(advisory(`Values of ${keyList(status.unknown)} are unknown during preview; they count as present and are verified at update.`));
@@ -85,6 +101,6 @@ export function requiredTagsPolicy(): ResourceAndStackPolicy {
         remediationSteps: HOW_TO_FIX,
         configSchema: RequiredTagsConfigSchema,
         recheckInStack: true,
-        check: ({ resource, entry }) => requiredTagFindings(effectiveTags(resource.props, entry, resource.provider)),
+        check: ({ resource, entry }) => requiredTagFindings(effectiveTags(resource.props, entry, resource.provider), resource.provider),
     });
 }

@@ -1,6 +1,7 @@
 /** Attribution tag values follow the vocabulary: enums, formats, allowed lists and cross-key rules. */
 import { TagValuesConfigSchema } from "../tagset/config";
-import { effectiveTags, knownValues, secretKeys } from "../tagset/effective-tags";
+import { effectiveTags, knownValues, providerLabel, secretKeys, tagOrigin } from "../tagset/effective-tags";
+import { visible } from "../tagset/text";
 import { compileRules, tagValueProblems, type CompiledRules, type ValueRules } from "../tagset/rules";
 import { quote, resourcePolicy, PASS, type CheckResult, type ResourceAndStackPolicy } from "./framework";
 
@@ -35,7 +36,13 @@ export function tagValuesPolicy(): ResourceAndStackPolicy {
             const secret = secretKeys(result.tags);
             const problems = tagValueProblems(values, compiled(config), today);
             if (!problems.length) return { ...PASS, conclusive: ![...values.values()].includes(undefined) };
-            const lines = problems.map((p) => `\`${p.key}\`${p.value === undefined ? "" : ` ${quote(p.value, secret.has(p.key))}`} ${p.problem}.`);
+            const from = (key: string): string => {
+                const origin = tagOrigin(key, resource.props, resource.provider);
+                if (origin !== "provider") return "";
+                const label = providerLabel(resource.provider);
+                return label?.kind === "default" ? " (from the default provider's default tags, stack config `aws:defaultTags`)" : label ? ` (from provider \`${visible(label.name, { max: 64 })}\`'s \`defaultTags\`)` : " (from the provider's default tags)";
+            };
+            const lines = problems.map((p) => `\`${p.key}\`${p.value === undefined ? "" : ` ${quote(p.value, secret.has(p.key))}${from(p.key)}`} ${p.problem}.`);
             return { findings: [{ message: `Invalid attribution tag values: ${lines.join(" ")}` }], conclusive: ![...values.values()].includes(undefined) };
         },
     });

@@ -12,6 +12,22 @@ export const AWS_PROVIDER_TYPE = "pulumi:providers:aws";
 export interface ProviderView {
     type: string;
     props: unknown;
+    /** The provider resource's name (`default_7_48_0` for the engine's default provider), when known. */
+    name?: string;
+}
+
+/** How messages name a provider: the engine's default provider (configured by the stack's `aws:*` config), or an explicit one. */
+export function providerLabel(provider: ProviderView | undefined): { kind: "default" | "explicit"; name: string } | undefined {
+    if (!provider?.name || provider.type !== AWS_PROVIDER_TYPE) return undefined;
+    return /^default(_|$)/.test(provider.name) ? { kind: "default", name: provider.name } : { kind: "explicit", name: provider.name };
+}
+
+/** Where a tag of the effective tags came from: the resource's own `tags`, or its provider's default tags. */
+export function tagOrigin(key: string, props: unknown, provider: ProviderView | undefined): "resource" | "provider" | undefined {
+    const own = mapShape.read(readOwn(props, "tags"));
+    if (own.state === "known" && own.tags.has(key)) return "resource";
+    const defaults = providerTagConfig(provider).defaults;
+    return defaults.state === "known" && defaults.tags.has(key) ? "provider" : undefined;
 }
 
 export interface ProviderTagConfig {

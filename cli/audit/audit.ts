@@ -104,7 +104,7 @@ function views(stack: LoadedStack): { views: ResourceView[]; byUrn: Map<string, 
             urn: r.urn,
             name: urnParts(r.urn).name,
             props: isEmptyObject(r.outputs) ? r.inputs ?? {} : r.outputs,
-            provider: provider ? { type: provider.type, props: provider.inputs ?? provider.outputs ?? {} } : undefined,
+            provider: provider ? { type: provider.type, props: provider.inputs ?? provider.outputs ?? {}, name: urnParts(provider.urn).name } : undefined,
         });
     }
     return { views: out, byUrn };

@@ -7,10 +7,11 @@ import { UsageError, shownPath } from "../input";
 import { jsonText } from "../output";
 import { readStackConfig, type StackConfig } from "./config";
 import { engineView, type EngineView } from "./engine-view";
-import { formatGithub, formatSarif, formatText, type Format } from "./formats";
+import type { Baseline } from "../findings";
+import { formatGithub, formatMarkdown, formatSarif, formatText, type Format } from "./formats";
 import { chooseStack, readProject, type PulumiProject } from "./project";
 import type { RecordedProgram } from "./recorded";
-import { buildReport, type CheckReport } from "./report";
+import { applyCheckBaseline, buildReport, type CheckReport } from "./report";
 import { runProgram } from "./run-program";
 
 export interface CheckOptions {
@@ -26,6 +27,8 @@ export interface CheckOptions {
     timeoutMs?: number;
     /** Progress lines (a terminal shows them). */
     progress?: (message: string) => void;
+    /** A previous report: findings it has are marked existing. */
+    baseline?: Baseline;
 }
 
 export interface CheckOutcome {
@@ -62,20 +65,21 @@ export async function check(opts: CheckOptions): Promise<CheckOutcome> {
         const { recorded } = program.value;
         const view = engineView(recorded, project, stack);
         const run = await session.value.analyze(view.analyzed, view.stack, (done, total) => progress(`policy pack: ${done} of ${total} resources analyzed`));
-        return outcome(project, stack, opts.policyPack, view, run, recorded);
+        return outcome(project, stack, opts.policyPack, view, run, recorded, opts.baseline);
     } finally {
         await session.value.close();
     }
 }
 
-function outcome(project: PulumiProject, stack: StackConfig, packDir: string, view: EngineView, run: PackRun, recorded: RecordedProgram): CheckOutcome {
+function outcome(project: PulumiProject, stack: StackConfig, packDir: string, view: EngineView, run: PackRun, recorded: RecordedProgram, baseline: Baseline | undefined): CheckOutcome {
     const warnings = [
         ...recorded.unmockedCalls.map((c) => `data source ${c.token} has no tagguard mock (called ${c.count} time${c.count === 1 ? "" : "s"}): it answered empty`),
         ...(recorded.offlineGaps ?? []),
         ...stack.undecrypted.map((k) => `config ${k} holds encrypted values tagguard cannot decrypt (set PULUMI_CONFIG_PASSPHRASE for a passphrase stack): the program sees a placeholder, and provider settings made from it are unknown`),
         ...(recorded.logs ?? []).filter((l) => l.severity === "warning").map((l) => `the program: ${l.message}`),
     ];
-    const report = buildReport({ project: project.name, stack: stack.stack, packDir, view, run, warnings, recorded });
+    const report = buildReport({ project: project.name, projectDir: project.dir, stack: stack.stack, packDir, view, run, warnings, recorded });
+    if (baseline) applyCheckBaseline(report, baseline);
     return {
         report,
         render(format) {
@@ -83,6 +87,7 @@ function outcome(project: PulumiProject, stack: StackConfig, packDir: string, vi
                 case "json": return jsonText(report);
                 case "sarif": return jsonText(formatSarif(report, run.info.policies, project.entry));
                 case "github": return formatGithub(report, project.entry);
+                case "markdown": return formatMarkdown(report);
                 case "text": return formatText(report);
             }
         },

@@ -2,15 +2,18 @@
 import * as path from "path";
 import type { Log, ReportingDescriptor, Result } from "sarif";
 import type { PolicyInfo } from "../engine/analyzer-client";
-import { githubData, githubProperty, visible, visibleLines } from "../output";
+import { REPEATED_FIXES } from "../../policies/all";
+import { cappedAnnotations, findingKey, markdownSummary, type Annotation } from "../findings";
+import { visible, visibleLines } from "../output";
+import type { SourceLocation } from "./recorded";
 import { UNCHECKED_ADVICE, type CheckReport, type CheckViolation, type UncheckedComponent } from "./report";
 
 /** SARIF rule and GitHub title of components that could not be checked offline. */
 export const NOT_CHECKED_RULE = "not-checked-offline";
 
-const where = (c: UncheckedComponent): string => (c.location ? ` at ${c.location.file}:${c.location.line}` : "");
+const where = (c: UncheckedComponent, projectDir: string): string => (c.location ? ` at ${fromCwd(projectDir, c.location)}:${c.location.line}` : "");
 
-export const FORMATS = ["text", "json", "sarif", "github"] as const;
+export const FORMATS = ["text", "json", "sarif", "github", "markdown"] as const;
 export type Format = (typeof FORMATS)[number];
 
 export const pct = (n: number, d: number): string => (d ? `${((100 * n) / d).toFixed(1)}%` : "n/a");
@@ -19,50 +22,90 @@ export function indent(text: string, spaces: number): string {
     return text.split("\n").map((l) => " ".repeat(spaces) + l).join("\n");
 }
 
+/** A location's file relative to the working directory (where CI runs and annotations resolve). */
+export const fromCwd = (projectDir: string, l: SourceLocation): string => path.relative(process.cwd(), path.join(projectDir, l.file)).split(path.sep).join("/");
+
+/** A message without the fix its policy repeats on every resource; the fix, if it was there. */
+export function splitFix(policy: string, message: string, fixes: ReadonlyMap<string, string> = REPEATED_FIXES): { message: string; fix?: string } {
+    const fix = fixes.get(policy);
+    if (!fix || !message.includes(fix)) return { message };
+    return { message: message.replace(fix, "").replace(/\s+$/, "").replace(/,\s*$/, "."), fix };
+}
+
+const baselineMark = (v: { baseline?: string }): string => (v.baseline === "existing" ? "  (existing)" : "");
+
 export function formatText(report: CheckReport): string {
     const lines: string[] = [];
-    const failed = report.summary.violations.mandatory > 0;
+    const s = report.summary;
+    const failed = (s.baseline ? s.baseline.newMandatory : s.violations.mandatory) > 0;
     lines.push("Policies:");
     lines.push(`    ${failed ? "❌" : "✅"} ${report.policyPack.name}@v${report.policyPack.version} (local: ${path.relative(process.cwd(), report.policyPack.path) || "."})`);
     // Resources in registration order; the stack's own diagnostics (the summary) last, as a preview shows them.
     const order = new Map(report.resources.map((r, i) => [r.urn, r.type === "pulumi:pulumi:Stack" ? Number.MAX_SAFE_INTEGER : i]));
     const byResource = new Map<string, CheckViolation[]>();
     for (const v of report.violations) byResource.set(v.urn, [...(byResource.get(v.urn) ?? []), v]);
+    const fixes = new Map<string, string>();
     for (const [, vs] of [...byResource].sort(([a], [b]) => (order.get(a) ?? 1e9) - (order.get(b) ?? 1e9))) {
         for (const v of vs) {
-            lines.push(`        - [${v.enforcementLevel}]  ${visible(v.policy)}  (${visible(v.type)}: ${visible(v.name)})`);
-            lines.push(indent(visibleLines(v.message), 10));
+            const where = v.location ? ` at ${visible(fromCwd(report.projectDir, v.location))}:${v.location.line}` : "";
+            lines.push(`        - [${v.enforcementLevel}]  ${visible(v.policy)}  (${visible(v.type)}: ${visible(v.name)})${where}${baselineMark(v)}`);
+            const { message, fix } = splitFix(v.policy, v.message);
+            if (fix) fixes.set(v.policy, fix);
+            lines.push(indent(visibleLines(message), 10));
         }
     }
-    const s = report.summary;
+    if (fixes.size) {
+        lines.push("", "How to fix:");
+        for (const [policy, fix] of fixes) lines.push(`    ${policy}: ${fix}`);
+    }
     if (report.notCheckedOffline.length) {
         lines.push("", `Not checked offline (${report.notCheckedOffline.length} remote component${report.notCheckedOffline.length === 1 ? "" : "s"}; ${UNCHECKED_ADVICE}):`);
-        for (const c of report.notCheckedOffline) lines.push(`    ${visible(c.type)} ${visible(c.name)}${visible(where(c))}`);
+        for (const c of report.notCheckedOffline) lines.push(`    ${visible(c.type)} ${visible(c.name)}${visible(where(c, report.projectDir))}`);
     }
     lines.push("");
     lines.push(`Attribution: ${s.attributable} of ${s.inScope} resources in scope carry the full tag set (${pct(s.attributable, s.inScope)}); ${s.resources} resources registered${s.unchecked ? `; ${s.unchecked} remote component${s.unchecked === 1 ? "" : "s"} not checked offline` : ""}.`);
     lines.push(`Violations: ${s.violations.mandatory} mandatory, ${s.violations.advisory} advisory.${failed ? " A `pulumi preview --policy-pack` would fail." : ""}`);
+    if (s.baseline) lines.push(`Against the baseline ${visible(s.baseline.file)}: ${s.baseline.new} new (${s.baseline.newMandatory} mandatory), ${s.baseline.existing} existing, ${s.baseline.fixed} fixed.${s.baseline.newMandatory ? "" : " Only new mandatory findings fail the run."}`);
     for (const w of report.warnings) lines.push(`warning: ${visibleLines(w)}`);
     return lines.join("\n");
 }
 
-/** GitHub Actions workflow commands: one annotation per violation and per component not checked offline. */
+/** GitHub Actions workflow commands: one annotation per finding at its line (new ones only with a baseline), capped as GitHub caps them. */
 export function formatGithub(report: CheckReport, programFile: string): string {
     const file = path.relative(process.cwd(), programFile);
-    const lines = report.violations.map((v) => {
-        const kind = v.enforcementLevel === "mandatory" ? "error" : "warning";
-        return `::${kind} file=${githubProperty(file)},title=${githubProperty(`tagguard ${v.policy}: ${v.type} ${v.name}`)}::${githubData(`${v.urn}\n${v.message}`)}`;
-    });
+    const annotations: Annotation[] = report.violations.filter((v) => v.baseline !== "existing").map((v) => ({
+        level: v.enforcementLevel === "mandatory" ? "error" : "warning",
+        ...(v.location ? { file: fromCwd(report.projectDir, v.location), line: v.location.line, column: v.location.column } : { file }),
+        title: `tagguard ${v.policy}: ${v.type} ${v.name}`,
+        message: `${v.urn}\n${splitFix(v.policy, v.message).message}`,
+    }));
     for (const c of report.notCheckedOffline) {
-        const location = c.location ? `file=${githubProperty(c.location.file)},line=${c.location.line},col=${c.location.column}` : `file=${githubProperty(file)}`;
-        lines.push(`::warning ${location},title=${githubProperty(`tagguard ${NOT_CHECKED_RULE}: ${c.type} ${c.name}`)}::${githubData(`${c.urn}\nNot checked offline: ${UNCHECKED_ADVICE}.`)}`);
+        annotations.push({ level: "warning", ...(c.location ? { file: fromCwd(report.projectDir, c.location), line: c.location.line, column: c.location.column } : { file }), title: `tagguard ${NOT_CHECKED_RULE}: ${c.type} ${c.name}`, message: `${c.urn}\nNot checked offline: ${UNCHECKED_ADVICE}.` });
     }
     const s = report.summary;
-    lines.push(`::notice title=tagguard attribution::${s.attributable} of ${s.inScope} resources in scope are attributable; ${s.violations.mandatory} mandatory and ${s.violations.advisory} advisory violations${s.unchecked ? `; ${s.unchecked} remote components not checked offline` : ""}`);
-    return lines.join("\n");
+    annotations.push({ level: "notice", title: "tagguard attribution", message: `${s.attributable} of ${s.inScope} resources in scope are attributable; ${s.violations.mandatory} mandatory and ${s.violations.advisory} advisory violations${s.unchecked ? `; ${s.unchecked} remote components not checked offline` : ""}${s.baseline ? `; against the baseline: ${s.baseline.new} new, ${s.baseline.existing} existing, ${s.baseline.fixed} fixed` : ""}` });
+    return cappedAnnotations(annotations).join("\n");
 }
 
-/** SARIF 2.1.0 for code scanning: one rule per policy, one result per violation, the resource as a logical location. */
+/** The Markdown summary a GitHub job shows (`$GITHUB_STEP_SUMMARY`), or a report to paste. */
+export function formatMarkdown(report: CheckReport): string {
+    const s = report.summary;
+    const lines = [
+        `${s.attributable} of ${s.inScope} resources in scope carry the full tag set (${pct(s.attributable, s.inScope)}); ${s.resources} resources registered.`,
+        `${s.violations.mandatory} mandatory and ${s.violations.advisory} advisory violations.`,
+        ...(s.baseline ? [`Against the baseline: ${s.baseline.new} new (${s.baseline.newMandatory} mandatory), ${s.baseline.existing} existing, ${s.baseline.fixed} fixed.`] : []),
+        ...(s.unchecked ? [`${s.unchecked} remote components not checked offline.`] : []),
+    ];
+    const fixes = new Map<string, string>();
+    const rows = report.violations.map((v) => {
+        const { message, fix } = splitFix(v.policy, v.message);
+        if (fix) fixes.set(v.policy, fix);
+        return { level: v.enforcementLevel, policy: v.policy, subject: `${v.type} ${v.name}`, where: v.location ? `${fromCwd(report.projectDir, v.location)}:${v.location.line}` : "", message, status: v.baseline };
+    });
+    for (const [policy, fix] of fixes) lines.push(`How to fix (${policy}): ${fix}`);
+    return markdownSummary(`tagguard check: ${report.project}/${report.stack}`, lines, rows);
+}
+
 /** One SARIF rule per policy of the pack, at its default level. */
 export function sarifRules(policies: readonly PolicyInfo[]): ReportingDescriptor[] {
     return policies.map((p) => ({
@@ -85,12 +128,16 @@ export function formatSarif(report: CheckReport, policies: readonly PolicyInfo[]
         ruleId: v.policy,
         ...(ruleIndex.has(v.policy) ? { ruleIndex: ruleIndex.get(v.policy) } : {}),
         level: v.enforcementLevel === "mandatory" ? "error" : "warning",
+        ...(v.baseline ? { baselineState: v.baseline === "existing" ? "unchanged" as const : "new" as const } : {}),
         message: { text: `${v.type} ${v.name}: ${v.message}` },
         locations: [{
-            physicalLocation: { artifactLocation: { uri, uriBaseId: "%SRCROOT%" } },
+            physicalLocation: v.location
+                ? { artifactLocation: { uri: fromCwd(report.projectDir, v.location), uriBaseId: "%SRCROOT%" }, region: { startLine: v.location.line, startColumn: Math.max(1, v.location.column) } }
+                : { artifactLocation: { uri, uriBaseId: "%SRCROOT%" } },
             logicalLocations: [{ fullyQualifiedName: v.urn, name: v.name, kind: "resource" }],
         }],
-        partialFingerprints: { "tagguard/urn+policy": `${v.urn}|${v.policy}` },
+        ...(v.definedAt ? { relatedLocations: [{ id: 1, message: { text: "created here, inside the component" }, physicalLocation: { artifactLocation: { uri: fromCwd(report.projectDir, v.definedAt), uriBaseId: "%SRCROOT%" }, region: { startLine: v.definedAt.line, startColumn: Math.max(1, v.definedAt.column) } } }] } : {}),
+        partialFingerprints: { "tagguard/finding": findingKey({ ...v, subject: v.urn }) },
     }));
     for (const c of report.notCheckedOffline) {
         results.push({
@@ -100,7 +147,7 @@ export function formatSarif(report: CheckReport, policies: readonly PolicyInfo[]
             message: { text: `${c.type} ${c.name}: not checked offline: ${UNCHECKED_ADVICE}.` },
             locations: [{
                 physicalLocation: c.location
-                    ? { artifactLocation: { uri: c.location.file, uriBaseId: "%SRCROOT%" }, region: { startLine: c.location.line, startColumn: Math.max(1, c.location.column) } }
+                    ? { artifactLocation: { uri: fromCwd(report.projectDir, c.location), uriBaseId: "%SRCROOT%" }, region: { startLine: c.location.line, startColumn: Math.max(1, c.location.column) } }
                     : { artifactLocation: { uri, uriBaseId: "%SRCROOT%" } },
                 logicalLocations: [{ fullyQualifiedName: c.urn, name: c.name, kind: "resource" }],
             }],

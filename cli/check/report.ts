@@ -6,8 +6,9 @@ import { CoverageConfigSchema } from "../../tagset/config";
 import { urnParts } from "../../tagset/urn";
 import type { AnalyzedResource } from "../engine/analyzer-client";
 import type { PackRun } from "../engine/session";
+import { compareWithBaseline, type Baseline, type BaselineStatus, type BaselineSummary } from "../findings";
 import type { EngineView } from "./engine-view";
-import type { RecordedProgram, SourceLocation } from "./recorded";
+import type { RecordedProgram, RecordedResource, SourceLocation } from "./recorded";
 
 export const REPORT_VERSION = 1;
 
@@ -18,6 +19,35 @@ export interface CheckViolation {
     type: string;
     name: string;
     message: string;
+    /**
+     * Where the resource was constructed in the program (file relative to the project): for a resource
+     * a component creates, the line that constructed the (outermost) component. Null for the stack.
+     */
+    location: SourceLocation | null;
+    /** For a resource a component creates, the line inside the component that created it, when the component's source is the project's. */
+    definedAt?: SourceLocation;
+    /** With `--baseline`: whether the previous report had this finding. */
+    baseline?: BaselineStatus;
+}
+
+const sameFrame = (a: SourceLocation, b: SourceLocation): boolean => a.file === b.file && a.line === b.line && a.column === b.column;
+
+/**
+ * Where to point a finding about a resource: its own registration's innermost frame in the project, or,
+ * under a component, the first frame it shares with the outermost component's registration (the line
+ * that constructed it), with the line inside the component kept as `definedAt`.
+ */
+export function locate(urn: string, byUrn: ReadonlyMap<string, RecordedResource>): { location: SourceLocation | null; definedAt?: SourceLocation } {
+    const resource = byUrn.get(urn);
+    const own = resource?.stack?.[0] ?? null;
+    if (!resource || !own) return { location: own };
+    let outermost: RecordedResource | undefined;
+    for (let p = resource.parent ? byUrn.get(resource.parent) : undefined, depth = 0; p && depth < 100; p = p.parent ? byUrn.get(p.parent) : undefined, depth++) {
+        if (!p.custom && p.type !== "pulumi:pulumi:Stack") outermost = p;
+    }
+    const constructed = outermost?.stack ? resource.stack!.find((f) => outermost!.stack!.some((g) => sameFrame(f, g))) : undefined;
+    if (!constructed) return { location: own };
+    return sameFrame(constructed, own) ? { location: own } : { location: constructed, definedAt: own };
 }
 
 /** A multi-language (remote) component: its children are built by a provider plugin and cannot be seen offline. */
@@ -41,6 +71,8 @@ export interface CheckReport {
     /** Remote components, listed so that nothing is passed silently. */
     notCheckedOffline: UncheckedComponent[];
     warnings: string[];
+    /** The project directory, for paths relative to the working directory in SARIF and annotations. */
+    projectDir: string;
     summary: {
         resources: number;
         inScope: number;
@@ -48,16 +80,26 @@ export interface CheckReport {
         /** Remote components whose resources could not be checked offline. */
         unchecked: number;
         violations: { mandatory: number; advisory: number };
+        /** With `--baseline`: new, existing and fixed findings; only new mandatory ones fail the run. */
+        baseline?: BaselineSummary & { newMandatory: number };
     };
 }
 
-export function buildReport(args: { project: string; stack: string; packDir: string; view: EngineView; run: PackRun; warnings: string[]; recorded: RecordedProgram }): CheckReport {
+/** Marks each finding new or existing against a previous report. */
+export function applyCheckBaseline(report: CheckReport, baseline: Baseline): void {
+    const { statuses, summary } = compareWithBaseline(report.violations.map((v) => ({ ...v, subject: v.urn })), baseline);
+    report.violations.forEach((v, i) => (v.baseline = statuses[i]));
+    report.summary.baseline = { ...summary, newMandatory: report.violations.filter((v) => v.baseline === "new" && v.enforcementLevel === "mandatory").length };
+}
+
+export function buildReport(args: { project: string; projectDir: string; stack: string; packDir: string; view: EngineView; run: PackRun; warnings: string[]; recorded: RecordedProgram }): CheckReport {
     const { view, run } = args;
     const byUrn = new Map<string, AnalyzedResource>(view.stack.map((r) => [r.urn, r]));
+    const recordedByUrn = new Map(args.recorded.resources.map((r) => [r.urn, r]));
     const violation = (d: PackRun["stack"]["diagnostics"][number], fallbackUrn: string): CheckViolation => {
         const urn = d.urn || fallbackUrn;
         const { type, name } = byUrn.get(urn) ?? urnParts(urn);
-        return { policy: d.policyName, enforcementLevel: d.enforcementLevel === "advisory" ? "advisory" : "mandatory", urn, type, name, message: d.message };
+        return { policy: d.policyName, enforcementLevel: d.enforcementLevel === "advisory" ? "advisory" : "mandatory", urn, type, name, message: d.message, ...locate(urn, recordedByUrn) };
     };
     const violations = [
         ...run.resources.flatMap((v) => v.result.diagnostics.map((d) => violation(d, v.resource.urn))),
@@ -79,6 +121,7 @@ export function buildReport(args: { project: string; stack: string; packDir: str
         violations,
         notCheckedOffline,
         warnings: [...args.warnings, ...run.configWarnings],
+        projectDir: path.resolve(args.projectDir),
         summary: {
             resources: view.stack.length,
             inScope: coverage.inScope,

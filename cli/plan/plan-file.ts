@@ -29,7 +29,7 @@ interface ConfigResource {
 
 export interface ConfigModule {
     resources?: ConfigResource[];
-    module_calls?: Record<string, { module?: ConfigModule; expressions?: Record<string, unknown> }>;
+    module_calls?: Record<string, { source?: string; module?: ConfigModule; expressions?: Record<string, unknown> }>;
 }
 
 export interface ProviderConfig {

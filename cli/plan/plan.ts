@@ -8,6 +8,7 @@ import { today } from "../../policies/framework";
 import { CoverageConfigSchema } from "../../tagset/config";
 import { runPoliciesInProcess } from "../engine/in-process-pack";
 import type { GivenPolicyConfig } from "../engine/policy-config";
+import { compareWithBaseline, type Baseline, type BaselineStatus, type BaselineSummary } from "../findings";
 import { shownPath } from "../input";
 import { readPlanFile } from "./plan-file";
 import { planViews, type Action, type SkippedResource } from "./views";
@@ -24,6 +25,10 @@ export interface PlanViolation {
     type: string | null;
     name: string | null;
     message: string;
+    /** The `source` of the resource's module, when the plan's configuration has it. */
+    moduleSource?: string;
+    /** With `--baseline`: whether the previous report had this finding. */
+    baseline?: BaselineStatus;
 }
 
 export interface PlanResource {
@@ -52,7 +57,16 @@ export interface PlanReport {
         attributable: number;
         notChecked: { unchanged: number; deleted: number; notManaged: number; otherProvider: number; unknownType: number; tagsUnknownToRegistry: number };
         violations: { mandatory: number; advisory: number };
+        /** With `--baseline`: new, existing and fixed findings; only new mandatory ones fail the run. */
+        baseline?: BaselineSummary & { newMandatory: number };
     };
+}
+
+/** Marks each finding new or existing against a previous report. */
+export function applyPlanBaseline(report: PlanReport, baseline: Baseline): void {
+    const { statuses, summary } = compareWithBaseline(report.violations.map((v) => ({ ...v, subject: v.address })), baseline);
+    report.violations.forEach((v, i) => (v.baseline = statuses[i]));
+    report.summary.baseline = { ...summary, newMandatory: report.violations.filter((v) => v.baseline === "new" && v.enforcementLevel === "mandatory").length };
 }
 
 export interface PlanOptions {
@@ -96,7 +110,7 @@ export async function planReport(opts: PlanOptions): Promise<PlanReport> {
         for (const v of run.resources) {
             for (const d of v.result.diagnostics) {
                 const p = byAddress.get(d.urn || v.resource.urn);
-                report.violations.push({ file, policy: d.policyName, enforcementLevel: level(d.enforcementLevel), address: p?.rc.address ?? null, type: p?.rc.type ?? null, name: p?.rc.name ?? null, message: terraformWording(d.message) });
+                report.violations.push({ file, policy: d.policyName, enforcementLevel: level(d.enforcementLevel), address: p?.rc.address ?? null, type: p?.rc.type ?? null, name: p?.rc.name ?? null, message: terraformWording(d.message), ...(p?.moduleSource ? { moduleSource: p.moduleSource } : {}) });
             }
         }
         for (const d of run.stack.diagnostics) {

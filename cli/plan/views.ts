@@ -269,6 +269,21 @@ export interface PlannedResource {
     rc: ResourceChange;
     action: Action;
     resource: AnalyzedResource;
+    /** The `source` of the module the resource is in (`./modules/training`), when the plan's configuration has it. */
+    moduleSource?: string;
+}
+
+/** The `source` of the module at a module path (`module.a.module.b`). */
+function moduleSourceOf(root: ConfigModule | undefined, modulePath: string): string | undefined {
+    let module = root;
+    let source: string | undefined;
+    for (const [, name] of modulePath.matchAll(/module\.([^.]+)/g)) {
+        const call = module?.module_calls?.[name];
+        if (!call) return undefined;
+        source = typeof (call as { source?: unknown }).source === "string" ? (call as { source: string }).source : undefined;
+        module = call.module;
+    }
+    return source;
 }
 
 export interface SkippedResource {
@@ -347,6 +362,7 @@ export function planViews(plan: TerraformPlan): { planned: PlannedResource[]; sk
         planned.push({
             rc,
             action,
+            ...(rc.module_address ? { moduleSource: moduleSourceOf(plan.configuration?.root_module, withoutInstanceKeys(rc.module_address)) } : {}),
             resource: { type: token, urn: rc.address, name: rc.address, inputs: props, outputs: props, provider, dependencies, propertyDependencies },
         });
     }

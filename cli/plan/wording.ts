@@ -11,6 +11,7 @@ export const TERRAFORM_HOW_TO_FIX =
     "Set them once for every resource of the provider in its `default_tags` block (`provider \"aws\" { default_tags { tags = { team = \"fraud\", ... } } }`), or on the resource's `tags`.";
 
 const PHRASES: readonly [RegExp, string][] = [
+    [/`defaultTags: \{tags: \{\.\.\.\}\}`/g, "`default_tags { tags = {...} }` block"],
     [/ \(tagguard's GPU node group component does this\)/g, ""],
     [/,? or use tagguard's components\./g, "."],
     [/ during preview\b/g, " at plan time"],

@@ -8,7 +8,7 @@ import fc from "fast-check";
 import { audit, auditConfig } from "../../cli/audit/audit";
 import { AUDIT_FORMATS, renderAudit } from "../../cli/audit/formats";
 import { parseStackExport } from "../../cli/audit/state";
-import { csvCell, csvRow, githubData, githubProperty, html, markdown, visible, visibleLines } from "../../cli/output";
+import { csvCell, csvRow, githubData, githubProperty, html, markdown, markdownMessage, visible, visibleLines } from "../../cli/output";
 import { PLAN_FORMATS, renderPlan } from "../../cli/plan/formats";
 import { planReport } from "../../cli/plan/plan";
 import { SECRET_SIG, SECRET_SIG_KEY } from "../../tagset/values";
@@ -64,6 +64,10 @@ describe("the output layer", () => {
             expect(out).not.toMatch(/(^|[^\\])[|`]/);
             expect(out).not.toMatch(/[<>]/);
             expect(out).not.toMatch(RAW_CONTROL);
+            const message = markdownMessage(s);
+            expect(message).not.toMatch(/(^|[^\\])\|/);
+            expect(message).not.toMatch(/[<>]/);
+            expect(message).not.toMatch(RAW_CONTROL);
         }), { numRuns: RUNS });
     });
 

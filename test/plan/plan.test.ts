@@ -93,7 +93,7 @@ describe("required tags in the plan's shapes", () => {
         const r = await run({ changes: [bucket("aws_s3_bucket.b", { tags: MODEL, tags_all: MODEL })] });
         const message = r.violations.find((v) => v.policy === "required-tags")?.message ?? "";
         expect(message).toMatch(/looked at tags_all/);
-        expect(message).toMatch(/`default_tags` block/);
+        expect(message).toMatch(/`default_tags \{ tags = \{\.\.\.\} \}` block/);
         expect(message).not.toMatch(/pulumi|tagsAll|defaultTags|preview/i);
     });
 });
@@ -246,7 +246,7 @@ describe("tagguard plan (the command)", () => {
         expect(sarif.runs[0].results.length).toBe(16);
         expect(sarif.runs[0].results[0].locations[0].logicalLocations[0].fullyQualifiedName).toBe("aws_s3_bucket.features");
         const github = cli([untagged, "--format", "github"]).stdout.trim().split("\n");
-        expect(github.filter((l) => l.startsWith("::error ")).length).toBe(15);
+        expect(github.filter((l) => l.startsWith("::error ")).length).toBe(10); // capped as GitHub caps them
         expect(github.every((l) => l.startsWith("::"))).toBe(true);
     });
 

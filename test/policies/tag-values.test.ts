@@ -73,3 +73,16 @@ describe("tag-values (served by the SDK)", () => {
         expect(result.advisory).toHaveLength(c.advisory?.length ?? 0);
     });
 });
+
+describe("where a bad value came from", () => {
+    test.each([
+        ["the resource's tags", { tags: { ...FULL_TAGS, environment: "prod" } }, awsProvider(), /`environment` "prod" must be one of/, /from the/],
+        ["the default provider's default tags", { tags: { model_id: "m-v1", lifecycle_phase: "training" } }, awsProvider({ ...without(FULL_TAGS, "model_id", "lifecycle_phase"), environment: "prod" }), /`environment` "prod" \(from the default provider's default tags, stack config `aws:defaultTags`\) must be one of/, undefined],
+        ["an explicit provider's default tags", { tags: { model_id: "m-v1", lifecycle_phase: "training" } }, { ...awsProvider({ ...without(FULL_TAGS, "model_id", "lifecycle_phase"), environment: "prod" }), name: "west" }, /`environment` "prod" \(from provider `west`'s `defaultTags`\) must be one of/, undefined],
+    ])("%s", async (_name, props, provider, message, absent) => {
+        const r = byLevel(await analyze(tagValuesPolicy(), { type: "aws:s3/bucketV2:BucketV2", props, provider }));
+        expect(r.mandatory).toHaveLength(1);
+        expect(r.mandatory[0]).toMatch(message);
+        if (absent) expect(r.mandatory[0]).not.toMatch(absent);
+    });
+});
