@@ -52,6 +52,17 @@ export interface NonCompliant {
 
 export const AUDIT_REPORT_VERSION = 1;
 
+/** A configured exemption as the report shows it: its targets, whether it is in force, how many resources it covers. */
+export interface ExemptionUse {
+    urn?: string;
+    name?: string;
+    type?: string;
+    reason: string;
+    expires: string;
+    inForce: boolean;
+    matches: number;
+}
+
 export interface AuditReport {
     reportVersion: number;
     today: string;
@@ -66,7 +77,7 @@ export interface AuditReport {
     nonCompliant: NonCompliant[];
     propagationGaps: { stack: string; urn: string; type: string; level: "mandatory" | "advisory"; problem: string }[];
     expired: { stack: string; urn: string; type: string; expiresAt: string }[];
-    exemptions: (Exemption & { inForce: boolean; matches: number })[];
+    exemptions: ExemptionUse[];
     /** Inputs that could not be read; every other stack is still reported. */
     errors: { file: string; error: string }[];
     /** What was read but not counted (duplicate inputs, copies pending deletion, repeated URNs), and config keys naming no policy. */

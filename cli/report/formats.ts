@@ -7,6 +7,9 @@ export type ReportFormat = (typeof REPORT_FORMATS)[number];
 /** Bumped when a field of the JSON output changes meaning or goes away. */
 export const REPORT_JSON_VERSION = 1;
 
+/** What `--format json` writes (`schemas/report.schema.json`): the report without its per-day series. */
+export type ReportJson = { reportVersion: number } & Omit<AttributionReport, "dailyByModel">;
+
 const money = (n: number, currency: string): string => `${n < 0 ? "-" : ""}${v(currency, { max: 12 })} ${Math.abs(n).toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
 const pct = (x: number): string => `${(100 * x).toFixed(1)}%`;
 
@@ -129,7 +132,8 @@ export function renderReport(r: AttributionReport, format: ReportFormat): string
     switch (format) {
         case "json": {
             const { dailyByModel: _daily, ...stable } = r;
-            return jsonText({ reportVersion: REPORT_JSON_VERSION, ...stable });
+            const out: ReportJson = { reportVersion: REPORT_JSON_VERSION, ...stable };
+            return jsonText(out);
         }
         case "csv": return formatChargebackCsv(r);
         case "html": return formatReportHtml(r);
