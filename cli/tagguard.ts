@@ -130,12 +130,15 @@ export function program(): Command {
         .option("--today <date>", "the date expiry is judged against (YYYY-MM-DD; default today)", parseDay)
         .option("--out <path>", "write the output to a file instead of standard output")
         .action((states: string[], opts: { policyPackConfig?: string; format: AuditFormat; failUnder?: number; today?: Date; out?: string }) => {
+            const progress = progressLine();
             try {
                 const config = auditConfig(readPolicyPackConfigFile(opts.policyPackConfig), opts.today ?? todayFromEnvironment(), opts.policyPackConfig);
-                const { results, warnings } = loadStateFiles(states);
+                const { results, warnings } = loadStateFiles(states, progress.show);
+                progress.show("auditing");
                 const inputs = [...results.map((r) => (r.ok ? r.stack.file : r.file)), ...(opts.policyPackConfig ? [opts.policyPackConfig] : [])];
                 if (opts.out) checkOutputPath(opts.out, inputs);
                 const report = audit(results, config, warnings);
+                progress.done();
                 // With no stack read there is nothing to report: the errors say why.
                 if (report.summary.stacks > 0) {
                     const output = `${renderAudit(report, opts.format)}\n`;
@@ -149,6 +152,7 @@ export function program(): Command {
                 if (under && !unreadable && report.summary.coverage === null) process.stderr.write("tagguard: --fail-under: no resource in scope, so coverage cannot be measured\n");
                 process.exitCode = unreadable ? EXIT.error : under ? EXIT.violations : EXIT.ok;
             } catch (e) {
+                progress.done();
                 fail(e);
             }
         });

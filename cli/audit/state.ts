@@ -86,9 +86,10 @@ export function parseStackExport(text: string, file: string): LoadResult {
 }
 
 /** Every export named (folders expanded, each real file once); `warnings` says which duplicates were dropped. */
-export function loadStateFiles(paths: readonly string[]): { results: LoadResult[]; warnings: string[] } {
+export function loadStateFiles(paths: readonly string[], progress?: (message: string) => void): { results: LoadResult[]; warnings: string[] } {
     const { files, warnings } = uniqueInputs(expandStatePaths(paths));
-    const results = files.map((file): LoadResult => {
+    const results = files.map((file, i): LoadResult => {
+        progress?.(`reading ${i + 1} of ${files.length}: ${shownPath(path.basename(file))}`);
         let text: string;
         try {
             text = readTextFile(file, "stack export");

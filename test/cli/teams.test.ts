@@ -160,3 +160,20 @@ describe("GitHub Actions", () => {
         }
     });
 });
+
+describe("progress on a terminal", () => {
+    const hasScript = spawnSync("script", ["--version"]).status === 0;
+    (hasScript ? test : test.skip).each([
+        ["audit", ["audit", "test/fixtures/state", "--format", "json"], /\[\d+\.\ds\] reading 1 of 3: legacy-untagged\.json/],
+        ["check", ["check", "examples/legacy-untagged", "--format", "json"], /\[\d+\.\ds\] (starting the program|program: |policy pack: )/],
+    ])("%s: a line on stderr, rewritten in place and cleared; stdout untouched", (_name, args, progress) => {
+        const out = path.join(dir, `progress-${_name}.json`);
+        const log = path.join(dir, `progress-${_name}.log`);
+        const command = `${process.execPath} ${BIN} ${args.join(" ")} > ${out}`;
+        spawnSync("script", ["-qec", command, log], { cwd: ROOT, env: { ...process.env, TAGGUARD_TODAY: "2026-11-28" }, timeout: 120_000 });
+        const terminal = fs.readFileSync(log, "utf8");
+        expect(terminal).toMatch(progress);
+        expect(terminal).toMatch(/\r\u001b\[2K(\r\n|\n|$)/);
+        expect((JSON.parse(fs.readFileSync(out, "utf8")) as { reportVersion: number }).reportVersion).toBe(1);
+    }, 120_000);
+});
