@@ -4,12 +4,19 @@
  * instance volume tags), keeping every value the program set itself.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { DEFAULT_INCLUDED_TYPES, DEFAULT_SERVICES, scopedEntry, type ScopeConfig } from "../tagset/config";
+import { DEFAULT_INCLUDED_TYPES, DEFAULT_SERVICES, scopedEntry } from "../tagset/config";
 import { asgListShape, mapShape, tagSpecificationsShape, type AsgTag, type TagSpecification } from "../tagset/shapes";
 import { resolveTags, type AttributionTags } from "./tag-set";
 
 /** Which types the auto-tagger touches: provider modules, extra types, excluded types. */
-export type AutoTagScope = Pick<ScopeConfig, "services" | "includeTypes" | "excludeTypes">;
+export interface AutoTagScope {
+    /** Provider modules whose taggable types are tagged (`ec2`, `s3`, ...). */
+    services: string[];
+    /** Further type tokens to tag. */
+    includeTypes: string[];
+    /** Type tokens never tagged. */
+    excludeTypes: string[];
+}
 
 /** The pack's default scope: EC2, EBS, S3, EKS, SageMaker, MSK and autoscaling groups. */
 export const DEFAULT_AUTO_TAG_SCOPE: AutoTagScope = { services: [...DEFAULT_SERVICES], includeTypes: [...DEFAULT_INCLUDED_TYPES], excludeTypes: [] };

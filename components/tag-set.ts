@@ -1,9 +1,9 @@
 /**
- * The tag set components take: the type is inferred from the vocabulary's zod schema (`tagset/rules.ts`),
- * and every component validates it before registering anything.
+ * The tag set components take: its type is the vocabulary's (`tagset/vocabulary.ts`), and every
+ * component validates it with the vocabulary's schema (`tagset/rules.ts`) before registering anything.
  */
-import { DEFAULT_RULES, tagSetSchema, type AttributionTagSet } from "../tagset/rules";
-import { ATTRIBUTION_TAG_KEYS, isAttributionKey } from "../tagset/vocabulary";
+import { DEFAULT_RULES, tagSetSchema } from "../tagset/rules";
+import { ATTRIBUTION_TAG_KEYS, isAttributionKey, type AttributionTagSet } from "../tagset/vocabulary";
 
 /** The attribution tags of everything a component creates. */
 export type AttributionTags = AttributionTagSet;

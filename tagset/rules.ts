@@ -7,7 +7,7 @@
 import { RE2JS } from "re2js";
 import { z } from "zod";
 import { shownValue, visible } from "./text";
-import { ENVIRONMENTS, LIFECYCLE_PHASES, REQUIRED_TAG_KEYS, type AttributionTagKey } from "./vocabulary";
+import { ENVIRONMENTS, LIFECYCLE_PHASES, REQUIRED_TAG_KEYS, type AttributionTagKey, type AttributionTagSet } from "./vocabulary";
 
 /** Lower-case kebab or snake identifier: `fraud-detection`, `cc_1042`, `shared`. Patterns match the whole value. */
 export const IDENTIFIER_PATTERN = "[a-z0-9]+(?:[-_][a-z0-9]+)*";
@@ -202,7 +202,7 @@ const tagValue = z.string().min(1);
  * The tag set as a zod schema, for code that builds one (the components): the required keys, the
  * optional ones, and every value rule above.
  */
-export function tagSetSchema(rules: CompiledRules = DEFAULT_RULES, today: () => Date = () => new Date()) {
+export function tagSetSchema(rules: CompiledRules = DEFAULT_RULES, today: () => Date = () => new Date()): z.ZodType<AttributionTagSet> {
     return z.object({
         team: tagValue,
         cost_center: tagValue,
@@ -221,5 +221,3 @@ export function tagSetSchema(rules: CompiledRules = DEFAULT_RULES, today: () => 
         }
     });
 }
-
-export type AttributionTagSet = z.infer<ReturnType<typeof tagSetSchema>>;

@@ -29,6 +29,23 @@ export const LIFECYCLE_PHASES = ["training", "inference", "feature_pipeline", "m
 export type LifecyclePhase = (typeof LIFECYCLE_PHASES)[number];
 
 /** `model_id` of platform resources shared by several models. */
+/**
+ * A complete tag set, as the components take it. Plain TypeScript (no schema library in its type), so
+ * a consumer's compiler checks it under any settings; `tagSetSchema` in `rules.ts` validates values.
+ */
+export interface AttributionTagSet {
+    team: string;
+    cost_center: string;
+    project: string;
+    model_id: string;
+    environment: Environment;
+    lifecycle_phase: LifecyclePhase;
+    created_by: string;
+    managed_by: string;
+    expires_at?: string;
+    experiment_id?: string;
+}
+
 export const SHARED_MODEL_ID = "shared";
 
 /** `managed_by` of resources created through Pulumi (what the remediation fills in). */

@@ -70,7 +70,7 @@ describe("registerAutoTagging on an existing program", () => {
     });
 });
 
-test("the package entry point exports the components (after `npm run build`)", () => {
-    const r = spawnSync(process.execPath, ["-e", "console.log(Object.keys(require('tagguard')).sort().join(','))"], { encoding: "utf8", cwd: ROOT });
+test("the @tagguard/components entry point exports the components (after `npm run build`)", () => {
+    const r = spawnSync(process.execPath, ["-e", "console.log(Object.keys(require('@tagguard/components')).sort().join(','))"], { encoding: "utf8", cwd: ROOT });
     expect(r.stdout.trim().split(",")).toEqual(expect.arrayContaining(["ModelBucket", "GpuNodeGroup", "TrainingFleet", "InferenceEndpoint", "StreamingCluster", "DevelopmentDomain", "FeatureGroup", "attributionProvider", "registerAutoTagging"]));
 });

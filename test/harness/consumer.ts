@@ -1,6 +1,6 @@
 /**
- * A consumer project in its own directory, as a team's repository would be: tagguard installed from
- * the tarball `npm pack` makes, and its own copies of @pulumi/pulumi, @pulumi/aws and TypeScript at the
+ * A consumer project in its own directory, as a team's repository would be: tagguard and
+ * @tagguard/components installed from the tarballs `npm pack` makes, and its own copies of @pulumi/pulumi, @pulumi/aws and TypeScript at the
  * versions the test names. Tests may not reach the registry, so the copies come from packages the root
  * project installed (some under npm aliases, such as `pulumi-sdk-3.213`); the directory lives under
  * `test/.consumers/`, where packages a consumer would also have installed resolve from tagguard's own
@@ -13,15 +13,23 @@ import * as path from "path";
 export const ROOT = path.join(__dirname, "..", "..");
 const CONSUMERS = path.join(ROOT, "test", ".consumers");
 
-let tarball: string | undefined;
+const tarballs = new Map<string, string>();
 
-/** tagguard as `npm pack` packs it (built by `npm test`; scripts are not run again). */
-export function packTagguard(): string {
-    if (tarball) return tarball;
+/** A package of this repository as `npm pack` packs it (built by `npm test`; scripts are not run again). */
+export function pack(dir: "." | "components"): string {
+    const cached = tarballs.get(dir);
+    if (cached) return cached;
     fs.mkdirSync(CONSUMERS, { recursive: true });
-    const out = execFileSync("npm", ["pack", "--ignore-scripts", "--json", "--pack-destination", CONSUMERS], { cwd: ROOT, encoding: "utf8" });
-    tarball = path.join(CONSUMERS, (JSON.parse(out) as { filename: string }[])[0].filename);
+    const out = execFileSync("npm", ["pack", "--ignore-scripts", "--json", "--pack-destination", CONSUMERS], { cwd: path.join(ROOT, dir), encoding: "utf8" });
+    const tarball = path.join(CONSUMERS, (JSON.parse(out) as { filename: string }[])[0].filename);
+    tarballs.set(dir, tarball);
     return tarball;
+}
+
+/** What `npm pack` would put in a package, by path. */
+export function packedFiles(dir: "." | "components"): string[] {
+    const out = execFileSync("npm", ["pack", "--dry-run", "--ignore-scripts", "--json"], { cwd: path.join(ROOT, dir), encoding: "utf8" });
+    return (JSON.parse(out) as { files: { path: string }[] }[])[0].files.map((f) => f.path).sort();
 }
 
 export interface ConsumerSpec {
@@ -43,9 +51,11 @@ export function createConsumer(spec: ConsumerSpec): string {
         fs.mkdirSync(path.dirname(target), { recursive: true });
         fs.cpSync(path.join(ROOT, "node_modules", from), target, { recursive: true, dereference: true });
     }
-    const tagguard = path.join(dir, "node_modules", "tagguard");
-    fs.mkdirSync(tagguard, { recursive: true });
-    execFileSync("tar", ["-xzf", packTagguard(), "-C", tagguard, "--strip-components=1"]);
+    for (const [name, from] of [["tagguard", "."], ["@tagguard/components", "components"]] as const) {
+        const target = path.join(dir, "node_modules", name);
+        fs.mkdirSync(target, { recursive: true });
+        execFileSync("tar", ["-xzf", pack(from), "-C", target, "--strip-components=1"]);
+    }
     fs.mkdirSync(path.join(dir, "node_modules", ".bin"), { recursive: true });
     fs.symlinkSync(path.join("..", "tagguard", "cli", "bin", "tagguard.js"), path.join(dir, "node_modules", ".bin", "tagguard"));
     return dir;
