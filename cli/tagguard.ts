@@ -19,6 +19,7 @@ import { visible, visibleLines } from "./output";
 import { attributionReport, type AllocationMethod } from "./report/report";
 import { REPORT_FORMATS, renderReport, type ReportFormat } from "./report/formats";
 import { billingFiles } from "./report/inputs";
+import { readModelsFile } from "./report/models";
 import { BillingInputError, type CostMeasure, type Schema } from "./report/sources";
 import { parseIsoDay } from "../tagset/rules";
 import { shownValue } from "../tagset/text";
@@ -197,22 +198,30 @@ export function program(): Command {
         .option("--alias <raw=key...>", "extra tag key aliases, e.g. --alias owner_team=team", parseAliases, {})
         .option("--anomaly-warning <z>", "z-score of a WARNING anomaly", parsePositive, 3)
         .option("--anomaly-critical <z>", "z-score of a CRITICAL anomaly", parsePositive, 5)
-        .action(async (files: string[], opts: { schema: Schema; cost: CostMeasure; period?: string; format: ReportFormat; out?: string; failUnder?: number; allocation: AllocationMethod; allocateUnallocated: boolean; alias: Record<string, AttributionTagKey>; anomalyWarning: number; anomalyCritical: number }) => {
+        .option("--models <file>", "per model_id: monthly_predictions, monthly_value_usd, benchmark_cost_per_1k_usd, owner_team (YAML or JSON)")
+        .option("--team <name>", "only this team's showback page (and its chargeback records)")
+        .option("--chargeback-source <team>", "the team chargeback records are billed from", "platform")
+        .action(async (files: string[], opts: { schema: Schema; cost: CostMeasure; period?: string; format: ReportFormat; out?: string; failUnder?: number; allocation: AllocationMethod; allocateUnallocated: boolean; alias: Record<string, AttributionTagKey>; anomalyWarning: number; anomalyCritical: number; models?: string; team?: string; chargebackSource: string }) => {
             try {
                 const tty = process.stderr.isTTY;
                 const started = Date.now();
                 const inputs = billingFiles(files);
                 for (const w of inputs.warnings) process.stderr.write(`tagguard: warning: ${w}\n`);
-                if (opts.out) checkOutputPath(opts.out, inputs.files);
+                if (opts.out) checkOutputPath(opts.out, [...inputs.files, ...(opts.models ? [opts.models] : [])]);
+                const models = opts.models === undefined ? undefined : readModelsFile(opts.models);
+                if (opts.team !== undefined && !opts.team.trim()) throw new UsageError("--team: empty name (an unset variable?)");
                 const report = await attributionReport({
                     files: inputs.files, schema: opts.schema, measure: opts.cost, period: opts.period, aliases: opts.alias,
-                    allocation: opts.allocation, allocateUnallocated: opts.allocateUnallocated,
+                    allocation: opts.allocation, allocateUnallocated: opts.allocateUnallocated, models, chargebackSource: opts.chargebackSource,
                     anomaly: { warning: opts.anomalyWarning, critical: opts.anomalyCritical, baselineDays: 14 },
                     progress: tty ? (m) => process.stderr.write(`\r\x1b[2K[${((Date.now() - started) / 1000).toFixed(1)}s] ${m}`) : undefined,
                 });
                 if (tty) process.stderr.write("\r\x1b[2K");
-                const output = `${renderReport(report, opts.format)}\n`;
-                if (opts.out) writeOutputFile(opts.out, output, inputs.files);
+                if (opts.team !== undefined && !report.teams.some((t) => t.team === opts.team)) {
+                    throw new UsageError(`--team ${shownValue(opts.team)}: no attributed cost for that team in ${report.periods[report.periods.length - 1] ?? "the exports"} (teams: ${report.teams.map((t) => t.team).join(", ") || "none"})`);
+                }
+                const output = `${renderReport(report, opts.format, opts.team)}\n`;
+                if (opts.out) writeOutputFile(opts.out, output, [...inputs.files, ...(opts.models ? [opts.models] : [])]);
                 else process.stdout.write(output);
                 process.exitCode = opts.failUnder !== undefined && report.coverageAll * 100 < opts.failUnder ? EXIT.violations : EXIT.ok;
             } catch (e) {

@@ -144,7 +144,8 @@ export const utcDay = (date: Date): number => Math.floor(date.getTime() / DAY_MS
 
 export const formatDay = (day: number): string => new Date(day * DAY_MS).toISOString().slice(0, 10);
 
-function single(key: AttributionTagKey, value: string, rules: CompiledRules): string | undefined {
+/** What is wrong with one key's value on its own (cross-key rules aside), if anything. */
+export function valueProblem(key: AttributionTagKey, value: string, rules: CompiledRules = DEFAULT_RULES): string | undefined {
     switch (key) {
         case "environment":
             return (ENVIRONMENTS as readonly string[]).includes(value) ? undefined : `must be one of ${ENVIRONMENTS.join(", ")}`;
@@ -171,7 +172,7 @@ export function tagValueProblems(tags: ReadonlyMap<string, string | undefined>, 
     for (const key of keys) {
         const value = tags.get(key);
         if (value === undefined || value === "") continue; // absent, empty and unknown are the required-tags policy's business
-        const problem = single(key, value, rules);
+        const problem = valueProblem(key, value, rules);
         if (problem) problems.push({ key, problem, value });
     }
     const environment = tags.get("environment");

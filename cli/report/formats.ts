@@ -1,5 +1,6 @@
 /** `tagguard report` output formats: text, json (stable), csv (chargeback records), html (one self-contained file). */
 import { csvRow, html as esc, jsonText, visible as v } from "../output";
+import type { Delta, ModelEconomics, TeamShowback } from "./economics";
 import type { AttributionReport, Breakdown } from "./report";
 
 export const REPORT_FORMATS = ["text", "json", "csv", "html"] as const;
@@ -11,17 +12,51 @@ export const REPORT_JSON_VERSION = 1;
 export type ReportJson = { reportVersion: number } & Omit<AttributionReport, "dailyByModel">;
 
 const money = (n: number, currency: string): string => `${n < 0 ? "-" : ""}${v(currency, { max: 12 })} ${Math.abs(n).toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+const signed = (n: number, currency: string): string => `${n >= 0 ? "+" : ""}${money(n, currency)}`;
 const pct = (x: number): string => `${(100 * x).toFixed(1)}%`;
+const signedPct = (x: number | null, change = 1): string => (x === null ? (change === 0 ? "±0%" : "new") : `${x >= 0 ? "+" : ""}${(100 * x).toFixed(0)}%`);
 
-export function formatReportText(r: AttributionReport): string {
+/** "fraud-xgb-v3 training +USD 4,210.00 (+38%), mostly EC2" */
+export function changeLine(c: TeamShowback["changes"][number], currency: string): string {
+    return `${v(c.model)} ${v(c.phase)} ${signed(c.change, currency)} (${signedPct(c.changePct)})${c.mostly ? `, mostly ${v(c.mostly)}` : ""}`;
+}
+
+function economicsRow(m: ModelEconomics, currency: string): string {
+    const parts = [
+        `${v(m.model, { max: 40 }).padEnd(24)} ${money(m.cost, currency).padStart(16)}`,
+        m.costPer1k === null ? "per 1k n/a" : `per 1k ${money(m.costPer1k, currency)}`,
+        m.roi === null ? "ROI n/a" : `ROI ${m.roi.toFixed(1)}x`,
+        m.efficiency ?? "",
+        m.grade ? `grade ${m.grade}` : "",
+        m.priority ? `priority ${m.priority}` : "",
+    ];
+    return `  ${parts.filter(Boolean).join("  ")}`;
+}
+
+function teamText(t: TeamShowback, currency: string): string[] {
+    const m = (n: number): string => money(n, currency);
+    const lines = [`Team ${v(t.team)} (${t.billingPeriod}): ${m(t.total)} (direct ${m(t.direct)}, shared ${m(t.sharedReceived)})${t.previousCost === null ? "" : `; ${t.previousBillingPeriod}: ${m(t.previousCost)}, ${signed(t.change ?? 0, currency)} (${signedPct(t.changePct, t.change ?? 0)})`}`];
+    if (t.sharedPooled) lines.push(`  its shared cost ${m(t.sharedPooled)} (model_id = shared) is split across the teams with models`);
+    if (t.highestCostModel) lines.push(`  highest cost: ${v(t.highestCostModel.model)} ${m(t.highestCostModel.cost)}`);
+    if (t.optimisationTargets.length) lines.push(`  optimise first: ${t.optimisationTargets.map((x) => v(x)).join(", ")}`);
+    for (const c of t.changes.slice(0, 3)) lines.push(`  ${changeLine(c, currency)}`);
+    for (const e of t.models) lines.push(economicsRow(e, currency));
+    return lines;
+}
+
+export function formatReportText(r: AttributionReport, team?: string): string {
     const m = (n: number): string => money(n, r.currency);
+    if (team !== undefined) {
+        const page = r.teams.find((t) => t.team === team);
+        return page ? teamText(page, r.currency).join("\n") : `No attributed cost for team ${v(team)} in ${r.periods[r.periods.length - 1] ?? "the exports"}.`;
+    }
     const lines = [
-        `Cost attribution (${r.costMeasure === "effective" ? "EffectiveCost, amortized" : "BilledCost, as invoiced"}${r.period ? `, ${v(r.period)}` : ""}): total ${m(r.total)}`,
+        `Cost attribution (${r.costMeasure === "effective" ? "EffectiveCost, amortized" : "BilledCost, as invoiced"}, ${r.periods.length ? r.periods.join(", ") : "no billing period"}): total ${m(r.total)}`,
         `  usage ${m(r.usageTotal)}: attributed ${m(r.attributed)} (${pct(r.coverageAll)}), unallocated ${m(r.unallocated)}`,
         ...r.separateLines.map((s) => `  ${v(s.key)} (not spread over models) ${m(s.cost)}`),
         "",
-        "Coverage of usage cost by required key:",
-        ...r.coverage.map((c) => `  ${c.key.padEnd(16)} ${pct(c.fraction).padStart(7)}${c.presentInExport ? "" : "   never present in the export (not activated as a cost allocation tag?)"}`),
+        "Coverage of positive usage cost by required key (valid value; present but invalid):",
+        ...r.coverage.map((c) => `  ${c.key.padEnd(16)} ${pct(c.fraction).padStart(7)}${c.invalidFraction ? `   invalid ${pct(c.invalidFraction)} (${c.invalidValues.map((x) => `"${v(x, { quoted: true, max: 30 })}"`).join(", ")})` : ""}${c.presentInExport ? "" : "   never present in the export (not activated as a cost allocation tag?)"}`),
     ];
     const table = (title: string, rows: Breakdown[]): void => {
         lines.push("", `${title}:`);
@@ -34,15 +69,37 @@ export function formatReportText(r: AttributionReport): string {
     table("By lifecycle phase", r.byPhase);
     table("By environment", r.byEnvironment);
     table("By service", r.byService);
-    if (r.keyVariants.length) lines.push("", "Tag keys normalized:", ...r.keyVariants.map((kv) => `  ${kv.key} <- ${kv.variants.map((x) => `"${v(x, { quoted: true })}"`).join(", ")}`));
+    if (r.models.length) {
+        lines.push("", "Unit economics (cost per 1,000 predictions, ROI, efficiency, grade, optimisation priority):");
+        for (const period of r.periods) {
+            const list = r.models.filter((x) => x.billingPeriod === period);
+            if (list.length) lines.push(` ${period}`, ...list.map((x) => economicsRow(x, r.currency)));
+        }
+    }
+    if (r.monthOverMonth) {
+        const mom = r.monthOverMonth;
+        const show = (title: string, ds: Delta[]): void => {
+            lines.push(`  ${title}: ${ds.slice(0, 5).map((d) => `${v(d.key)} ${signed(d.change, r.currency)} (${signedPct(d.changePct, d.change)})`).join("; ")}`);
+        };
+        lines.push("", `Month over month (${mom.previous} -> ${mom.current}):`);
+        show("by model", mom.byModel);
+        show("by lifecycle phase", mom.byPhase);
+        show("by service", mom.byService);
+    }
+    if (r.teams.length) {
+        lines.push("", "Team showback:");
+        for (const t of r.teams) lines.push(...teamText(t, r.currency).map((l) => `  ${l}`));
+    }
+    const renamed = r.keyVariants.filter((kv) => kv.variants.some((x) => x !== kv.key));
+    if (renamed.length) lines.push("", "Tag keys normalized:", ...renamed.map((kv) => `  ${kv.key} <- ${kv.variants.map((x) => `"${v(x, { quoted: true })}"`).join(", ")}`));
     if (r.topUntagged.length) {
-        lines.push("", "Top resources without the full tag set:");
-        for (const u of r.topUntagged.slice(0, 10)) lines.push(`  ${m(u.cost).padStart(14)}  ${v(u.resourceId)}  (missing ${u.missing.join(", ")})`);
+        lines.push("", "Top resources without the full valid tag set:");
+        for (const u of r.topUntagged.slice(0, 10)) lines.push(`  ${m(u.cost).padStart(14)}  ${v(u.resourceId)}  (missing or invalid ${u.missing.join(", ")})`);
     }
     const a = r.sharedAllocation;
-    if (a.teams.length) {
+    if (a.teams.length && a.shared) {
         lines.push("", `Shared cost ${m(a.shared)} split ${a.method}:`);
-        for (const t of a.teams) lines.push(`  ${v(t.team, { max: 60 }).padEnd(16)} before ${m(t.before).padStart(14)}   allocated ${m(t.allocated).padStart(14)}   after ${m(t.after).padStart(14)}`);
+        for (const t of a.teams) lines.push(`  ${v(t.team, { max: 60 }).padEnd(16)} before ${m(t.before).padStart(14)}   removed ${m(t.removed).padStart(14)}   received ${m(t.received).padStart(14)}   after ${m(t.after).padStart(14)}`);
     }
     if (r.anomalies.length) {
         lines.push("", "Cost anomalies:");
@@ -60,83 +117,129 @@ export function formatReportText(r: AttributionReport): string {
     return lines.join("\n");
 }
 
-/** Chargeback records: billing period, team, cost category (lifecycle phase), model, amount. */
-export function formatChargebackCsv(r: AttributionReport): string {
-    return [csvRow(["billing_period", "team", "cost_category", "model_id", `amount_${r.currency.toLowerCase()}`]), ...r.chargeback.map((c) => csvRow([c.billingPeriod, c.team, c.costCategory, c.model, c.amount.toFixed(2)]))].join("\n");
+/** Chargeback records: period, source and target team, cost category, model, amount, units, unit type, unit rate. */
+export function formatChargebackCsv(r: AttributionReport, team?: string): string {
+    const rows = r.chargeback.filter((c) => team === undefined || c.targetTeam === team);
+    return [
+        csvRow(["billing_period", "source_team", "target_team", "cost_category", "model_id", `amount_${r.currency.toLowerCase()}`, "units", "unit_type", "unit_rate"]),
+        ...rows.map((c) => csvRow([c.billingPeriod, c.sourceTeam, c.targetTeam, c.costCategory, c.model, c.amount.toFixed(2), c.units === null ? null : String(Number(c.units.toFixed(4))), c.unitType, c.unitRate === null ? null : String(Number(c.unitRate.toFixed(6)))])),
+    ].join("\n");
 }
 
-const PALETTE = ["#2563eb", "#16a34a", "#dc2626", "#9333ea", "#ea580c", "#0891b2", "#ca8a04", "#4b5563"];
+/** A colour per key, the same in every chart: keys in one fixed order, `unallocated` always grey. */
+function colours(keys: readonly string[]): (key: string) => string {
+    const PALETTE = ["#2563eb", "#16a34a", "#dc2626", "#9333ea", "#ea580c", "#0891b2", "#ca8a04", "#db2777", "#65a30d", "#4f46e5", "#0d9488", "#b45309"];
+    const order = [...new Set(keys)].filter((k) => k !== "unallocated").sort();
+    return (key) => (key === "unallocated" ? "#9ca3af" : PALETTE[Math.max(0, order.indexOf(key)) % PALETTE.length]);
+}
 
-function barChart(title: string, rows: Breakdown[], currency: string): string {
+function barChart(title: string, rows: Breakdown[], currency: string, colour: (key: string) => string): string {
     const shown = rows.slice(0, 12);
+    if (!shown.length) return "";
     const max = Math.max(...shown.map((b) => Math.abs(b.cost)), 1e-9);
     const height = shown.length * 26 + 10;
     const bars = shown.map((b, i) => {
         const w = Math.max(1, (Math.abs(b.cost) / max) * 420);
-        const color = b.key === "unallocated" ? "#9ca3af" : PALETTE[i % PALETTE.length];
-        return `<text x="0" y="${i * 26 + 20}" class="label">${esc(b.key)}</text><rect x="180" y="${i * 26 + 6}" width="${w.toFixed(1)}" height="18" fill="${color}"/><text x="${(186 + w).toFixed(1)}" y="${i * 26 + 20}" class="value">${esc(money(b.cost, currency))}</text>`;
+        return `<text x="0" y="${i * 26 + 20}" class="label">${esc(b.key, 28)}</text><rect x="190" y="${i * 26 + 6}" width="${w.toFixed(1)}" height="18" fill="${colour(b.key)}"/><text x="${(196 + w).toFixed(1)}" y="${i * 26 + 20}" class="value">${esc(money(b.cost, currency))}</text>`;
     }).join("");
     return `<section><h2>${esc(title)}</h2><svg viewBox="0 0 760 ${height}" width="760" height="${height}" role="img" aria-label="${esc(title)}">${bars}</svg></section>`;
 }
 
-function trendChart(r: AttributionReport): string {
+/** Daily cost by model as stacked bars, with a legend carrying each model's total. */
+function dailyChart(r: AttributionReport, colour: (key: string) => string): string {
     const days = [...new Set(r.dailyByModel.map((d) => d.day))].sort();
     if (days.length < 2) return "";
-    const models = [...new Set(r.dailyByModel.map((d) => d.model))].slice(0, 8);
-    const max = Math.max(...r.dailyByModel.map((d) => d.cost), 1e-9);
-    const x = (day: string): number => 50 + (days.indexOf(day) / (days.length - 1)) * 680;
-    const y = (cost: number): number => 230 - (Math.max(cost, 0) / max) * 210;
-    const lines = models.map((model, i) => {
-        const points = r.dailyByModel.filter((d) => d.model === model).map((d) => `${x(d.day).toFixed(1)},${y(d.cost).toFixed(1)}`).join(" ");
-        return `<polyline points="${points}" fill="none" stroke="${model === "unallocated" ? "#9ca3af" : PALETTE[i % PALETTE.length]}" stroke-width="2"/>` +
-            `<text x="740" y="${20 + i * 16}" class="legend" fill="${model === "unallocated" ? "#6b7280" : PALETTE[i % PALETTE.length]}">${esc(model)}</text>`;
-    }).join("");
-    const axis = `<line x1="50" y1="230" x2="730" y2="230" stroke="#9ca3af"/><text x="50" y="248" class="value">${esc(days[0])}</text><text x="730" y="248" class="value" text-anchor="end">${esc(days[days.length - 1])}</text><text x="54" y="16" class="value">${esc(money(max, r.currency))} a day</text>`;
-    return `<section><h2>Daily cost by model</h2><svg viewBox="0 0 900 260" width="900" height="260" role="img" aria-label="Daily cost by model">${axis}${lines}</svg></section>`;
+    const totalsByModel = new Map<string, number>();
+    for (const d of r.dailyByModel) totalsByModel.set(d.model, (totalsByModel.get(d.model) ?? 0) + d.cost);
+    const models = [...totalsByModel].sort(([a, x], [b, y]) => y - x || a.localeCompare(b)).map(([k]) => k);
+    const perDay = new Map(days.map((d) => [d, 0]));
+    for (const d of r.dailyByModel) if (d.cost > 0) perDay.set(d.day, perDay.get(d.day)! + d.cost);
+    const max = Math.max(...perDay.values(), 1e-9);
+    const width = 680 / days.length;
+    const bars: string[] = [];
+    days.forEach((day, i) => {
+        let y = 230;
+        for (const model of models) {
+            const cost = r.dailyByModel.find((d) => d.day === day && d.model === model)?.cost ?? 0;
+            if (cost <= 0) continue;
+            const h = (cost / max) * 210;
+            y -= h;
+            bars.push(`<rect x="${(50 + i * width).toFixed(1)}" y="${y.toFixed(1)}" width="${Math.max(1, width - 1).toFixed(1)}" height="${h.toFixed(1)}" fill="${colour(model)}"><title>${esc(`${day} ${model}: ${money(cost, r.currency)}`)}</title></rect>`);
+        }
+    });
+    const legend = models.map((model) => `<li><span class="swatch" style="background:${colour(model)}"></span>${esc(model, 40)} <b>${esc(money(totalsByModel.get(model)!, r.currency))}</b></li>`).join("");
+    const axis = `<line x1="50" y1="230" x2="730" y2="230" stroke="#9ca3af"/><text x="50" y="248" class="value">${esc(days[0])}</text><text x="730" y="248" class="value" text-anchor="end">${esc(days[days.length - 1])}</text><text x="54" y="14" class="value">${esc(money(max, r.currency))} a day</text>`;
+    return `<section><h2>Daily cost by model</h2><svg viewBox="0 0 760 256" width="760" height="256" role="img" aria-label="Daily cost by model, stacked">${axis}${bars.join("")}</svg><ul class="legend">${legend}</ul></section>`;
+}
+
+function table(headers: string[], rows: string[][], numeric: ReadonlySet<number> = new Set()): string {
+    if (!rows.length) return "";
+    return `<table><tr>${headers.map((h, i) => `<th${numeric.has(i) ? ' class="num"' : ""}>${esc(h)}</th>`).join("")}</tr>${rows.map((r) => `<tr>${r.map((c, i) => `<td${numeric.has(i) ? ' class="num"' : ""}>${c}</td>`).join("")}</tr>`).join("")}</table>`;
 }
 
 /** One self-contained HTML file: inline CSS and SVG, no scripts, nothing fetched at view time. */
-export function formatReportHtml(r: AttributionReport): string {
+export function formatReportHtml(r: AttributionReport, team?: string): string {
     const m = (n: number): string => esc(money(n, r.currency));
     const rec = r.reconciliation;
-    const coverageRows = r.coverage.map((c) => `<tr><td>${esc(c.key)}</td><td class="num">${pct(c.fraction)}</td><td>${c.presentInExport ? "" : "never present in the export"}</td></tr>`).join("");
-    const untagged = r.topUntagged.slice(0, 10).map((u) => `<tr><td class="num">${m(u.cost)}</td><td>${esc(u.resourceId)}</td><td>${esc(u.missing.join(", "))}</td></tr>`).join("");
-    const anomalies = r.anomalies.map((a) => `<tr><td>${esc(a.level)}</td><td>${esc(a.model)}</td><td>${esc(a.day)}</td><td class="num">${m(a.cost)}</td><td class="num">${m(a.baseline)}</td><td class="num">${a.zScore.toFixed(1)}</td></tr>`).join("");
+    const colour = colours([...r.byModel, ...r.byTeam, ...r.byPhase, ...r.byService].map((b) => b.key));
+    const teams = team === undefined ? r.teams : r.teams.filter((t) => t.team === team);
+    const economics = (list: ModelEconomics[]): string => table(
+        ["period", "model", "team", "cost", "predictions", "per 1,000", "value", "ROI", "efficiency", "grade", "priority"],
+        list.map((e) => [esc(e.billingPeriod), esc(e.model), esc(e.team), m(e.cost), e.predictions === null ? "n/a" : esc(e.predictions.toLocaleString("en-US")), e.costPer1k === null ? "n/a" : m(e.costPer1k), e.value === null ? "n/a" : esc(money(e.value, "USD")), e.roi === null ? "n/a" : `${e.roi.toFixed(1)}x`, esc(e.efficiency ?? "n/a"), e.grade ? `<span class="grade g${e.grade}">${e.grade}</span>` : "n/a", e.priority === null ? "" : String(e.priority)]),
+        new Set([3, 4, 5, 6, 7, 10]),
+    );
+    const teamSections = teams.map((t) => `<section id="team-${esc(t.team)}"><h2>Team ${esc(t.team)} <small>${esc(t.billingPeriod)}</small></h2>
+<div class="kpis"><div class="kpi">Total<b>${m(t.total)}</b></div><div class="kpi">Direct<b>${m(t.direct)}</b></div><div class="kpi">Shared received<b>${m(t.sharedReceived)}</b></div>${t.previousCost === null ? "" : `<div class="kpi">Since ${esc(t.previousBillingPeriod ?? "")}<b class="${(t.change ?? 0) > 0 ? "bad" : "ok"}">${esc(signed(t.change ?? 0, r.currency))} (${esc(signedPct(t.changePct, t.change ?? 0))})</b></div>`}${t.sharedPooled ? `<div class="kpi">Shared cost pooled<b>${m(t.sharedPooled)}</b></div>` : ""}</div>
+${t.optimisationTargets.length ? `<p>Optimise first: <b>${t.optimisationTargets.map((x) => esc(x)).join(", ")}</b></p>` : ""}
+${t.changes.length ? `<ul>${t.changes.slice(0, 5).map((c) => `<li>${esc(changeLine(c, r.currency), 300)}</li>`).join("")}</ul>` : ""}
+${economics(t.models)}</section>`).join("\n");
+    if (team !== undefined && !teams.length) return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>tagguard: ${esc(team)}</title></head><body><p>No attributed cost for team ${esc(team)}.</p></body></html>\n`;
+    const mom = r.monthOverMonth;
+    const momTable = (title: string, ds: Delta[]): string => `<h3>${esc(title)}</h3>${table(["", mom?.previous ?? "", mom?.current ?? "", "change", ""], ds.slice(0, 10).map((d) => [esc(d.key), m(d.previous), m(d.current), `<span class="${d.change > 0 ? "bad" : "ok"}">${esc(signed(d.change, r.currency))}</span>`, esc(signedPct(d.changePct, d.change))]), new Set([1, 2, 3, 4]))}`;
+    const title = team === undefined ? "Cost attribution" : `Team ${team}`;
     return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>tagguard cost attribution</title>
+<html lang="en"><head><meta charset="utf-8"><title>tagguard: ${esc(title)}</title>
 <style>
-body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:24px;color:#111827;max-width:960px}
-h1{font-size:22px}h2{font-size:16px;margin-top:28px}
-.kpis{display:flex;gap:16px;flex-wrap:wrap}.kpi{border:1px solid #e5e7eb;border-radius:8px;padding:10px 14px}.kpi b{display:block;font-size:20px}
-table{border-collapse:collapse;font-size:13px}td,th{border-bottom:1px solid #e5e7eb;padding:4px 8px;text-align:left}.num{text-align:right}
-.label,.value,.legend{font-size:12px;font-family:inherit}.label{fill:#111827}.value{fill:#374151}
-.ok{color:#16a34a}.bad{color:#dc2626}
+body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:24px;color:#111827;max-width:1040px}
+h1{font-size:22px;margin-bottom:4px}h2{font-size:16px;margin-top:28px}h3{font-size:14px}small{color:#6b7280;font-weight:normal}
+.meta{color:#374151;font-size:13px}.kpis{display:flex;gap:16px;flex-wrap:wrap}.kpi{border:1px solid #e5e7eb;border-radius:8px;padding:10px 14px}.kpi b{display:block;font-size:20px}
+table{border-collapse:collapse;font-size:13px;margin:8px 0}td,th{border-bottom:1px solid #e5e7eb;padding:4px 8px;text-align:left}.num{text-align:right}
+.label,.value{font-size:12px;font-family:inherit}.label{fill:#111827}.value{fill:#374151}
+.legend{list-style:none;padding:0;display:flex;flex-wrap:wrap;gap:4px 16px;font-size:12px}.swatch{display:inline-block;width:10px;height:10px;margin-right:4px}
+.ok{color:#16a34a}.bad{color:#dc2626}.grade{font-weight:bold}.gA{color:#16a34a}.gB{color:#65a30d}.gC{color:#ca8a04}.gD{color:#dc2626}
+nav a{margin-right:12px}
 </style></head><body>
-<h1>Cost attribution${r.period ? ` ${esc(r.period)}` : ""}</h1>
-<p>Cost measure: <b>${r.costMeasure === "effective" ? "EffectiveCost (amortized)" : "BilledCost (as invoiced)"}</b>, ${esc(r.currency)}.</p>
+<h1>${esc(title)}</h1>
+<p class="meta">Billing period${r.periods.length === 1 ? "" : "s"} <b>${esc(r.periods.join(", ") || "none")}</b> · cost measure <b>${r.costMeasure === "effective" ? "EffectiveCost (amortized)" : "BilledCost (as invoiced)"}</b>, ${esc(r.currency)} · sources ${r.sources.map((s) => `<code>${esc(s)}</code>`).join(", ")}</p>
+${team === undefined ? `<nav>Teams: ${r.teams.map((t) => `<a href="#team-${esc(t.team)}">${esc(t.team)}</a>`).join("")}</nav>
 <div class="kpis"><div class="kpi">Total<b>${m(r.total)}</b></div><div class="kpi">Usage attributed<b>${pct(r.coverageAll)}</b></div>
 <div class="kpi">Unallocated usage<b>${m(r.unallocated)}</b></div>${r.separateLines.map((s) => `<div class="kpi">${esc(s.key)}<b>${m(s.cost)}</b></div>`).join("")}</div>
 <p>Reconciliation: attributed ${esc(rec.attributed)} + unallocated ${esc(rec.unallocated)} + separate lines ${esc(rec.separateLines)} = ${esc(rec.total)}
 <span class="${rec.balanced ? "ok" : "bad"}">${rec.balanced ? "balances to the cent" : "does not balance"}</span>${rec.skippedReason ? `; left out: ${esc(rec.skippedReason)}` : ""}</p>
-${barChart("By model", r.byModel, r.currency)}${barChart("By team", r.byTeam, r.currency)}${barChart("By lifecycle phase", r.byPhase, r.currency)}${barChart("By service", r.byService, r.currency)}
-${trendChart(r)}
-<section><h2>Coverage of usage cost by required key</h2><table><tr><th>key</th><th>coverage</th><th></th></tr>${coverageRows}</table></section>
-${untagged ? `<section><h2>Top resources without the full tag set</h2><table><tr><th>cost</th><th>resource</th><th>missing</th></tr>${untagged}</table></section>` : ""}
-${anomalies ? `<section><h2>Cost anomalies</h2><table><tr><th>level</th><th>model</th><th>day</th><th>cost</th><th>baseline</th><th>z</th></tr>${anomalies}</table></section>` : ""}
+${barChart("By model", r.byModel, r.currency, colour)}${barChart("By team", r.byTeam, r.currency, colour)}${barChart("By lifecycle phase", r.byPhase, r.currency, colour)}${barChart("By service", r.byService, r.currency, colour)}
+${dailyChart(r, colour)}
+<section><h2>Team × model</h2>${table(["team", "model", "cost"], r.byTeamAndModel.map((x) => [esc(x.team), esc(x.model), m(x.cost)]), new Set([2]))}</section>
+<section><h2>Unit economics</h2>${economics(r.models) || "<p>No attributed model cost.</p>"}</section>
+${mom ? `<section><h2>Month over month: ${esc(mom.previous)} → ${esc(mom.current)}</h2>${momTable("By model", mom.byModel)}${momTable("By lifecycle phase", mom.byPhase)}${momTable("By service", mom.byService)}</section>` : ""}
+${r.sharedAllocation.shared ? `<section><h2>Shared cost ${m(r.sharedAllocation.shared)}, split ${esc(r.sharedAllocation.method)}</h2>${table(["team", "before", "removed (its shared cost, pooled)", "received (its part of the pool)", "after"], r.sharedAllocation.teams.map((t) => [esc(t.team), m(t.before), m(-t.removed), m(t.received), m(t.after)]), new Set([1, 2, 3, 4]))}</section>` : ""}
+<section><h2>Coverage of positive usage cost by required key</h2>${table(["key", "valid", "present but invalid", ""], r.coverage.map((c) => [esc(c.key), pct(c.fraction), c.invalidFraction ? `${pct(c.invalidFraction)} (${esc(c.invalidValues.join(", "))})` : "", c.presentInExport ? "" : "never present in the export"]), new Set([1, 2]))}</section>
+${r.topUntagged.length ? `<section><h2>Top resources without the full valid tag set</h2>${table(["cost", "resource", "missing or invalid"], r.topUntagged.slice(0, 10).map((u) => [m(u.cost), esc(u.resourceId), esc(u.missing.join(", "))]), new Set([0]))}</section>` : ""}
+${r.anomalies.length ? `<section><h2>Cost anomalies</h2>${table(["level", "model", "day", "cost", "baseline", "z"], r.anomalies.map((a) => [esc(a.level), esc(a.model), esc(a.day), m(a.cost), m(a.baseline), a.zScore.toFixed(1)]), new Set([3, 4, 5]))}</section>` : ""}` : ""}
+${teamSections}
 <p style="color:#6b7280;font-size:12px">Generated by tagguard report.</p>
 </body></html>
 `;
 }
 
-export function renderReport(r: AttributionReport, format: ReportFormat): string {
+export function renderReport(r: AttributionReport, format: ReportFormat, team?: string): string {
     switch (format) {
         case "json": {
             const { dailyByModel: _daily, ...stable } = r;
-            const out: ReportJson = { reportVersion: REPORT_JSON_VERSION, ...stable };
+            const out: ReportJson = { reportVersion: REPORT_JSON_VERSION, ...stable, ...(team === undefined ? {} : { teams: r.teams.filter((t) => t.team === team), chargeback: r.chargeback.filter((c) => c.targetTeam === team) }) };
             return jsonText(out);
         }
-        case "csv": return formatChargebackCsv(r);
-        case "html": return formatReportHtml(r);
-        case "text": return formatReportText(r);
+        case "csv": return formatChargebackCsv(r, team);
+        case "html": return formatReportHtml(r, team);
+        case "text": return formatReportText(r, team);
     }
 }

@@ -5,12 +5,20 @@
  * the file once.
  */
 import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
+import * as path from "path";
+import { valueProblem } from "../../tagset/rules";
 import { REQUIRED_TAG_KEYS, intendedKey, isAttributionKey, type AttributionTagKey } from "../../tagset/vocabulary";
 import { visible } from "../../tagset/text";
 import { shownPath } from "../input";
+import {
+    centsToNumber, decimalUnits, modelEconomics, monthOverMonth, roundToTotal, splitShared, teamShowback,
+    type AllocationMethod, type CostRow, type ModelEconomics, type MonthOverMonth, type SharedSplit, type TeamShowback,
+} from "./economics";
+import type { ModelsFile } from "./models";
 import { BillingInputError, createLinesView, lit, type CostMeasure, type Schema } from "./sources";
+import { GPUS_PER_INSTANCE } from "./units";
 
-export type AllocationMethod = "even" | "proportional" | "model-count";
+export type { AllocationMethod };
 
 export interface ReportOptions {
     files: string[];
@@ -24,6 +32,10 @@ export interface ReportOptions {
     /** Also split unallocated usage across teams. */
     allocateUnallocated: boolean;
     anomaly: { warning: number; critical: number; baselineDays: number };
+    /** Per model: predictions, value, benchmark, owner team (`--models`). */
+    models?: ModelsFile;
+    /** The team chargeback records are billed from (`--chargeback-source`). */
+    chargebackSource?: string;
     /** Progress lines (a terminal shows them; pipes do not). */
     progress?: (message: string) => void;
 }
@@ -33,32 +45,64 @@ export interface Breakdown {
     cost: number;
 }
 
+export interface ChargebackRecord {
+    billingPeriod: string;
+    /** The team that pays the bill and charges the others back. */
+    sourceTeam: string;
+    targetTeam: string;
+    /** The lifecycle phase; `shared_allocation` for a team's part of shared cost, `unallocated` for cost no team carries. */
+    costCategory: string;
+    model: string;
+    /** In the export's currency, rounded so that a period's records sum exactly to its attributed total. */
+    amount: number;
+    /** What was consumed, in the unit that carries most of the row's cost; null where the export does not say. */
+    units: number | null;
+    unitType: string | null;
+    /** The cost of the row's lines in that unit over the units: the price of one GPU-hour, GB-month, ... */
+    unitRate: number | null;
+}
+
 export interface AttributionReport {
     costMeasure: CostMeasure;
     currency: string;
+    /** `--period`, when given. */
     period: string | null;
+    /** Billing periods in the report's scope, and the file names read. */
+    periods: string[];
+    sources: string[];
     /** The input total of the chosen measure over all charge categories. */
     total: number;
     usageTotal: number;
-    /** Usage cost carrying every required key. */
+    /** Usage cost carrying every required key with a valid value. */
     attributed: number;
     unallocated: number;
     /** Non-usage charge categories (taxes, credits, purchases, ...), never spread over models. */
     separateLines: Breakdown[];
-    /** Per required key: the fraction of usage cost carrying it, and whether any line carries it at all. */
-    coverage: { key: string; fraction: number; presentInExport: boolean }[];
-    /** Fraction of usage cost carrying every required key. */
+    /**
+     * Per required key, of the positive usage cost (credits and refunds are separate lines, and negative
+     * usage lines are left out of both sides, so a fraction never exceeds 1): the fraction carrying a valid
+     * value, the fraction carrying a value outside the vocabulary, and whether any line carries the key.
+     */
+    coverage: { key: string; fraction: number; invalidFraction: number; invalidValues: string[]; presentInExport: boolean }[];
+    /** Fraction of usage cost carrying every required key with a valid value. */
     coverageAll: number;
     byTeam: Breakdown[];
     byModel: Breakdown[];
     byPhase: Breakdown[];
     byEnvironment: Breakdown[];
     byService: Breakdown[];
+    /** Attributed cost by team and model. */
+    byTeamAndModel: { team: string; model: string; cost: number }[];
     /** Raw tag keys met, by the key they were normalized to. */
     keyVariants: { key: string; variants: string[] }[];
     topUntagged: { resourceId: string; service: string | null; cost: number; missing: string[] }[];
-    sharedAllocation: { method: AllocationMethod; shared: number; teams: { team: string; before: number; allocated: number; after: number }[] };
-    chargeback: { billingPeriod: string; team: string; costCategory: string; model: string; amount: number }[];
+    sharedAllocation: { method: AllocationMethod; shared: number; teams: SharedSplit[] };
+    /** Unit economics per model and billing period. */
+    models: ModelEconomics[];
+    /** Per team, the latest billing period in scope against the one before. */
+    teams: TeamShowback[];
+    monthOverMonth: MonthOverMonth | null;
+    chargeback: ChargebackRecord[];
     anomalies: { model: string; day: string; cost: number; baseline: number; zScore: number; level: "WARNING" | "CRITICAL" }[];
     expiredBilling: { resourceId: string | null; model: string | null; expiresAt: string; costAfterExpiry: number; lastDay: string }[];
     dailyByModel: { model: string; day: string; cost: number }[];
@@ -118,6 +162,16 @@ export async function attributionReport(opts: ReportOptions): Promise<Attributio
     }
 }
 
+const KEYS_READ: AttributionTagKey[] = [...REQUIRED_TAG_KEYS, "expires_at"];
+
+/** SQL `CASE` of a consumed unit as chargeback names it: GPU-hours for GPU instance families, instance-hours, GB-months. */
+const UNIT_TYPE = `CASE
+    WHEN regexp_matches(unit, '^(hrs?|hours?)$', 'i') AND gpus IS NOT NULL THEN 'GPU-hours'
+    WHEN regexp_matches(unit, '^(hrs?|hours?)$', 'i') AND instance_type IS NOT NULL THEN 'instance-hours'
+    WHEN regexp_matches(unit, '^(hrs?|hours?)$', 'i') THEN 'hours'
+    WHEN regexp_matches(unit, '^gb-?mo(nths?)?$', 'i') THEN 'GB-months'
+    ELSE unit END`;
+
 async function buildAttributionReport(opts: ReportOptions): Promise<AttributionReport> {
     const progress = opts.progress ?? (() => undefined);
     const db = await DuckDBInstance.create(":memory:");
@@ -125,22 +179,24 @@ async function buildAttributionReport(opts: ReportOptions): Promise<AttributionR
     try {
         progress("reading the exports");
         const { notes, tagsExpression } = await createLinesView(con, opts.files, opts.schema, opts.measure);
-        const periodFilter = opts.period ? `WHERE billing_period = ${lit(opts.period)}` : "";
         // One pass over the exports. Tags are grouped by their 64-bit hash (hashing a MAP is half the cost of
-        // grouping by it; two different tag sets would have to collide on the same resource, day, category
-        // and service) and turned into JSON once per group.
+        // grouping by it; two different tag sets would have to collide on the same resource, day, category,
+        // service and usage) and turned into JSON once per group. Every period is kept: month-over-month
+        // needs the one before `--period`.
         await con.run(`CREATE TEMP TABLE agg AS
-            SELECT billing_period, charge_day, charge_category, service, resource_id, currency, ${tagsExpression} AS tags, cost, lines, bad_cost FROM (
-                SELECT billing_period, charge_day, charge_category, service, resource_id, currency, hash(tags) AS tags_hash, any_value(tags) AS tags,
-                       sum(cost) AS cost, count(*) AS lines, count(*) FILTER (WHERE cost IS NULL) AS bad_cost
-                FROM lines ${periodFilter} GROUP BY billing_period, charge_day, charge_category, service, resource_id, currency, tags_hash)`);
+            SELECT billing_period, charge_day, charge_category, service, resource_id, currency, unit, instance_type, ${tagsExpression} AS tags, cost, quantity, lines, bad_cost FROM (
+                SELECT billing_period, charge_day, charge_category, service, resource_id, currency, unit, instance_type, hash(tags) AS tags_hash, any_value(tags) AS tags,
+                       sum(cost) AS cost, sum(quantity) AS quantity, count(*) AS lines, count(*) FILTER (WHERE cost IS NULL) AS bad_cost
+                FROM lines GROUP BY billing_period, charge_day, charge_category, service, resource_id, currency, unit, instance_type, tags_hash)`);
         progress("aggregated");
-        if (opts.period && !(await rows(con, "SELECT 1 FROM agg LIMIT 1")).length) {
-            const periods = (await rows(con, "SELECT DISTINCT billing_period FROM lines WHERE billing_period IS NOT NULL ORDER BY 1 LIMIT 13")).map((r) => String(r.billing_period));
-            throw new BillingInputError(`--period ${opts.period}: no billing line in that period; the exports hold ${periods.length ? periods.map((p) => visible(p, { max: 20 })).join(", ") : "no billing period at all"}`);
+        const allPeriods = (await rows(con, "SELECT DISTINCT billing_period FROM agg WHERE billing_period IS NOT NULL ORDER BY 1")).map((r) => String(r.billing_period));
+        if (opts.period && !allPeriods.includes(opts.period)) {
+            throw new BillingInputError(`--period ${opts.period}: no billing line in that period; the exports hold ${allPeriods.length ? allPeriods.slice(0, 13).map((p) => visible(p, { max: 20 })).join(", ") : "no billing period at all"}`);
         }
+        const inScope = opts.period ? `billing_period = ${lit(opts.period)}` : "true";
         const currencies = (await rows(con, "SELECT DISTINCT currency FROM agg WHERE currency IS NOT NULL ORDER BY 1")).map((r) => String(r.currency));
         if (currencies.length > 1) throw new BillingInputError(`the exports mix currencies (${currencies.join(", ")}); report each currency's files separately`);
+        const currency = currencies[0] ?? "unknown";
 
         // Tag keys: normalize every distinct raw key once, then read each attribution key from its variants.
         const rawKeys = (await rows(con, "SELECT DISTINCT unnest(json_keys(tags)) AS k FROM (SELECT DISTINCT tags FROM agg WHERE json_valid(tags))")).map((r) => String(r.k));
@@ -155,65 +211,82 @@ async function buildAttributionReport(opts: ReportOptions): Promise<AttributionR
             const paths = (variants.get(key) ?? []).map((raw) => `NULLIF(trim(json_extract_string(tags, ${lit(jsonPath(raw)!)})), '')`);
             return paths.length ? `CASE WHEN json_valid(tags) THEN coalesce(${paths.join(", ")}) END` : "NULL::VARCHAR";
         };
-        const keys: AttributionTagKey[] = [...REQUIRED_TAG_KEYS, "expires_at"];
-        await con.run(`CREATE TEMP TABLE attributed AS SELECT *, ${keys.map((k) => `${extract(k)} AS "${k}"`).join(", ")},
-            (tags IS NOT NULL AND NOT json_valid(tags)) AS bad_tags
-            FROM agg`);
-        const allPresent = REQUIRED_TAG_KEYS.map((k) => `"${k}" IS NOT NULL`).join(" AND ");
-        await con.run(`CREATE TEMP VIEW usage AS SELECT *, (${allPresent}) AS complete FROM attributed WHERE charge_category = 'Usage' AND cost IS NOT NULL`);
+        await con.run(`CREATE TEMP TABLE gpu_counts (instance_type VARCHAR, gpus INTEGER)`);
+        await con.run(`INSERT INTO gpu_counts VALUES ${[...GPUS_PER_INSTANCE].map(([t, n]) => `(${lit(t)}, ${n})`).join(", ")}`);
+        await con.run(`CREATE TEMP TABLE attributed AS SELECT a.*, ${KEYS_READ.map((k) => `${extract(k)} AS "${k}"`).join(", ")},
+            (tags IS NOT NULL AND NOT json_valid(tags)) AS bad_tags, g.gpus
+            FROM agg a LEFT JOIN gpu_counts g ON g.instance_type = regexp_replace(a.instance_type, '^ml\\.', '')`);
+        // Values outside the vocabulary are present but invalid: they attribute nothing.
+        const invalid = new Map<AttributionTagKey, string[]>();
+        for (const k of REQUIRED_TAG_KEYS) {
+            const values = (await rows(con, `SELECT DISTINCT "${k}" AS v FROM attributed WHERE "${k}" IS NOT NULL`)).map((r) => String(r.v));
+            invalid.set(k, values.filter((v) => valueProblem(k, v) !== undefined).sort());
+        }
+        const valid = (k: AttributionTagKey): string => `("${k}" IS NOT NULL${invalid.get(k)!.length ? ` AND "${k}" NOT IN (${invalid.get(k)!.map(lit).join(", ")})` : ""})`;
+        const allValid = REQUIRED_TAG_KEYS.map(valid).join(" AND ");
+        const serviceCase = `CASE ${SERVICE_GROUPS.map(([g, re]) => `WHEN regexp_matches(service, ${lit(re.source)}, 'i') THEN ${lit(g)}`).join(" ")} WHEN service IS NULL THEN NULL ELSE 'other' END`;
+        await con.run(`CREATE TEMP VIEW usage_all AS SELECT *, (${allValid}) AS complete, ${serviceCase} AS service_group,
+            ${UNIT_TYPE} AS unit_type, CASE WHEN gpus IS NOT NULL AND regexp_matches(unit, '^(hrs?|hours?)$', 'i') THEN quantity * gpus ELSE quantity END AS units
+            FROM attributed WHERE charge_category = 'Usage' AND cost IS NOT NULL`);
+        await con.run(`CREATE TEMP VIEW usage AS SELECT * FROM usage_all WHERE ${inScope}`);
+        await con.run(`CREATE TEMP VIEW agg_scope AS SELECT * FROM agg WHERE ${inScope}`);
         progress("attributed");
 
         const [totals] = await rows(con, `SELECT
-            (SELECT sum(cost) FROM agg WHERE cost IS NOT NULL) AS total,
+            (SELECT sum(cost) FROM agg_scope WHERE cost IS NOT NULL) AS total,
             (SELECT sum(cost) FROM usage) AS usage_total,
             (SELECT sum(cost) FROM usage WHERE complete) AS attributed,
             (SELECT sum(cost) FROM usage WHERE NOT complete) AS unallocated,
-            (SELECT sum(cost) FROM agg WHERE cost IS NOT NULL AND charge_category IS DISTINCT FROM 'Usage') AS separate,
-            (SELECT sum(bad_cost) FROM agg) AS skipped,
-            (SELECT sum(lines) FROM attributed WHERE bad_tags) AS bad_tag_lines,
-            (SELECT sum(cost) FROM attributed WHERE bad_tags AND cost IS NOT NULL) AS bad_tag_cost`);
+            (SELECT sum(cost) FROM agg_scope WHERE cost IS NOT NULL AND charge_category IS DISTINCT FROM 'Usage') AS separate,
+            (SELECT sum(bad_cost) FROM agg_scope) AS skipped,
+            (SELECT sum(lines) FROM attributed WHERE bad_tags AND ${inScope}) AS bad_tag_lines,
+            (SELECT sum(cost) FROM attributed WHERE bad_tags AND cost IS NOT NULL AND ${inScope}) AS bad_tag_cost,
+            (SELECT sum(cost) FROM usage WHERE cost > 0) AS positive_usage`);
         const usageTotal = num(totals.usage_total);
-        const separateLines = (await rows(con, `SELECT coalesce(charge_category, '(none)') AS key, sum(cost) AS cost FROM agg
+        const positiveUsage = num(totals.positive_usage);
+        const separateLines = (await rows(con, `SELECT coalesce(charge_category, '(none)') AS key, sum(cost) AS cost FROM agg_scope
             WHERE cost IS NOT NULL AND charge_category IS DISTINCT FROM 'Usage' GROUP BY 1 ORDER BY 1`)).map((r) => ({ key: String(r.key), cost: num(r.cost) }));
 
         const coverage = await Promise.all(REQUIRED_TAG_KEYS.map(async (k) => {
-            const [r] = await rows(con, `SELECT sum(cost) FILTER (WHERE "${k}" IS NOT NULL) AS tagged FROM usage`);
-            return { key: k, fraction: usageTotal ? num(r.tagged) / usageTotal : 0, presentInExport: variants.has(k) };
+            const [r] = await rows(con, `SELECT sum(cost) FILTER (WHERE ${valid(k)}) AS valid, sum(cost) FILTER (WHERE "${k}" IS NOT NULL AND NOT ${valid(k)}) AS invalid FROM usage WHERE cost > 0`);
+            return {
+                key: k,
+                fraction: positiveUsage ? num(r.valid) / positiveUsage : 0,
+                invalidFraction: positiveUsage ? num(r.invalid) / positiveUsage : 0,
+                invalidValues: invalid.get(k)!.slice(0, 20),
+                presentInExport: variants.has(k),
+            };
         }));
         const breakdown = async (expr: string): Promise<Breakdown[]> =>
             (await rows(con, `SELECT coalesce(${expr}, '${UNALLOCATED}') AS key, sum(cost) AS cost FROM usage GROUP BY 1 ORDER BY cost DESC, key`)).map((r) => ({ key: String(r.key), cost: num(r.cost) }));
-        const serviceCase = `CASE ${SERVICE_GROUPS.map(([g, re]) => `WHEN regexp_matches(service, ${lit(re.source)}, 'i') THEN ${lit(g)}`).join(" ")} WHEN service IS NULL THEN NULL ELSE 'other' END`;
         progress("breakdowns");
 
         const topUntagged = (await rows(con, `SELECT resource_id, any_value(service) AS service, sum(cost) AS cost,
-                ${REQUIRED_TAG_KEYS.map((k) => `bool_and("${k}" IS NULL) AS "missing_${k}"`).join(", ")}
+                ${REQUIRED_TAG_KEYS.map((k) => `bool_and(NOT ${valid(k)}) AS "missing_${k}"`).join(", ")}
             FROM usage WHERE NOT complete AND resource_id IS NOT NULL GROUP BY resource_id ORDER BY cost DESC, resource_id LIMIT 20`))
             .map((r) => ({ resourceId: String(r.resource_id), service: r.service === null ? null : String(r.service), cost: num(r.cost), missing: REQUIRED_TAG_KEYS.filter((k) => r[`missing_${k}`] === true) }));
 
-        // Shared costs (model_id = shared, and optionally unallocated usage) split across the teams with direct costs.
-        const sharedFilter = `model_id = 'shared'${opts.allocateUnallocated ? " OR NOT complete" : ""}`;
-        const teamRows = await rows(con, `SELECT team, sum(cost) AS direct, count(DISTINCT model_id) AS models FROM usage
-            WHERE complete AND model_id <> 'shared' GROUP BY team ORDER BY team`);
-        const [sharedRow] = await rows(con, `SELECT sum(cost) AS shared FROM usage WHERE ${sharedFilter}`);
-        const beforeRows = await rows(con, `SELECT team, sum(cost) AS cost FROM usage WHERE complete GROUP BY team`);
-        const shared = num(sharedRow.shared);
-        const weights = teamRows.map((t) => (opts.allocation === "even" ? 1 : opts.allocation === "proportional" ? num(t.direct) : num(t.models)));
-        const weightSum = weights.reduce((a, b) => a + b, 0);
-        const directWithoutShared = new Map(teamRows.map((t) => [String(t.team), num(t.direct)]));
-        const sharedTeams = teamRows.map((t, i) => {
-            const team = String(t.team);
-            const allocated = weightSum ? (shared * weights[i]) / weightSum : 0;
-            const before = num(beforeRows.find((b) => b.team === t.team)?.cost);
-            return { team, before, allocated, after: directWithoutShared.get(team)! + allocated };
-        });
-
-        const chargeback = (await rows(con, `SELECT billing_period, team, lifecycle_phase, model_id, sum(cost) AS amount FROM usage
-            WHERE complete AND model_id <> 'shared' GROUP BY ALL ORDER BY billing_period, team, lifecycle_phase, model_id`))
-            .map((r) => ({ billingPeriod: String(r.billing_period), team: String(r.team), costCategory: String(r.lifecycle_phase), model: String(r.model_id), amount: num(r.amount) }));
-        for (const t of sharedTeams) {
-            if (t.allocated) chargeback.push({ billingPeriod: opts.period ?? "all", team: t.team, costCategory: "shared_allocation", model: "shared", amount: t.allocated });
-        }
-        progress("allocation and chargeback");
+        // Attributed cost by period, team, model, phase and service: what economics, showback and month-over-month read.
+        const cube: CostRow[] = (await rows(con, `SELECT billing_period, team, model_id, lifecycle_phase, coalesce(service_group, 'other') AS service, sum(cost) AS cost
+            FROM usage_all WHERE complete AND billing_period IS NOT NULL GROUP BY ALL ORDER BY ALL`))
+            .map((r) => ({ period: String(r.billing_period), team: String(r.team), model: String(r.model_id), phase: String(r.lifecycle_phase), service: String(r.service), cost: num(r.cost) }));
+        const unallocatedCube: CostRow[] = (await rows(con, `SELECT billing_period, coalesce(service_group, 'other') AS service, sum(cost) AS cost
+            FROM usage_all WHERE NOT complete AND billing_period IS NOT NULL GROUP BY ALL ORDER BY ALL`))
+            .map((r) => ({ period: String(r.billing_period), team: UNALLOCATED, model: UNALLOCATED, phase: UNALLOCATED, service: String(r.service), cost: num(r.cost) }));
+        const scoped = (list: CostRow[]): CostRow[] => (opts.period ? list.filter((r) => r.period === opts.period) : list);
+        const periods = opts.period ? [opts.period] : allPeriods;
+        const split = splitShared(scoped(cube), opts.allocation, opts.allocateUnallocated ? num(totals.unallocated) : 0);
+        const economics = modelEconomics(scoped(cube), opts.models, currency);
+        notes.push(...economics.notes);
+        const current = periods[periods.length - 1];
+        const previous = current ? allPeriods[allPeriods.indexOf(current) - 1] ?? null : null;
+        const teams = current ? teamShowback(cube, modelEconomics(cube, opts.models, currency).models, opts.allocation, current, previous) : [];
+        const mom = current && previous ? monthOverMonth([...cube, ...unallocatedCube], previous, current) : null;
+        const byTeamAndModel = [...scoped(cube).reduce((m, r) => m.set(`${r.team}\u0000${r.model}`, (m.get(`${r.team}\u0000${r.model}`) ?? 0) + r.cost), new Map<string, number>())]
+            .map(([k, cost]) => ({ team: k.split("\u0000")[0], model: k.split("\u0000")[1], cost }))
+            .sort((a, b) => a.team.localeCompare(b.team) || b.cost - a.cost || a.model.localeCompare(b.model));
+        const chargeback = await chargebackRecords(con, periods, opts);
+        progress("economics, showback and chargeback");
 
         // Anomalies: each model's daily cost against its own trailing baseline (days without cost count as 0).
         const dailyByModel = (await rows(con, `SELECT coalesce(model_id, '${UNALLOCATED}') AS model, strftime(charge_day, '%Y-%m-%d') AS day, sum(cost) AS cost
@@ -239,14 +312,16 @@ async function buildAttributionReport(opts: ReportOptions): Promise<AttributionR
         progress("anomalies and expiry");
 
         const [exact] = await rows(con, `SELECT
-            (SELECT coalesce(sum(cost), 0) FROM agg WHERE cost IS NOT NULL) = (SELECT coalesce(sum(cost), 0) FROM usage WHERE complete)
+            (SELECT coalesce(sum(cost), 0) FROM agg_scope WHERE cost IS NOT NULL) = (SELECT coalesce(sum(cost), 0) FROM usage WHERE complete)
               + (SELECT coalesce(sum(cost), 0) FROM usage WHERE NOT complete)
-              + (SELECT coalesce(sum(cost), 0) FROM agg WHERE cost IS NOT NULL AND charge_category IS DISTINCT FROM 'Usage') AS balanced`);
+              + (SELECT coalesce(sum(cost), 0) FROM agg_scope WHERE cost IS NOT NULL AND charge_category IS DISTINCT FROM 'Usage') AS balanced`);
         const skipped = num(totals.skipped);
         return {
             costMeasure: opts.measure,
-            currency: currencies[0] ?? "unknown",
+            currency,
             period: opts.period ?? null,
+            periods,
+            sources: opts.files.map((f) => path.basename(f)),
             total: num(totals.total),
             usageTotal,
             attributed: num(totals.attributed),
@@ -258,10 +333,14 @@ async function buildAttributionReport(opts: ReportOptions): Promise<AttributionR
             byModel: await breakdown('"model_id"'),
             byPhase: await breakdown('"lifecycle_phase"'),
             byEnvironment: await breakdown('"environment"'),
-            byService: await breakdown(serviceCase),
+            byService: await breakdown("service_group"),
+            byTeamAndModel,
             keyVariants: [...variants].map(([key, raws]) => ({ key, variants: raws })).sort((a, b) => a.key.localeCompare(b.key)),
             topUntagged,
-            sharedAllocation: { method: opts.allocation, shared, teams: sharedTeams },
+            sharedAllocation: { method: opts.allocation, shared: split.pool, teams: split.teams },
+            models: economics.models,
+            teams,
+            monthOverMonth: mom,
             chargeback,
             anomalies,
             expiredBilling,
@@ -282,4 +361,74 @@ async function buildAttributionReport(opts: ReportOptions): Promise<AttributionR
         con.closeSync();
         db.closeSync();
     }
+}
+
+/**
+ * Chargeback records per billing period: each team's attributed cost by lifecycle phase and model, its
+ * part of the shared pool, and the period's unallocated cost, from the source team to the target team.
+ * Exact decimal amounts are split and rounded in integer arithmetic, so a period's team records sum to
+ * its attributed total to the cent.
+ */
+async function chargebackRecords(con: DuckDBConnection, periods: readonly string[], opts: ReportOptions): Promise<ChargebackRecord[]> {
+    const source = opts.chargebackSource ?? "platform";
+    const groups = await rows(con, `SELECT billing_period, team, lifecycle_phase, model_id, unit_type, CAST(sum(cost) AS VARCHAR) AS amount, CAST(sum(units) AS VARCHAR) AS units
+        FROM usage WHERE complete AND billing_period IS NOT NULL GROUP BY ALL ORDER BY ALL`);
+    const unallocated = await rows(con, `SELECT billing_period, CAST(sum(cost) AS VARCHAR) AS amount FROM usage WHERE NOT complete AND billing_period IS NOT NULL GROUP BY ALL`);
+    const out: ChargebackRecord[] = [];
+    for (const period of periods) {
+        type Row = { team: string; phase: string; model: string; amount: bigint; units: Map<string, { cost: bigint; units: bigint | null }> };
+        const direct = new Map<string, Row>();
+        for (const g of groups.filter((x) => x.billing_period === period)) {
+            const key = `${String(g.team)}\u0000${String(g.lifecycle_phase)}\u0000${String(g.model_id)}`;
+            const row = direct.get(key) ?? { team: String(g.team), phase: String(g.lifecycle_phase), model: String(g.model_id), amount: 0n, units: new Map() };
+            const amount = decimalUnits(String(g.amount));
+            row.amount += amount;
+            if (g.unit_type !== null) row.units.set(String(g.unit_type), { cost: amount, units: g.units === null ? null : decimalUnits(String(g.units)) });
+            direct.set(key, row);
+        }
+        const rowsOfPeriod = [...direct.values()];
+        const own = rowsOfPeriod.filter((r) => r.model !== "shared");
+        const sharedRows = rowsOfPeriod.filter((r) => r.model === "shared");
+        const pool = sharedRows.reduce((a, r) => a + r.amount, 0n) + (opts.allocateUnallocated ? unallocated.filter((u) => u.billing_period === period).reduce((a, u) => a + decimalUnits(String(u.amount)), 0n) : 0n);
+        const teams = [...new Set(own.map((r) => r.team))].sort();
+        const weight = (team: string): bigint => {
+            const mine = own.filter((r) => r.team === team);
+            if (opts.allocation === "even") return 1n;
+            if (opts.allocation === "model-count") return BigInt(new Set(mine.map((r) => r.model)).size);
+            return mine.reduce((a, r) => a + r.amount, 0n);
+        };
+        const weights = teams.map(weight);
+        const weightSum = weights.reduce((a, b) => a + b, 0n);
+        const records: { team: string; phase: string; model: string; amount: bigint; unit?: { type: string; units: bigint | null; cost: bigint } }[] = own.map((r) => {
+            const dominant = [...r.units].sort(([, a], [, b]) => (b.cost > a.cost ? 1 : b.cost < a.cost ? -1 : 0))[0];
+            return { team: r.team, phase: r.phase, model: r.model, amount: r.amount, unit: dominant ? { type: dominant[0], units: dominant[1].units, cost: dominant[1].cost } : undefined };
+        });
+        if (pool !== 0n && weightSum > 0n) {
+            // Integer shares of the pool; what integer division leaves goes to the last team.
+            let given = 0n;
+            teams.forEach((team, i) => {
+                const share = i === teams.length - 1 ? pool - given : (pool * weights[i]) / weightSum;
+                given += share;
+                records.push({ team, phase: "shared_allocation", model: "shared", amount: share });
+            });
+        } else {
+            for (const r of sharedRows) records.push({ team: r.team, phase: r.phase, model: r.model, amount: r.amount });
+        }
+        const rounded = roundToTotal(records.map((r) => r.amount));
+        records.forEach((r, i) => {
+            const amount = centsToNumber(rounded[i]);
+            const units = r.unit?.units === null || r.unit?.units === undefined ? null : Number(r.unit.units) / 1e10;
+            out.push({
+                billingPeriod: period, sourceTeam: source, targetTeam: r.team, costCategory: r.phase, model: r.model, amount,
+                // The price of that unit: the cost of the lines in it over their units (a row may hold other costs too).
+                units, unitType: r.unit?.type ?? null, unitRate: units && r.unit ? Number(r.unit.cost) / 1e10 / units : null,
+            });
+        });
+        const left = opts.allocateUnallocated ? [] : unallocated.filter((u) => u.billing_period === period);
+        for (const u of left) {
+            const [cents] = roundToTotal([decimalUnits(String(u.amount))]);
+            out.push({ billingPeriod: period, sourceTeam: source, targetTeam: UNALLOCATED, costCategory: UNALLOCATED, model: UNALLOCATED, amount: centsToNumber(cents), units: null, unitType: null, unitRate: null });
+        }
+    }
+    return out;
 }

@@ -47,6 +47,10 @@ function curEffectiveCost(has: (c: string) => boolean): string {
     END`;
 }
 
+/** An EC2 instance type (`p3.2xlarge`, `ml.g5.xlarge`) named in a usage type or a description, else NULL. */
+const instanceType = (text: string): string =>
+    `NULLIF(regexp_extract(${text}, '(?:^|[^a-z0-9.])((?:ml\\.)?[a-z][a-z0-9-]*[0-9][a-z0-9-]*\\.(?:nano|micro|small|medium|large|metal|[0-9]*xlarge))(?:[^a-z0-9]|$)', 1), '')`;
+
 /** CUR line item types as FOCUS charge categories, so both report the same way. */
 const CUR_CATEGORY = `CASE
     WHEN line_item_line_item_type IN ('Usage', 'DiscountedUsage', 'SavingsPlanCoveredUsage', 'SavingsPlanNegation') THEN 'Usage'
@@ -58,6 +62,8 @@ const CUR_CATEGORY = `CASE
 /**
  * Creates the view `lines`: billing_period, charge_day, charge_category, service, resource_id,
  * currency, cost (exact decimal of the chosen measure; NULL where the export's number is unparsable),
+ * quantity and unit (what was consumed, in the export's unit), instance_type (from the usage type or
+ * description, for GPU-hours),
  * tags (as the export holds them; `tagsExpression` turns them into JSON text, best after aggregating).
  * Returns notes on what the sources lack (e.g. no Tags column).
  */
@@ -78,6 +84,7 @@ export async function createLinesView(con: DuckDBConnection, files: readonly str
     if (schema === "focus") {
         if (!has("Tags")) notes.push("the export has no Tags column: every cost is unallocated");
         if (!has("ResourceId")) notes.push("the export has no ResourceId column: untagged resources cannot be listed");
+        const described = ["x_UsageType", "SkuPriceDetails", "ChargeDescription"].filter(has);
         select = `SELECT
             strftime(TRY_CAST(BillingPeriodStart AS TIMESTAMP), '%Y-%m') AS billing_period,
             CAST(TRY_CAST(ChargePeriodStart AS TIMESTAMP) AS DATE) AS charge_day,
@@ -86,6 +93,9 @@ export async function createLinesView(con: DuckDBConnection, files: readonly str
             ${has("ResourceId") ? "ResourceId" : "NULL"} AS resource_id,
             BillingCurrency AS currency,
             ${decimal(measure === "effective" ? "EffectiveCost" : "BilledCost")} AS cost,
+            ${has("ConsumedQuantity") ? decimal("ConsumedQuantity") : "NULL::DECIMAL(38, 10)"} AS quantity,
+            ${has("ConsumedUnit") ? "NULLIF(ConsumedUnit, '')" : "NULL::VARCHAR"} AS unit,
+            ${instanceType(described.length ? `coalesce(${described.map((c) => `CAST(${c} AS VARCHAR)`).join(", ")})` : "NULL::VARCHAR")} AS instance_type,
             ${has("Tags") ? "Tags" : "NULL::VARCHAR"} AS tags
         FROM ${source}`;
     } else {
@@ -98,6 +108,9 @@ export async function createLinesView(con: DuckDBConnection, files: readonly str
             ${has("line_item_resource_id") ? "NULLIF(line_item_resource_id, '')" : "NULL"} AS resource_id,
             line_item_currency_code AS currency,
             ${measure === "effective" ? curEffectiveCost(has) : decimal("line_item_unblended_cost")} AS cost,
+            ${has("line_item_usage_amount") ? decimal("line_item_usage_amount") : "NULL::DECIMAL(38, 10)"} AS quantity,
+            ${has("pricing_unit") ? "NULLIF(pricing_unit, '')" : "NULL::VARCHAR"} AS unit,
+            ${instanceType(["product_instance_type", "line_item_usage_type"].filter(has).length ? `coalesce(${["product_instance_type", "line_item_usage_type"].filter(has).map((c) => `NULLIF(CAST(${c} AS VARCHAR), '')`).join(", ")})` : "NULL::VARCHAR")} AS instance_type,
             ${has("resource_tags") ? `regexp_replace(${tagsJson("resource_tags", columns.get("resource_tags"))}, '"user_', '"', 'g')` : "NULL"} AS tags
         FROM ${source}`;
     }

@@ -68,7 +68,7 @@ describe("tagguard check", () => {
         expect(lines.slice(0, 4)).toEqual([
             "Policies:",
             "    ❌ tagguard@v0.1.0 (local: policies)",
-            "        - [mandatory]  required-tags  (aws:ec2/vpc:Vpc: ml-vpc)",
+            "        - [mandatory]  required-tags  (aws:ec2/vpc:Vpc: ml-vpc) at examples/legacy-untagged/index.ts:19",
             expect.stringMatching(/^ {10}Missing required tags: `cost_center`/),
         ]);
         expect(stdout).toMatch(/\n {8}- \[advisory\] {2}attribution-coverage {2}\(pulumi:pulumi:Stack: fraud-platform-legacy-dev\)\n {10}Attribution coverage: 0 of 16/);
@@ -94,14 +94,15 @@ describe("tagguard check", () => {
         expect(log.runs[0].results[0]).toMatchObject({ ruleId: "required-tags", level: "error", locations: [{ physicalLocation: { artifactLocation: { uri: "examples/legacy-untagged/index.ts" } }, logicalLocations: [{ kind: "resource", name: "ml-vpc" }] }] });
     });
 
-    test("GitHub annotations, one per violation", () => {
+    test("GitHub annotations, one per violation at its line, capped as GitHub caps them", () => {
         const { code, stdout } = tagguard(["check", "examples/legacy-untagged", "--format", "github"]);
         expect(code).toBe(1);
         const lines = stdout.trim().split("\n");
-        expect(lines.filter((l) => l.startsWith("::error "))).toHaveLength(21);
+        expect(lines.filter((l) => l.startsWith("::error "))).toHaveLength(10);
         expect(lines.filter((l) => l.startsWith("::warning "))).toHaveLength(1);
-        expect(lines[0]).toMatch(/^::error file=examples\/legacy-untagged\/index\.ts,title=tagguard required-tags%3A aws%3Aec2\/vpc%3AVpc ml-vpc::urn:pulumi:dev::fraud-platform-legacy::[^%]*%0AMissing required tags/);
-        expect(lines[lines.length - 1]).toMatch(/^::notice title=tagguard attribution::0 of 16 resources in scope are attributable/);
+        expect(lines[0]).toMatch(/^::error file=examples\/legacy-untagged\/index\.ts,line=19,col=13,title=tagguard required-tags%3A aws%3Aec2\/vpc%3AVpc ml-vpc::urn:pulumi:dev::fraud-platform-legacy::[^%]*%0AMissing required tags/);
+        expect(lines[lines.length - 2]).toMatch(/^::notice title=tagguard attribution::0 of 16 resources in scope are attributable/);
+        expect(lines[lines.length - 1]).toMatch(/^::notice title=tagguard%3A more findings::11 more errors and 0 more warnings/);
     });
 
     test("stack config, secrets, explicit providers, components and data sources", () => {
@@ -294,13 +295,13 @@ describe("programs written the ways real programs are, run as the Node language 
         fs.writeFileSync(config, JSON.stringify({ all: "advisory" }));
         const text = tagguard(["check", dir, "--policy-pack-config", config]);
         expect(text.code).toBe(0);
-        expect(text.stdout).toMatch(/\nNot checked offline \(1 remote component; .*pulumi preview --policy-pack.*\):\n {4}awsx:ec2:Vpc ml-vpc at index\.ts:14\n/);
+        expect(text.stdout).toMatch(/\nNot checked offline \(1 remote component; .*pulumi preview --policy-pack.*\):\n {4}awsx:ec2:Vpc ml-vpc at test\/fixtures\/programs\/remote-component\/index\.ts:14\n/);
         expect(tagguard(["check", dir, "--policy-pack-config", config, "--fail-on-unchecked"]).code).toBe(1);
         const github = tagguard(["check", dir, "--policy-pack-config", config, "--format", "github"]).stdout;
-        expect(github).toMatch(/^::warning file=index\.ts,line=14,col=13,title=tagguard not-checked-offline%3A awsx%3Aec2%3AVpc ml-vpc::urn/m);
+        expect(github).toMatch(/^::warning file=test\/fixtures\/programs\/remote-component\/index\.ts,line=14,col=13,title=tagguard not-checked-offline%3A awsx%3Aec2%3AVpc ml-vpc::urn/m);
         const sarif = JSON.parse(tagguard(["check", dir, "--policy-pack-config", config, "--format", "sarif"]).stdout);
         expect(sarif.runs[0].results.filter((x: { ruleId: string }) => x.ruleId === "not-checked-offline")).toEqual([expect.objectContaining({
-            level: "warning", locations: [expect.objectContaining({ physicalLocation: { artifactLocation: { uri: "index.ts", uriBaseId: "%SRCROOT%" }, region: { startLine: 14, startColumn: 13 } } })],
+            level: "warning", locations: [expect.objectContaining({ physicalLocation: { artifactLocation: { uri: "test/fixtures/programs/remote-component/index.ts", uriBaseId: "%SRCROOT%" }, region: { startLine: 14, startColumn: 13 } } })],
         })]);
     });
 

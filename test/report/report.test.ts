@@ -4,6 +4,9 @@ import * as os from "os";
 import * as path from "path";
 import { parse } from "csv-parse/sync";
 import { attributionReport, normalizeKey, type ReportOptions } from "../../cli/report/report";
+import { changeLine } from "../../cli/report/formats";
+import { readModelsFile } from "../../cli/report/models";
+import { valueProblem } from "../../tagset/rules";
 
 const ROOT = path.join(__dirname, "..", "..");
 const SAMPLE = path.join(ROOT, "test", "fixtures", "focus", "focus_sample.csv");
@@ -54,8 +57,17 @@ describe("the FOCUS sample (CC BY 4.0), against figures computed here", () => {
         const byEnv = new Map<string, bigint>();
         for (const r of usage) byEnv.set(envOf(r) || "unallocated", (byEnv.get(envOf(r) || "unallocated") ?? 0n) + units(r.EffectiveCost));
         expect(Object.fromEntries(report.byEnvironment.map((b) => [b.key, b.cost.toFixed(6)]))).toEqual(Object.fromEntries([...byEnv].map(([k, v]) => [k, toNumber(v).toFixed(6)])));
-        const withCostCenter = usage.filter((r) => tagsOf(r).CostCenter).reduce((a, r) => a + units(r.EffectiveCost), 0n);
-        expect(report.coverage.find((c) => c.key === "cost_center")!.fraction).toBeCloseTo(toNumber(withCostCenter) / report.usageTotal, 10);
+        // Coverage is of positive usage cost (negative usage lines are on neither side), by valid values.
+        const positive = usage.filter((r) => units(r.EffectiveCost) > 0n);
+        const positiveTotal = positive.reduce((a, r) => a + units(r.EffectiveCost), 0n);
+        const share = (keep: (r: Record<string, string>) => boolean) => toNumber(positive.filter(keep).reduce((a, r) => a + units(r.EffectiveCost), 0n)) / toNumber(positiveTotal);
+        const cc = (r: Record<string, string>) => tagsOf(r).CostCenter?.trim();
+        expect(report.coverage.find((c) => c.key === "cost_center")!.fraction).toBeCloseTo(share((r) => !!cc(r) && valueProblem("cost_center", cc(r)!) === undefined), 10);
+        expect(report.coverage.find((c) => c.key === "cost_center")!.invalidFraction).toBeCloseTo(share((r) => !!cc(r) && valueProblem("cost_center", cc(r)!) !== undefined), 10);
+        const environment = report.coverage.find((c) => c.key === "environment")!;
+        expect(environment.fraction).toBeCloseTo(share((r) => ["production", "staging", "development", "experiment"].includes(envOf(r)?.trim() ?? "")), 10);
+        expect(environment.invalidValues.length).toBeGreaterThan(0);
+        for (const c of report.coverage) expect(c.fraction + c.invalidFraction).toBeLessThanOrEqual(1 + 1e-12);
         expect(report.coverage.filter((c) => !c.presentInExport).map((c) => c.key)).toEqual(["team", "model_id", "lifecycle_phase", "created_by", "managed_by"]);
         expect(report.byModel).toEqual([{ key: "unallocated", cost: report.usageTotal }]);
     });
@@ -123,8 +135,10 @@ describe("a generated export with known answers", () => {
     ] as const)("shared cost split %s", async (allocation, expected) => {
         const r = await attributionReport(base([file], { allocation }));
         expect(r.sharedAllocation.shared).toBe(80);
-        expect(r.sharedAllocation.teams.map((t) => [t.team, t.allocated])).toEqual(Object.entries(expected).map(([team, v]) => [team, expect.closeTo(v, 9)]));
-        for (const t of r.sharedAllocation.teams) expect(t.after).toBeCloseTo(t.before + t.allocated, 9);
+        // The platform team's shared-tagged cost is pooled (removed) and received by the teams with models.
+        expect(r.sharedAllocation.teams.map((t) => [t.team, t.received])).toEqual([...Object.entries(expected), ["platform", 0]].sort(([a], [b]) => String(a).localeCompare(String(b))).map(([team, v]) => [team, expect.closeTo(Number(v), 9)]));
+        expect(r.sharedAllocation.teams.find((t) => t.team === "platform")).toMatchObject({ before: 80, removed: 80, received: 0, after: 0 });
+        for (const t of r.sharedAllocation.teams) expect(t.after).toBeCloseTo(t.before - t.removed + t.received, 9);
     });
 
     test("unallocated usage can be split too", async () => {
@@ -132,15 +146,18 @@ describe("a generated export with known answers", () => {
         expect(r.sharedAllocation.shared).toBe(103);
     });
 
-    test("chargeback records: period, team, cost category, model, amount", async () => {
+    test("chargeback records: source and target team, cost category, model, amount; the shared pool split, the unallocated cost a row of its own", async () => {
         const r = await attributionReport(base([file], { allocation: "even" }));
+        const rec = (targetTeam: string, costCategory: string, model: string, amount: number) => ({ billingPeriod: "2026-10", sourceTeam: "platform", targetTeam, costCategory, model, amount, units: null, unitType: null, unitRate: null });
         expect(r.chargeback).toEqual([
-            { billingPeriod: "2026-10", team: "fraud", costCategory: "inference", model: "gnn", amount: 100 },
-            { billingPeriod: "2026-10", team: "fraud", costCategory: "training", model: "xgb", amount: 212 },
-            { billingPeriod: "2026-10", team: "search", costCategory: "feature_pipeline", model: "ranker", amount: 100 },
-            { billingPeriod: "all", team: "fraud", costCategory: "shared_allocation", model: "shared", amount: 40 },
-            { billingPeriod: "all", team: "search", costCategory: "shared_allocation", model: "shared", amount: 40 },
+            rec("fraud", "inference", "gnn", 100),
+            rec("fraud", "training", "xgb", 212),
+            rec("search", "feature_pipeline", "ranker", 100),
+            rec("fraud", "shared_allocation", "shared", 40),
+            rec("search", "shared_allocation", "shared", 40),
+            rec("unallocated", "unallocated", "unallocated", 23),
         ]);
+        expect(r.chargeback.filter((c) => c.targetTeam !== "unallocated").reduce((a, c) => a + c.amount, 0)).toBe(r.attributed);
     });
 
     test("resources still billing after expires_at", async () => {
@@ -172,7 +189,7 @@ describe("a generated export with known answers", () => {
         const json = JSON.parse(run([file, "--format", "json"]).stdout);
         expect(Object.keys(json)).toEqual(expect.arrayContaining(["costMeasure", "currency", "total", "coverage", "byTeam", "byModel", "byPhase", "byService", "reconciliation"]));
         expect(json.byModel.find((b: { key: string }) => b.key === "unallocated")).toEqual({ key: "unallocated", cost: 23 });
-        expect(run([file, "--format", "csv"]).stdout.split("\n")[0]).toBe("billing_period,team,cost_category,model_id,amount_usd");
+        expect(run([file, "--format", "csv"]).stdout.split("\n")[0]).toBe("billing_period,source_team,target_team,cost_category,model_id,amount_usd,units,unit_type,unit_rate");
         // Coverage is 492 / 515 = 95.53% of usage cost.
         expect(run([file, "--fail-under", "95.5"]).status).toBe(0);
         expect(run([file, "--fail-under", "95.6"]).status).toBe(1);
@@ -222,4 +239,159 @@ describe("AWS CUR 2.0: the amortization rule per line item type", () => {
         const r = await attributionReport(base([file], { schema: "cur2", measure: "billed" }));
         expect(r.total).toBe(10 + 8 + 20 - 8 + 100 + 6 + 30 + 50 + 7 + 9);
     });
+});
+
+describe("unit economics, showback, month over month and chargeback: known answers", () => {
+    const HEADER = "BilledCost,EffectiveCost,BillingCurrency,BillingPeriodStart,ChargeCategory,ChargePeriodStart,ServiceName,ResourceId,ConsumedQuantity,ConsumedUnit,x_UsageType,Tags";
+    const t = (team: string, model: string, phase: string, extra: Record<string, string> = {}) => ({ team, model_id: model, lifecycle_phase: phase, cost_center: "cc-1", project: "p", environment: "production", created_by: "automation", managed_by: "pulumi", ...extra });
+    const line = (cost: string, period: string, service: string, usageType: string, quantity: string, unit: string, tags: object | null, category = "Usage") =>
+        [cost, cost, "USD", `${period}-01 00:00:00`, category, `${period}-05 00:00:00`, `"${service}"`, `r-${usageType}`, quantity, unit, `"${usageType}"`, tags === null ? "NULL" : `"${JSON.stringify(tags).replace(/"/g, '""')}"`].join(",");
+    const EC2 = "Amazon Elastic Compute Cloud";
+    const SM = "Amazon SageMaker";
+    const MSK = "Amazon Managed Streaming for Apache Kafka";
+    const file = path.join(dir, "economics.csv");
+    fs.writeFileSync(file, [HEADER,
+        line("100", "2026-09", EC2, "USE1-BoxUsage:g5.12xlarge", "10", "Hrs", t("fraud", "xgb", "training")),
+        line("50", "2026-09", SM, "USE1-Host:ml.g5.xlarge", "20", "Hrs", t("fraud", "xgb", "inference")),
+        line("30", "2026-09", SM, "USE1-Host:ml.c6i.2xlarge", "10", "Hrs", t("fraud", "gnn", "inference")),
+        line("200", "2026-09", EC2, "USE1-BoxUsage:p4d.24xlarge", "2", "Hrs", t("recsys", "recs", "training")),
+        line("40", "2026-09", MSK, "USE1-Kafka.m5.large", "100", "Hrs", t("platform", "shared", "data_pipeline")),
+        line("10", "2026-09", EC2, "USE1-BoxUsage:m5.large", "100", "Hrs", null),
+        line("-5", "2026-09", "AWS Support", "credit", "NULL", "NULL", null, "Credit"),
+        line("130", "2026-10", EC2, "USE1-BoxUsage:g5.12xlarge", "13", "Hrs", t("fraud", "xgb", "training")),
+        line("50", "2026-10", SM, "USE1-Host:ml.g5.xlarge", "20", "Hrs", t("fraud", "xgb", "inference")),
+        line("30", "2026-10", SM, "USE1-Host:ml.c6i.2xlarge", "10", "Hrs", t("fraud", "gnn", "inference")),
+        line("500", "2026-10", EC2, "USE1-BoxUsage:p4d.24xlarge", "5", "Hrs", t("recsys", "recs", "training")),
+        line("25", "2026-10", SM, "USE1-Host:ml.c6i.xlarge", "50", "Hrs", t("search", "ranker", "inference")),
+        line("40", "2026-10", MSK, "USE1-Kafka.m5.large", "100", "Hrs", t("platform", "shared", "data_pipeline")),
+        line("10.335", "2026-10", EC2, "USE1-BoxUsage:m5.large", "100", "Hrs", null),
+        line("20", "2026-10", SM, "USE1-Host:ml.c6i.xlarge", "40", "Hrs", t("search", "ranker", "inference", { environment: "prod" })),
+    ].join("\n"));
+    const modelsFile = path.join(dir, "models.yaml");
+    fs.writeFileSync(modelsFile, [
+        "xgb: { monthly_predictions: 1000000, monthly_value_usd: 5000, benchmark_cost_per_1k_usd: 0.1, owner_team: fraud }",
+        "gnn: { monthly_predictions: 100000, monthly_value_usd: 20, benchmark_cost_per_1k_usd: 0.5 }",
+        "recs: { monthly_predictions: 2000000, monthly_value_usd: 1000 }",
+        "ghost: { monthly_predictions: 5 }",
+    ].join("\n"));
+    let r: Awaited<ReturnType<typeof attributionReport>>;
+    beforeAll(async () => {
+        r = await attributionReport(base([file], { models: readModelsFile(modelsFile) }));
+    });
+
+    test("unit economics of October: cost per 1,000, ROI, efficiency, score, grade, priority; missing inputs are null", () => {
+        const oct = Object.fromEntries(r.models.filter((m) => m.billingPeriod === "2026-10").map((m) => [m.model, m]));
+        expect(oct.xgb).toMatchObject({ team: "fraud", cost: 180, predictions: 1_000_000, value: 5000, efficiency: "HIGH_ROI", grade: "A", priority: 3 });
+        expect(oct.xgb.costPer1k).toBeCloseTo(0.18, 12);
+        expect(oct.xgb.roi).toBeCloseTo((5000 - 180) / 180, 12);
+        expect(oct.xgb.score).toBeCloseTo(0.6 * 1 + 0.4 * (0.1 / 0.18), 12);
+        expect(oct.gnn).toMatchObject({ cost: 30, efficiency: "LOSS_MAKING", grade: "D", priority: 1 });
+        expect(oct.gnn.score).toBeCloseTo(0.6 * ((20 - 30) / 30 / 10) + 0.4 * 1, 12);
+        expect(oct.recs).toMatchObject({ cost: 500, efficiency: "LOW_ROI", roi: 1, score: null, grade: null, priority: 2 });
+        expect(oct.recs.costPer1k).toBeCloseTo(0.25, 12);
+        expect(oct.ranker).toMatchObject({ cost: 25, predictions: null, costPer1k: null, value: null, roi: null, efficiency: null, grade: null, priority: null });
+        expect(r.notes).toEqual(expect.arrayContaining([
+            "the models file names 1 model the bill does not mention: ghost",
+            "1 model in the bill has no entry in the models file (their economics are null): ranker",
+        ]));
+    });
+
+    test("values outside the vocabulary are present but invalid: not covered, not attributed", () => {
+        const environment = r.coverage.find((c) => c.key === "environment")!;
+        const positive = 100 + 50 + 30 + 200 + 40 + 10 + 130 + 50 + 30 + 500 + 25 + 40 + 10.335 + 20;
+        expect(environment.invalidFraction).toBeCloseTo(20 / positive, 12);
+        expect(environment.invalidValues).toEqual(["prod"]);
+        expect(environment.fraction).toBeCloseTo((positive - 20 - 10 - 10.335) / positive, 12);
+        expect(r.unallocated).toBeCloseTo(10 + 10.335 + 20, 9);
+    });
+
+    test("team showback: October against September, shared cost received in proportion to direct cost", () => {
+        const fraud = r.teams.find((x) => x.team === "fraud")!;
+        expect(fraud.billingPeriod).toBe("2026-10");
+        expect(fraud.direct).toBe(210);
+        expect(fraud.sharedReceived).toBeCloseTo(40 * 210 / 735, 9);
+        expect(fraud.previousCost).toBeCloseTo(180 + 40 * 180 / 380, 9);
+        expect(fraud.change).toBeCloseTo(210 + 40 * 210 / 735 - (180 + 40 * 180 / 380), 9);
+        expect(fraud.highestCostModel).toEqual({ model: "xgb", cost: 180 });
+        expect(fraud.optimisationTargets).toEqual(["gnn"]);
+        const recsys = r.teams.find((x) => x.team === "recsys")!;
+        expect(recsys.changes[0]).toMatchObject({ model: "recs", phase: "training", previous: 200, current: 500, change: 300, changePct: 1.5, mostly: "EC2" });
+        expect(changeLine(recsys.changes[0], "USD")).toBe("recs training +USD 300.00 (+150%), mostly EC2");
+        const platform = r.teams.find((x) => x.team === "platform")!;
+        expect(platform).toMatchObject({ direct: 0, sharedReceived: 0, sharedPooled: 40 });
+    });
+
+    test("month over month by model, phase and service", () => {
+        expect(r.monthOverMonth).toMatchObject({ previous: "2026-09", current: "2026-10" });
+        const byModel = Object.fromEntries(r.monthOverMonth!.byModel.map((d) => [d.key, d.change]));
+        expect(byModel.recs).toBe(300);
+        expect(byModel.xgb).toBe(30);
+        expect(byModel.ranker).toBe(25);
+        expect(byModel.unallocated).toBeCloseTo(20.335, 9);
+        expect(r.monthOverMonth!.byModel.find((d) => d.key === "ranker")!.changePct).toBeNull();
+        expect(r.monthOverMonth!.byService[0]).toMatchObject({ key: "EC2", change: expect.closeTo(330.335, 9) });
+    });
+
+    test("chargeback: units, GPU-hours, unit rates; each period's team records sum exactly to its attributed total; unallocated rounded half up", () => {
+        const oct = r.chargeback.filter((c) => c.billingPeriod === "2026-10");
+        const find = (team: string, category: string, model: string) => oct.find((c) => c.targetTeam === team && c.costCategory === category && c.model === model)!;
+        expect(find("fraud", "training", "xgb")).toMatchObject({ sourceTeam: "platform", amount: 130, units: 52, unitType: "GPU-hours", unitRate: 2.5 });
+        expect(find("fraud", "inference", "xgb")).toMatchObject({ amount: 50, units: 20, unitType: "GPU-hours", unitRate: 2.5 });
+        expect(find("fraud", "inference", "gnn")).toMatchObject({ amount: 30, units: 10, unitType: "instance-hours", unitRate: 3 });
+        expect(find("recsys", "training", "recs")).toMatchObject({ amount: 500, units: 40, unitType: "GPU-hours", unitRate: 12.5 });
+        // 40 split 210 : 500 : 25 is 11.4286, 27.2109, 1.3605: floored to 11.42, 27.21, 1.36, and the cent left goes to the largest remainder.
+        expect([find("fraud", "shared_allocation", "shared").amount, find("recsys", "shared_allocation", "shared").amount, find("search", "shared_allocation", "shared").amount]).toEqual([11.43, 27.21, 1.36]);
+        const teamRecords = oct.filter((c) => c.targetTeam !== "unallocated");
+        expect(Math.round(teamRecords.reduce((a, c) => a + c.amount, 0) * 100)).toBe(77500);
+        expect(oct.find((c) => c.targetTeam === "unallocated")).toMatchObject({ amount: 30.34, costCategory: "unallocated" });
+        expect(r.chargeback.filter((c) => c.billingPeriod === "2026-09" && c.targetTeam !== "unallocated").reduce((a, c) => a + Math.round(c.amount * 100), 0)).toBe(42000);
+    });
+
+    test("--team renders one team's page; an unknown team is an error; the models file is validated", () => {
+        const run = (args: string[]) => spawnSync(process.execPath, [BIN, "report", file, "--models", modelsFile, ...args], { encoding: "utf8", cwd: ROOT });
+        const page = run(["--team", "recsys"]);
+        expect(page.status).toBe(0);
+        expect(page.stdout).toMatch(/^Team recsys \(2026-10\): USD 527\.21 \(direct USD 500\.00, shared USD 27\.21\); 2026-09: USD 221\.05, \+USD 306\.16 \(\+139%\)\n {2}highest cost: recs USD 500\.00\n {2}optimise first: recs\n {2}recs training \+USD 300\.00 \(\+150%\), mostly EC2/);
+        const html = run(["--team", "fraud", "--format", "html"]).stdout;
+        expect(html).toMatch(/<h1>Team fraud<\/h1>/);
+        expect(html).not.toMatch(/Team recsys/);
+        const csv = run(["--team", "fraud", "--format", "csv"]).stdout.trim().split("\n");
+        expect(csv.slice(1).every((l) => l.split(",")[2] === "fraud")).toBe(true);
+        const unknown = run(["--team", "nobody"]);
+        expect(unknown.status).toBe(2);
+        expect(unknown.stderr).toMatch(/--team "nobody": no attributed cost for that team in 2026-10 \(teams: fraud, platform, recsys, search\)/);
+        const badModels = path.join(dir, "bad-models.yaml");
+        fs.writeFileSync(badModels, "xgb: { monthly_predictions: -1, colour: red }\n");
+        const bad = spawnSync(process.execPath, [BIN, "report", file, "--models", badModels], { encoding: "utf8", cwd: ROOT });
+        expect(bad.status).toBe(2);
+        expect(bad.stderr).toMatch(/--models .*bad-models\.yaml: xgb: Unrecognized key: "colour"|xgb\.monthly_predictions/);
+    });
+
+    test("the HTML: periods, sources and measure in the header; one colour per key in every chart; stacked daily bars with totals; team × model; shared split with what was removed; no scripts", () => {
+        const html = spawnSync(process.execPath, [BIN, "report", file, "--models", modelsFile, "--format", "html"], { encoding: "utf8", cwd: ROOT }).stdout;
+        expect(html).toMatch(/Billing periods <b>2026-09, 2026-10<\/b> · cost measure <b>EffectiveCost \(amortized\)<\/b>, USD · sources <code>economics\.csv<\/code>/);
+        const colourOf = (key: string) => [...html.matchAll(new RegExp(`>${key}</text><rect [^>]*fill="(#[0-9a-f]{6})"`, "g"))].map((m) => m[1]);
+        expect(new Set(colourOf("xgb")).size).toBe(1);
+        expect(html).toMatch(/<th>team<\/th><th>model<\/th><th class="num">cost<\/th>/);
+        expect(html).toMatch(/removed \(its shared cost, pooled\)/);
+        expect(html).toMatch(/<span class="grade gA">A<\/span>/);
+        expect(html).not.toMatch(/<script|(src|href)=["']?https?:/);
+    });
+});
+
+describe("the HTML report in a real browser", () => {
+    const chromium = ["chromium", "chromium-browser", "google-chrome"].find((b) => spawnSync(b, ["--version"], { encoding: "utf8" }).status === 0);
+    // Skipped where no browser is installed (CI installs none); scripts/render-report-screenshot.sh does the same by hand.
+    (chromium ? test : test.skip)("headless Chromium renders the example's report: every section, the charts, a screenshot", () => {
+        const out = path.join(dir, "example.html");
+        const r = spawnSync(process.execPath, [BIN, "report", path.join(ROOT, "examples", "billing", "focus-ml-platform.csv"), "--models", path.join(ROOT, "examples", "billing", "models.yaml"), "--format", "html", "--out", out], { encoding: "utf8", cwd: ROOT });
+        expect(r.status).toBe(0);
+        const flags = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync", `--user-data-dir=${path.join(dir, "chromium-profile")}`];
+        const dom = spawnSync(chromium!, [...flags, "--dump-dom", `file://${out}`], { encoding: "utf8", timeout: 60_000 }).stdout;
+        for (const heading of ["By model", "Daily cost by model", "Team × model", "Unit economics", "Month over month: 2026-09 → 2026-10", "Team recsys"]) expect(dom).toContain(heading);
+        expect((dom.match(/<svg /g) ?? []).length).toBeGreaterThanOrEqual(5);
+        const png = path.join(dir, "example.png");
+        spawnSync(chromium!, [...flags, "--window-size=1100,3000", `--screenshot=${png}`, `file://${out}`], { encoding: "utf8", timeout: 60_000 });
+        expect(fs.statSync(png).size).toBeGreaterThan(50_000);
+    }, 120_000);
 });
