@@ -21,7 +21,7 @@ import { REPORT_FORMATS, renderReport, type ReportFormat } from "./report/format
 import { billingFiles } from "./report/inputs";
 import { readModelsFile } from "./report/models";
 import { BillingInputError, type CostMeasure, type Schema } from "./report/sources";
-import { parseIsoDay } from "../tagset/rules";
+import { parseIsoDay, valueProblem } from "../tagset/rules";
 import { shownValue } from "../tagset/text";
 import { isAttributionKey, type AttributionTagKey } from "../tagset/vocabulary";
 
@@ -210,6 +210,8 @@ export function program(): Command {
                 if (opts.out) checkOutputPath(opts.out, [...inputs.files, ...(opts.models ? [opts.models] : [])]);
                 const models = opts.models === undefined ? undefined : readModelsFile(opts.models);
                 if (opts.team !== undefined && !opts.team.trim()) throw new UsageError("--team: empty name (an unset variable?)");
+                const source = valueProblem("team", opts.chargebackSource);
+                if (source) throw new UsageError(`--chargeback-source: ${shownValue(opts.chargebackSource)} ${source} (it is a team)`);
                 const report = await attributionReport({
                     files: inputs.files, schema: opts.schema, measure: opts.cost, period: opts.period, aliases: opts.alias,
                     allocation: opts.allocation, allocateUnallocated: opts.allocateUnallocated, models, chargebackSource: opts.chargebackSource,

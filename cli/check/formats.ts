@@ -117,6 +117,15 @@ export function sarifRules(policies: readonly PolicyInfo[]): ReportingDescriptor
     }));
 }
 
+/** A SARIF 2.1.0 log of one tagguard run. */
+export function sarifLog(version: string, rules: ReportingDescriptor[], results: Result[], properties: Record<string, unknown>): Log {
+    return {
+        version: "2.1.0",
+        $schema: "https://json.schemastore.org/sarif-2.1.0.json",
+        runs: [{ tool: { driver: { name: "tagguard", semanticVersion: version, version, rules } }, results, properties }],
+    };
+}
+
 export function formatSarif(report: CheckReport, policies: readonly PolicyInfo[], programFile: string): Log {
     const rules = sarifRules(policies);
     if (report.notCheckedOffline.length) {
@@ -154,13 +163,5 @@ export function formatSarif(report: CheckReport, policies: readonly PolicyInfo[]
             partialFingerprints: { "tagguard/urn+policy": `${c.urn}|${NOT_CHECKED_RULE}` },
         });
     }
-    return {
-        version: "2.1.0",
-        $schema: "https://json.schemastore.org/sarif-2.1.0.json",
-        runs: [{
-            tool: { driver: { name: "tagguard", semanticVersion: report.policyPack.version, version: report.policyPack.version, rules } },
-            results,
-            properties: { project: report.project, stack: report.stack, summary: report.summary },
-        }],
-    };
+    return sarifLog(report.policyPack.version, rules, results, { project: report.project, stack: report.stack, summary: report.summary });
 }

@@ -5,7 +5,7 @@
  * built as `makeReportViolationFun` builds them, `notApplicable` recorded. Tools that have no Pulumi
  * engine (`tagguard plan`) get the same verdicts without a pack process; a test compares both paths.
  */
-import type { PolicyResource, ReportViolation, ResourceValidationArgs, ResourceValidationPolicy, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
+import type { PolicyProviderResource, PolicyResource, PolicyResourceOptions, ReportViolation, ResourceValidationArgs, ResourceValidationPolicy, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
 import { PACK_NAME, createPolicies, policyConfigSchemas } from "../../policies/all";
 import { visible } from "../../tagset/text";
 import packageJson from "../../policies/package.json";
@@ -63,6 +63,11 @@ function failure(policy: AnyPolicy, what: string, e: unknown): PolicyPackError {
     return new PolicyPackError(`policy ${policy.name} of ${PACK_NAME}: ${what} failed: ${visible(cause, { max: 300 })}`);
 }
 
+/** The resource options the engine sends for a resource that sets none. */
+const NO_OPTIONS: PolicyResourceOptions = { protect: false, ignoreChanges: [], aliases: [], customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 }, additionalSecretOutputs: [] };
+
+const policyProvider = (p: AnalyzedResource["provider"]): PolicyProviderResource | undefined => (p ? { type: p.type, props: p.props, urn: p.urn, name: p.name } : undefined);
+
 export interface InProcessOptions {
     resources: readonly AnalyzedResource[];
     policyConfig?: GivenPolicyConfig;
@@ -96,9 +101,9 @@ export async function runPoliciesInProcess(opts: InProcessOptions): Promise<Pack
                 props: resource.inputs,
                 urn: resource.urn,
                 name: resource.name,
-                opts: { protect: false, ignoreChanges: [], aliases: [], customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 }, additionalSecretOutputs: [] },
+                opts: NO_OPTIONS,
                 stackTags,
-                provider: resource.provider ? { type: resource.provider.type, props: resource.provider.props, urn: resource.provider.urn, name: resource.provider.name } : undefined,
+                provider: policyProvider(resource.provider),
                 isType: () => false,
                 asType: () => undefined,
                 getConfig: getConfig(policy.name) as ResourceValidationArgs["getConfig"],
@@ -141,8 +146,8 @@ function stackResources(resources: readonly AnalyzedResource[]): PolicyResource[
             props: r.outputs,
             urn: r.urn,
             name: r.name,
-            opts: { protect: false, ignoreChanges: [], aliases: [], customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 }, additionalSecretOutputs: [] },
-            provider: r.provider ? { type: r.provider.type, props: r.provider.props, urn: r.provider.urn, name: r.provider.name } : undefined,
+            opts: NO_OPTIONS,
+            provider: policyProvider(r.provider),
             dependencies: [],
             propertyDependencies: {},
             isType: () => false,

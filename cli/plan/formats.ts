@@ -3,7 +3,7 @@ import * as path from "path";
 import type { Log, Result } from "sarif";
 import { createPolicies } from "../../policies/all";
 import { REPEATED_FIXES } from "../../policies/all";
-import { indent, pct, sarifRules, splitFix } from "../check/formats";
+import { indent, pct, sarifLog, sarifRules, splitFix } from "../check/formats";
 import { cappedAnnotations, findingKey, markdownSummary, type Annotation } from "../findings";
 import { terraformWording } from "./wording";
 import { packInfo } from "../engine/in-process-pack";
@@ -92,15 +92,7 @@ export function formatPlanSarif(report: PlanReport): Log {
         }],
         partialFingerprints: { "tagguard/finding": findingKey({ ...v, subject: v.address }) },
     }));
-    return {
-        version: "2.1.0",
-        $schema: "https://json.schemastore.org/sarif-2.1.0.json",
-        runs: [{
-            tool: { driver: { name: "tagguard", semanticVersion: report.policyPack.version, version: report.policyPack.version, rules } },
-            results,
-            properties: { plans: report.plans.map((p) => p.file), summary: report.summary },
-        }],
-    };
+    return sarifLog(report.policyPack.version, rules, results, { plans: report.plans.map((p) => p.file), summary: report.summary });
 }
 
 export function renderPlan(report: PlanReport, format: PlanFormat): string {
