@@ -115,8 +115,17 @@ export function report(reportViolation: ReportViolation, findings: readonly Find
 
 /** A resource with its props and its provider's props copied out of the SDK's proxies. */
 export function viewOf(r: { type: string; urn: string; name: string; props: unknown; provider?: { type: string; props: unknown; name?: string } }): ResourceView {
-    return { type: r.type, urn: r.urn, name: r.name, props: snapshot(r.props), provider: r.provider ? { type: r.provider.type, props: snapshot(r.provider.props), name: r.provider.name } : undefined };
+    // Every policy of the pack asks for the same resource in turn: one view per props object.
+    const props = snapshot(r.props);
+    const providerProps = r.provider ? snapshot(r.provider.props) : undefined;
+    const cached = typeof props === "object" && props !== null ? viewCache.get(props) : undefined;
+    if (cached && cached.urn === r.urn && cached.type === r.type && cached.provider?.props === providerProps && cached.provider?.name === r.provider?.name) return cached;
+    const view: ResourceView = { type: r.type, urn: r.urn, name: r.name, props, provider: r.provider ? { type: r.provider.type, props: providerProps, name: r.provider.name } : undefined };
+    if (typeof props === "object" && props !== null) viewCache.set(props, view);
+    return view;
 }
+
+const viewCache = new WeakMap<object, ResourceView>();
 
 /** A stack view over resources whose dependencies are given as URNs (a state file, a recorded program). */
 export function stackViewFromUrns(views: readonly ResourceView[], dependencies: (urn: string, property: string) => readonly string[]): StackView {
