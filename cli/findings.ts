@@ -126,7 +126,8 @@ export interface SummaryRow {
 
 /** The Markdown job summary (`$GITHUB_STEP_SUMMARY`): counts, coverage, every finding. */
 export function markdownSummary(title: string, lines: readonly string[], rows: readonly SummaryRow[]): string {
-    const out = [`## ${markdown(title)}`, "", ...lines.map((l) => markdownMessage(l)), ""];
+    // Each line its own paragraph: Markdown would join consecutive lines into one.
+    const out = [`## ${markdown(title)}`, "", ...lines.flatMap((l) => [markdownMessage(l), ""])];
     if (rows.length) {
         const withStatus = rows.some((r) => r.status);
         out.push(`| level | policy | resource | where |${withStatus ? " baseline |" : ""} finding |`, `| --- | --- | --- | --- |${withStatus ? " --- |" : ""} --- |`);
