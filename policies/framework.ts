@@ -137,7 +137,17 @@ export function stackViewFromUrns(views: readonly ResourceView[], dependencies: 
     };
 }
 
+/** Every policy's stack half gets the same resources list from the SDK: one stack view per list. */
+let lastStack: { resources: readonly PolicyResource[]; view: StackView } | undefined;
+
 export function stackViewOf(resources: readonly PolicyResource[]): StackView {
+    if (lastStack?.resources === resources) return lastStack.view;
+    const view = buildStackView(resources);
+    lastStack = { resources, view };
+    return view;
+}
+
+function buildStackView(resources: readonly PolicyResource[]): StackView {
     const source = new Map(resources.map((r) => [r.urn, r]));
     return stackViewFromUrns(resources.map(viewOf), (urn, property) => {
         const r = source.get(urn);

@@ -4,7 +4,7 @@
  */
 import type { RegistryEntry, TagCarrier } from "./registry-types";
 import { asgListShape, mapShape, markSecret, type ReadResult, type TagMap } from "./shapes";
-import { SECRET_SIG, SECRET_SIG_KEY, UNKNOWN_VALUE, isSecretWrapper, isUnknown, objectOrJson, readOwn, readPath, unwrapSecret } from "./values";
+import { SECRET_SIG, SECRET_SIG_KEY, UNKNOWN_VALUE, isSecretWrapper, isUnknown, objectOrJson, readOwn, readPath, setOwn, unwrapSecret } from "./values";
 
 export const AWS_PROVIDER_TYPE = "pulumi:providers:aws";
 
@@ -194,7 +194,7 @@ export function providerCheckTagsAll(inputs: Record<string, unknown>, entry: Reg
     const all: Record<string, unknown> = {};
     for (const [key, value] of eff.result.tags) {
         if (value.state === "unknown") return UNKNOWN_VALUE;
-        if (value.state === "known") all[key] = value.secret ? { [SECRET_SIG_KEY]: SECRET_SIG, value: value.value } : value.value;
+        if (value.state === "known") setOwn(all, key, value.secret ? { [SECRET_SIG_KEY]: SECRET_SIG, value: value.value } : value.value);
     }
     return all;
 }

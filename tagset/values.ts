@@ -64,12 +64,18 @@ function descriptorCopy(obj: object): Record<string, unknown> {
     try {
         for (const key of Object.keys(obj)) {
             const desc = Object.getOwnPropertyDescriptor(obj, key);
-            if (desc && "value" in desc) raw[key] = desc.value;
+            if (desc && "value" in desc) setOwn(raw, key, desc.value);
         }
     } catch {
         // what could be read is kept
     }
     return raw;
+}
+
+/** Sets an own property, `__proto__` included: keys that come from users (tag keys) are data, never the prototype. */
+export function setOwn(obj: Record<string, unknown>, key: string, value: unknown): void {
+    if (key === "__proto__") Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
+    else obj[key] = value;
 }
 
 /** An own property of a plain (snapshotted) value; undefined for anything else. */

@@ -9,7 +9,7 @@ import type { AnalyzedResource, ProviderRef, WireProps } from "../engine/analyze
 import { REGISTRY } from "../../tagset/registry.generated";
 import type { RegistryEntry } from "../../tagset/registry-types";
 import { pulumiTypeOf, terraformPropertyName } from "../../tagset/terraform";
-import { SECRET_SIG, SECRET_SIG_KEY, UNKNOWN_VALUE } from "../../tagset/values";
+import { SECRET_SIG, SECRET_SIG_KEY, UNKNOWN_VALUE, setOwn } from "../../tagset/values";
 import type { ConfigModule, ProviderConfig, ResourceChange, TerraformPlan } from "./plan-file";
 
 const AWS_PROVIDER = "pulumi:providers:aws";
@@ -42,12 +42,23 @@ function camel(name: string): string {
 /** Maps whose keys are the user's (tag keys), never renamed. */
 const TAG_MAPS = new Set(["tags", "tags_all", "volume_tags"]);
 
+/** Holds an unknown or sensitive mark somewhere below: `after_unknown` and `after_sensitive` are trees of `true` (`{"tags": {}}` marks nothing). */
+function marks(tree: unknown, depth = 0): boolean {
+    if (tree === true) return true;
+    if (depth > 100) return true;
+    if (typeof tree !== "object" || tree === null) return false;
+    for (const v of Array.isArray(tree) ? tree : Object.values(tree)) if (marks(v, depth + 1)) return true;
+    return false;
+}
+
 /**
  * The planned value in wire form: unknown leaves as the engine's sentinel, sensitive values wrapped as
  * secrets, block and attribute names in Pulumi's camelCase (tag maps keep their keys).
  */
 function materialize(p: Planned, renameKeys: boolean): unknown {
     if (p.unknown === true) return p.sensitive === true ? secret(UNKNOWN_VALUE) : UNKNOWN_VALUE;
+    // Most of a plan is plain known values: a tag map is used as JSON.parse made it, without a copy.
+    if (!marks(p.unknown) && !marks(p.sensitive) && (!renameKeys || typeof p.value !== "object" || p.value === null)) return p.value;
     let out: unknown = p.value;
     if (Array.isArray(p.value) || Array.isArray(p.unknown)) {
         const length = Math.max(Array.isArray(p.value) ? p.value.length : 0, Array.isArray(p.unknown) ? p.unknown.length : 0);
@@ -57,7 +68,7 @@ function materialize(p: Planned, renameKeys: boolean): unknown {
         const obj: Record<string, unknown> = {};
         for (const key of keys) {
             const v = materialize(child(p, key), renameKeys && !TAG_MAPS.has(key));
-            if (v !== undefined) obj[renameKeys ? camel(key) : key] = v;
+            if (v !== undefined) setOwn(obj, renameKeys ? camel(key) : key, v);
         }
         out = obj;
     }
@@ -299,6 +310,12 @@ export function planViews(plan: TerraformPlan): { planned: PlannedResource[]; sk
     const providerEntries = new Map<string | undefined, ReturnType<typeof providerConfigFor>>();
     const planned: PlannedResource[] = [];
     const skipped: SkippedResource[] = [];
+    const moduleSources = new Map<string, string | undefined>();
+    const sourceOf = (moduleAddress: string): string | undefined => {
+        const path = withoutInstanceKeys(moduleAddress);
+        if (!moduleSources.has(path)) moduleSources.set(path, moduleSourceOf(plan.configuration?.root_module, path));
+        return moduleSources.get(path);
+    };
     // Resource instances by module instance and resource block (`module.w["a"]` + `aws_launch_template.t`).
     const byBlock = new Map<string, string[]>();
     const blockKey = (moduleAddress: string | undefined, typeAndName: string): string => `${moduleAddress ?? ""}\u0000${typeAndName}`;
@@ -362,7 +379,7 @@ export function planViews(plan: TerraformPlan): { planned: PlannedResource[]; sk
         planned.push({
             rc,
             action,
-            ...(rc.module_address ? { moduleSource: moduleSourceOf(plan.configuration?.root_module, withoutInstanceKeys(rc.module_address)) } : {}),
+            ...(rc.module_address ? { moduleSource: sourceOf(rc.module_address) } : {}),
             resource: { type: token, urn: rc.address, name: rc.address, inputs: props, outputs: props, provider, dependencies, propertyDependencies },
         });
     }

@@ -124,6 +124,24 @@ describe("tag values, limits and exemptions", () => {
         expect((verdicts(r)[address] ?? []).filter((v) => v.startsWith("aws-tag-limits"))).toEqual(expected);
     });
 
+    test("keys named like Object's own members (`__proto__`, `constructor`) are tags like any other, marked or not", async () => {
+        const instance = (after: object) => ({ ami: "ami-1", instance_type: "t3.micro", tags_all: FULL_TAGS, ...after });
+        // As JSON.parse reads a plan: `__proto__` an own key.
+        const parsed = JSON.parse(`{"__proto__": "${"v".repeat(300)}", "constructor": "c", ${JSON.stringify(FULL_TAGS).slice(1)}`) as Record<string, string>;
+        const r = await run({
+            changes: [
+                { address: "aws_instance.plain", after: instance({ root_block_device: [{ tags: parsed }] }) },
+                // A sensitive mark inside the block makes the reader copy it key by key.
+                { address: "aws_instance.marked", after: instance({ root_block_device: [{ tags: parsed, kms_key_id: "k" }] }), sensitive: { root_block_device: [{ kms_key_id: true }] } },
+            ],
+        });
+        for (const address of ["aws_instance.plain", "aws_instance.marked"]) {
+            const limits = r.violations.filter((v) => v.address === address && v.policy === "aws-tag-limits");
+            expect(limits.map((v) => v.message).join(" ")).toMatch(/`__proto__`: value is 300 characters/);
+        }
+        expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    });
+
     test("exemptions match the address (name and urn) and the type token", async () => {
         const r = await run({ changes: [bucket("module.legacy.aws_s3_bucket.old", {}), bucket("aws_s3_bucket.new", {})] }, {
             "required-tags": { exemptions: [{ name: "module.legacy.*", reason: "migrated by INFRA-212 this quarter", expires: "2099-01-01" }] },

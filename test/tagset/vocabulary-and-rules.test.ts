@@ -1,4 +1,4 @@
-import { effectiveTags } from "../../tagset/effective-tags";
+import { effectiveTags, providerCheckTagsAll } from "../../tagset/effective-tags";
 import { REGISTRY } from "../../tagset/registry.generated";
 import { tagSetSchema } from "../../tagset/rules";
 import { UNKNOWN_SENTINELS } from "../../tagset/values";
@@ -49,5 +49,11 @@ describe("effective tags", () => {
     test("an unparsable defaultTags string contributes nothing", () => {
         const eff = effectiveTags({}, bucket, { type: "pulumi:providers:aws", props: { defaultTags: "{not json" } });
         expect(eff.result).toEqual({ state: "known", tags: new Map() });
+    });
+    test("the provider's computed tagsAll keeps a tag key `__proto__` as a key", () => {
+        const tags = JSON.parse('{"__proto__": "x", "team": "a"}') as Record<string, unknown>;
+        const all = providerCheckTagsAll({ tags }, bucket, { type: "pulumi:providers:aws", props: { defaultTags: { tags: { project: "p" } } } });
+        expect(Object.keys(all as object).sort()).toEqual(["__proto__", "project", "team"]);
+        expect(Object.getPrototypeOf(all)).toBe(Object.prototype);
     });
 });
