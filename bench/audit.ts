@@ -7,12 +7,11 @@
  *   node bench/out/audit.js parse F    (internal) time JSON.parse of F
  *   node bench/out/audit.js audit F    (internal) time the audit of F
  */
-import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { performance } from "perf_hooks";
 import { audit, auditConfig } from "../cli/audit/audit";
 import { loadStateFiles } from "../cli/audit/state";
+import { median, timeStep, timedChild, type Timed } from "./harness";
 
 const RESOURCES = Number(process.env.BENCH_RESOURCES ?? 100_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
@@ -54,27 +53,18 @@ function generate(): void {
     out.end();
 }
 
-function child(mode: "parse" | "audit"): { ms: number; rssMb: number } {
-    const r = spawnSync(process.execPath, [__filename, mode, FILE], { encoding: "utf8", maxBuffer: 1 << 20 });
-    if (r.status !== 0) throw new Error(r.stderr);
-    return JSON.parse(r.stdout.trim().split("\n").pop()!) as { ms: number; rssMb: number };
-}
-
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const child = (mode: "parse" | "audit"): Timed => timedChild(__filename, mode, FILE);
 
 async function main(): Promise<void> {
     const [mode, file] = process.argv.slice(2);
     if (mode === "parse" || mode === "audit") {
-        const t0 = performance.now();
-        if (mode === "parse") JSON.parse(fs.readFileSync(file, "utf8"));
-        else audit(loadStateFiles([file]).results, auditConfig({}, TODAY));
-        console.log(JSON.stringify({ ms: performance.now() - t0, rssMb: process.resourceUsage().maxRSS / 1024 }));
+        await timeStep(() => (mode === "parse" ? JSON.parse(fs.readFileSync(file, "utf8")) : audit(loadStateFiles([file]).results, auditConfig({}, TODAY))));
         return;
     }
     generate();
     await new Promise((r) => setTimeout(r, 100));
-    const parse: { ms: number; rssMb: number }[] = [];
-    const auditRuns: { ms: number; rssMb: number }[] = [];
+    const parse: Timed[] = [];
+    const auditRuns: Timed[] = [];
     for (let i = 0; i < RUNS; i++) {
         parse.push(child("parse"));
         auditRuns.push(child("audit"));

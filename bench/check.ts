@@ -8,6 +8,7 @@ import { spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { performance } from "perf_hooks";
+import { median } from "./harness";
 
 const ROOT = process.cwd();
 const BIN = path.join(ROOT, "cli", "bin", "tagguard.js");
@@ -98,8 +99,6 @@ function measure(args: string[]): Promise<Measured> {
         });
     });
 }
-
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function main(): Promise<void> {
     generateProgram();

@@ -12,6 +12,7 @@ import { startPolicyPack, type StackIdentity } from "../cli/engine/policy-pack-p
 import { createPolicies } from "../policies/all";
 import type { ResourceValidationArgs, ReportViolation } from "@pulumi/policy";
 import { unknownCheckingProxy } from "@pulumi/policy";
+import { median } from "./harness";
 
 // Run from the repository root (npm scripts do); the bench is bundled like the pack before it runs.
 const ROOT = process.cwd();
@@ -27,8 +28,6 @@ const bucket: AnalyzedResource = {
     type: "aws:s3/bucketV2:BucketV2", name: "features", urn: "urn:pulumi:bench::bench::aws:s3/bucketV2:BucketV2::features",
     inputs: { bucket: "features", forceDestroy: false, tags: TAGS, tagsAll: TAGS }, outputs: {}, provider,
 };
-
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function startup(packDir: string): Promise<number> {
     const t0 = performance.now();

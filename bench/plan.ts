@@ -12,13 +12,12 @@
  *   node bench/out/plan.js parse F    (internal) time JSON.parse of F
  *   node bench/out/plan.js plan F     (internal) time the whole command (read, judge, render) on F
  */
-import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { performance } from "perf_hooks";
 import { renderPlan } from "../cli/plan/formats";
 import { planReport } from "../cli/plan/plan";
 import { pulumiTypeOf, terraformPropertyName } from "../tagset/terraform";
+import { median, timeStep, timedChild, type Timed } from "./harness";
 
 const RESOURCES = Number(process.env.BENCH_RESOURCES ?? 10_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
@@ -90,29 +89,20 @@ function generate(file: string, full: boolean): void {
     out.end();
 }
 
-function child(mode: "parse" | "plan", file: string): { ms: number; rssMb: number } {
-    const r = spawnSync(process.execPath, [__filename, mode, file], { encoding: "utf8", maxBuffer: 1 << 20, env: { ...process.env, TAGGUARD_TODAY: "2026-11-28" } });
-    if (r.status !== 0) throw new Error(r.stderr);
-    return JSON.parse(r.stdout.trim().split("\n").pop()!) as { ms: number; rssMb: number };
-}
-
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const child = (mode: "parse" | "plan", file: string): Timed => timedChild(__filename, mode, file, { TAGGUARD_TODAY: "2026-11-28" });
 
 async function main(): Promise<void> {
     const [mode, file] = process.argv.slice(2);
     if (mode === "parse" || mode === "plan") {
-        const t0 = performance.now();
-        if (mode === "parse") JSON.parse(fs.readFileSync(file, "utf8"));
-        else renderPlan(await planReport({ files: [file], policyConfig: {} }), "text");
-        console.log(JSON.stringify({ ms: performance.now() - t0, rssMb: process.resourceUsage().maxRSS / 1024 }));
+        await timeStep(async () => (mode === "parse" ? JSON.parse(fs.readFileSync(file, "utf8")) : renderPlan(await planReport({ files: [file], policyConfig: {} }), "text")));
         return;
     }
     const measured = [];
     for (const [label, file, full] of [["as Terraform writes it (every attribute)", FILE, true], ["minimal (only the attributes the example plans write)", MINIMAL_FILE, false]] as const) {
         generate(file, full);
         await new Promise((r) => setTimeout(r, 100));
-        const parse: { ms: number; rssMb: number }[] = [];
-        const runs: { ms: number; rssMb: number }[] = [];
+        const parse: Timed[] = [];
+        const runs: Timed[] = [];
         for (let i = 0; i < RUNS; i++) {
             parse.push(child("parse", file));
             runs.push(child("plan", file));

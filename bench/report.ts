@@ -12,6 +12,7 @@ import * as path from "path";
 import { performance } from "perf_hooks";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { attributionReport } from "../cli/report/report";
+import { median } from "./harness";
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 10_000_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
@@ -64,8 +65,6 @@ async function full(file: string): Promise<number> {
     await attributionReport({ files: [file], schema: "focus", measure: "effective", allocation: "proportional", allocateUnallocated: false, anomaly: { warning: 3, critical: 5, baselineDays: 14 } });
     return performance.now() - t0;
 }
-
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function main(): Promise<void> {
     const [mode, count, out] = process.argv.slice(2);
