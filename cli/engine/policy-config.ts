@@ -101,6 +101,9 @@ export function reconcilePolicyPackConfig(info: AnalyzerInfo, given: GivenPolicy
     apply(result, given);
     const unknownPolicies = Object.keys(given).filter((k) => k !== "all" && !info.policies.some((p) => p.name === k));
     const warnings = unknownPolicies.map((k) => `${shownValue(k)}: no such policy in pack ${info.name} (policies: ${info.policies.map((p) => p.name).join(", ")}); ignored`);
+    // The engine takes only the level from `all`; settings put there would otherwise vanish without a word.
+    const allSettings = Object.keys(given.all?.properties ?? {});
+    if (allSettings.length) warnings.push(`"all": only its enforcementLevel applies to every policy; ${allSettings.map((k) => shownValue(k)).join(", ")} ignored (set ${allSettings.length === 1 ? "it" : "them"} under each policy's name)`);
     const problems: string[] = [];
     // gojsonschema, the engine's validator, checks formats such as `date`.
     let engineValidator: Ajv | undefined;
