@@ -60,22 +60,29 @@ export interface BaselineSummary {
     fixed: number;
 }
 
-/** Marks each finding new or existing; the plan-wide summary (advisory, no subject) is never new. */
-export function compareWithBaseline(findings: readonly Finding[], baseline: Baseline): { statuses: BaselineStatus[]; summary: BaselineSummary } {
+/** A report's finding as `--baseline` marks it. */
+interface MarkedFinding extends Omit<Finding, "subject"> {
+    baseline?: BaselineStatus;
+}
+
+/**
+ * Marks each finding new or existing against a previous report (`subjectOf`: its URN or address; the
+ * plan-wide summary has none); only new mandatory findings fail the run.
+ */
+export function markBaseline<F extends MarkedFinding>(findings: readonly F[], subjectOf: (f: F) => string | null, baseline: Baseline): BaselineSummary & { newMandatory: number } {
     const seen = new Set<string>();
-    const statuses = findings.map((f): BaselineStatus => {
-        const key = findingKey(f);
+    for (const f of findings) {
+        const key = findingKey({ policy: f.policy, subject: subjectOf(f), message: f.message });
         seen.add(key);
-        return baseline.keys.has(key) ? "existing" : "new";
-    });
+        f.baseline = baseline.keys.has(key) ? "existing" : "new";
+    }
+    const fresh = findings.filter((f) => f.baseline === "new");
     return {
-        statuses,
-        summary: {
-            file: baseline.file,
-            new: statuses.filter((s) => s === "new").length,
-            existing: statuses.filter((s) => s === "existing").length,
-            fixed: [...baseline.keys].filter((k) => !seen.has(k)).length,
-        },
+        file: baseline.file,
+        new: fresh.length,
+        existing: findings.length - fresh.length,
+        fixed: [...baseline.keys].filter((k) => !seen.has(k)).length,
+        newMandatory: fresh.filter((f) => f.enforcementLevel === "mandatory").length,
     };
 }
 

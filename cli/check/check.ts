@@ -7,11 +7,11 @@ import { UsageError, shownPath } from "../input";
 import { jsonText } from "../output";
 import { readStackConfig, type StackConfig } from "./config";
 import { engineView, type EngineView } from "./engine-view";
-import type { Baseline } from "../findings";
+import { markBaseline, type Baseline } from "../findings";
 import { formatGithub, formatMarkdown, formatSarif, formatText, type Format } from "./formats";
 import { chooseStack, readProject, type PulumiProject } from "./project";
 import type { RecordedProgram } from "./recorded";
-import { applyCheckBaseline, buildReport, type CheckReport } from "./report";
+import { buildReport, type CheckReport } from "./report";
 import { runProgram } from "./run-program";
 
 export interface CheckOptions {
@@ -79,7 +79,7 @@ function outcome(project: PulumiProject, stack: StackConfig, packDir: string, vi
         ...(recorded.logs ?? []).filter((l) => l.severity === "warning").map((l) => `the program: ${l.message}`),
     ];
     const report = buildReport({ project: project.name, projectDir: project.dir, stack: stack.stack, packDir, view, run, warnings, recorded });
-    if (baseline) applyCheckBaseline(report, baseline);
+    if (baseline) report.summary.baseline = markBaseline(report.violations, (v) => v.urn, baseline);
     return {
         report,
         render(format) {

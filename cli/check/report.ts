@@ -6,7 +6,7 @@ import { CoverageConfigSchema } from "../../tagset/config";
 import { urnParts } from "../../tagset/urn";
 import type { AnalyzedResource } from "../engine/analyzer-client";
 import type { PackRun } from "../engine/session";
-import { compareWithBaseline, type Baseline, type BaselineStatus, type BaselineSummary } from "../findings";
+import type { BaselineStatus, BaselineSummary } from "../findings";
 import type { EngineView } from "./engine-view";
 import type { RecordedProgram, RecordedResource, SourceLocation } from "./recorded";
 
@@ -83,13 +83,6 @@ export interface CheckReport {
         /** With `--baseline`: new, existing and fixed findings; only new mandatory ones fail the run. */
         baseline?: BaselineSummary & { newMandatory: number };
     };
-}
-
-/** Marks each finding new or existing against a previous report. */
-export function applyCheckBaseline(report: CheckReport, baseline: Baseline): void {
-    const { statuses, summary } = compareWithBaseline(report.violations.map((v) => ({ ...v, subject: v.urn })), baseline);
-    report.violations.forEach((v, i) => (v.baseline = statuses[i]));
-    report.summary.baseline = { ...summary, newMandatory: report.violations.filter((v) => v.baseline === "new" && v.enforcementLevel === "mandatory").length };
 }
 
 export function buildReport(args: { project: string; projectDir: string; stack: string; packDir: string; view: EngineView; run: PackRun; warnings: string[]; recorded: RecordedProgram }): CheckReport {

@@ -8,7 +8,7 @@ import { today } from "../../policies/framework";
 import { CoverageConfigSchema } from "../../tagset/config";
 import { runPoliciesInProcess } from "../engine/in-process-pack";
 import type { GivenPolicyConfig } from "../engine/policy-config";
-import { compareWithBaseline, type Baseline, type BaselineStatus, type BaselineSummary } from "../findings";
+import type { BaselineStatus, BaselineSummary } from "../findings";
 import { shownPath } from "../input";
 import { readPlanFile } from "./plan-file";
 import { planViews, type Action, type SkippedResource } from "./views";
@@ -60,13 +60,6 @@ export interface PlanReport {
         /** With `--baseline`: new, existing and fixed findings; only new mandatory ones fail the run. */
         baseline?: BaselineSummary & { newMandatory: number };
     };
-}
-
-/** Marks each finding new or existing against a previous report. */
-export function applyPlanBaseline(report: PlanReport, baseline: Baseline): void {
-    const { statuses, summary } = compareWithBaseline(report.violations.map((v) => ({ ...v, subject: v.address })), baseline);
-    report.violations.forEach((v, i) => (v.baseline = statuses[i]));
-    report.summary.baseline = { ...summary, newMandatory: report.violations.filter((v) => v.baseline === "new" && v.enforcementLevel === "mandatory").length };
 }
 
 export interface PlanOptions {
