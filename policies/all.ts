@@ -1,7 +1,7 @@
 /** The policies of the tagguard pack, constructed fresh (each keeps per-run state). */
 import type { Policies } from "@pulumi/policy";
 import type { z } from "zod";
-import { attributionCoveragePolicy } from "./attribution-coverage";
+import { attributionCoveragePolicy, type CoverageSummary } from "./attribution-coverage";
 import { awsTagLimitsPolicy } from "./aws-tag-limits";
 import { COST_REACHES_TAGGED_RESOURCE, LAUNCH_TEMPLATE_FIX, costReachesTaggedResourcePolicy } from "./cost-reaches-tagged-resource";
 import { fillDerivableTagsPolicy } from "./fill-derivable-tags";
@@ -12,13 +12,19 @@ import { tagValuesPolicy } from "./tag-values";
 export const PACK_NAME = "tagguard";
 export const PACK_DESCRIPTION = "Cost attribution for ML infrastructure: every EC2, EBS, S3, EKS, SageMaker and MSK resource carries team, cost_center, project, model_id, environment, lifecycle_phase, created_by and managed_by, and the instances and volumes it launches do too.";
 
-export function createPolicies(): Policies {
+/** What a tool running the policies in its own process can observe (the pack itself passes nothing). */
+export interface PolicyObservers {
+    /** The attribution summary the stack check computed, so a tool reports the same figures without computing them again. */
+    onCoverage?: (summary: CoverageSummary) => void;
+}
+
+export function createPolicies(observers: PolicyObservers = {}): Policies {
     return [
         requiredTagsPolicy(),
         tagValuesPolicy(),
         awsTagLimitsPolicy(),
         costReachesTaggedResourcePolicy(),
-        attributionCoveragePolicy(),
+        attributionCoveragePolicy(observers.onCoverage),
         fillDerivableTagsPolicy(),
     ];
 }

@@ -84,7 +84,7 @@ export function renderCoverage(s: CoverageSummary, withinDays: number): string {
     ];
     const table = (title: string, m: Map<string, Tally>): void => {
         if (!m.size) return;
-        lines.push(`${title}: ${[...m].sort(([a], [b]) => a.localeCompare(b)).map(([k, t]) => `${visible(k, { max: 64 })} ${t.attributable}/${t.inScope}`).join(", ")}`);
+        lines.push(`${title}: ${[...m].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, t]) => `${visible(k, { max: 64 })} ${t.attributable}/${t.inScope}`).join(", ")}`);
     };
     table("By service", s.byService);
     table("By team", s.byTeam);
@@ -102,7 +102,7 @@ export function renderCoverage(s: CoverageSummary, withinDays: number): string {
     return lines.join("\n");
 }
 
-export function attributionCoveragePolicy(): StackValidationPolicy {
+export function attributionCoveragePolicy(onSummary?: (summary: CoverageSummary) => void): StackValidationPolicy {
     const parse = configParser(ATTRIBUTION_COVERAGE, CoverageConfigSchema);
     return withConfigSchema({
         name: ATTRIBUTION_COVERAGE,
@@ -117,6 +117,7 @@ export function attributionCoveragePolicy(): StackValidationPolicy {
                     return;
                 }
                 const summary = coverageSummary(stackViewOf(args.resources).resources, parsed.config, today());
+                onSummary?.(summary);
                 report(reportViolation, [{ message: renderCoverage(summary, parsed.config.expiringWithinDays) }]);
             } catch (e) {
                 report(reportViolation, [internalError(ATTRIBUTION_COVERAGE, e, "the stack summary")]);

@@ -115,17 +115,17 @@ export function report(reportViolation: ReportViolation, findings: readonly Find
 
 /** A resource with its props and its provider's props copied out of the SDK's proxies. */
 export function viewOf(r: { type: string; urn: string; name: string; props: unknown; provider?: { type: string; props: unknown; name?: string } }): ResourceView {
-    // Every policy of the pack asks for the same resource in turn: one view per props object.
     const props = snapshot(r.props);
     const providerProps = r.provider ? snapshot(r.provider.props) : undefined;
-    const cached = typeof props === "object" && props !== null ? viewCache.get(props) : undefined;
-    if (cached && cached.urn === r.urn && cached.type === r.type && cached.provider?.props === providerProps && cached.provider?.name === r.provider?.name) return cached;
+    // Every policy of the pack asks for the same resource in turn: the last view is the one asked for again.
+    const last = lastView;
+    if (last && last.props === props && last.urn === r.urn && last.type === r.type && last.name === r.name && last.provider?.props === providerProps && last.provider?.name === r.provider?.name && last.provider?.type === r.provider?.type) return last;
     const view: ResourceView = { type: r.type, urn: r.urn, name: r.name, props, provider: r.provider ? { type: r.provider.type, props: providerProps, name: r.provider.name } : undefined };
-    if (typeof props === "object" && props !== null) viewCache.set(props, view);
+    lastView = view;
     return view;
 }
 
-const viewCache = new WeakMap<object, ResourceView>();
+let lastView: ResourceView | undefined;
 
 /** A stack view over resources whose dependencies are given as URNs (a state file, a recorded program). */
 export function stackViewFromUrns(views: readonly ResourceView[], dependencies: (urn: string, property: string) => readonly string[]): StackView {
@@ -158,12 +158,19 @@ function buildStackView(resources: readonly PolicyResource[]): StackView {
     });
 }
 
-const FIXED_TODAY = process.env.TAGGUARD_TODAY ? new Date(`${process.env.TAGGUARD_TODAY}T00:00:00Z`) : undefined;
+const GIVEN_TODAY = process.env.TAGGUARD_TODAY ? new Date(`${process.env.TAGGUARD_TODAY}T00:00:00Z`) : undefined;
+const FIXED_TODAY = GIVEN_TODAY && !Number.isNaN(GIVEN_TODAY.getTime()) ? GIVEN_TODAY : undefined;
 
-/** Today, fixed for reproducible runs by `TAGGUARD_TODAY=YYYY-MM-DD`. */
+/** Today, fixed for reproducible runs by `TAGGUARD_TODAY=YYYY-MM-DD`. Callers never change it. */
 export function today(): Date {
-    return FIXED_TODAY && !Number.isNaN(FIXED_TODAY.getTime()) ? FIXED_TODAY : new Date();
+    if (FIXED_TODAY) return FIXED_TODAY;
+    // Asked for by every policy for every resource: one Date a second is precise enough for a day.
+    const now = Date.now();
+    if (!current || now - current.getTime() >= 1000 || now < current.getTime()) current = new Date(now);
+    return current;
 }
+
+let current: Date | undefined;
 
 type Judged = { skip: string } | { result: CheckResult };
 

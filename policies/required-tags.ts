@@ -39,10 +39,13 @@ export interface RequiredKeyStatus {
     nearMisses: [found: string, meant: string][];
 }
 
-/** How the required keys stand in a set of known tags. */
+/** Each list of the status comes out sorted. */
+const SORTED_REQUIRED_KEYS: readonly string[] = [...REQUIRED_TAG_KEYS].sort();
+
+/** How the required keys stand in a set of known tags (each list sorted). */
 export function requiredKeyStatus(tags: TagMap, defaultsUnknown: boolean): RequiredKeyStatus {
     const status: RequiredKeyStatus = { missing: [], unknown: [], maybeFromDefaults: [], notStrings: [], nearMisses: [] };
-    for (const key of REQUIRED_TAG_KEYS) {
+    for (const key of SORTED_REQUIRED_KEYS) {
         const v = tags.get(key);
         if (v?.state === "unknown") status.unknown.push(key);
         else if (v?.state === "invalid") status.notStrings.push(key);
@@ -50,13 +53,13 @@ export function requiredKeyStatus(tags: TagMap, defaultsUnknown: boolean): Requi
         else if (defaultsUnknown && !v) status.maybeFromDefaults.push(key);
         else status.missing.push(key);
     }
-    const missing = new Set(status.missing);
-    for (const found of tags.keys()) {
+    // A near miss is a found key spelled almost like a missing one: nothing to look for when none is missing.
+    if (!status.missing.length) return status;
+    tags.forEach((_, found) => {
         const meant = intendedKey(found);
-        if (meant && missing.has(meant)) status.nearMisses.push([found, meant]);
-    }
-    status.missing.sort();
-    status.nearMisses.sort(([a], [b]) => a.localeCompare(b));
+        if (meant && status.missing.includes(meant)) status.nearMisses.push([found, meant]);
+    });
+    if (status.nearMisses.length > 1) status.nearMisses.sort(([a], [b]) => a.localeCompare(b));
     return status;
 }
 

@@ -85,6 +85,15 @@ export const FillDerivableConfigSchema = z.object({
  * before analyzing anything: an exemption names a target.
  */
 export function toPolicyConfigSchema(schema: z.ZodObject): { properties: Record<string, object>; required?: string[] } {
+    // Generating it is a noticeable part of starting the pack; the pack and the tools construct the policies more than once.
+    let generated = generatedSchemas.get(schema);
+    if (!generated) generatedSchemas.set(schema, (generated = generateConfigSchema(schema)));
+    return structuredClone(generated);
+}
+
+const generatedSchemas = new WeakMap<z.ZodObject, { properties: Record<string, object>; required?: string[] }>();
+
+function generateConfigSchema(schema: z.ZodObject): { properties: Record<string, object>; required?: string[] } {
     const json = z.toJSONSchema(schema, {
         target: "draft-07", io: "input", unrepresentable: "any",
         override: (ctx) => {
@@ -108,22 +117,31 @@ export type ParsedConfig<T> = { ok: true; config: T } | { ok: false; message: st
 
 /** Same keys holding the same values (by reference): the SDK's `getConfig` hands out a fresh copy of one config each call. */
 function shallowEqual(a: Record<string, unknown>, b: Record<string, unknown>): boolean {
-    const keys = Object.keys(a);
-    if (keys.length !== Object.keys(b).length) return false;
-    for (const k of keys) if (a[k] !== b[k]) return false;
-    return true;
+    // Called for every resource and policy: counted with for-in, which allocates no key arrays.
+    let count = 0;
+    for (const k in a) {
+        if (!Object.prototype.hasOwnProperty.call(a, k)) continue;
+        if (!Object.prototype.hasOwnProperty.call(b, k) || a[k] !== b[k]) return false;
+        count++;
+    }
+    for (const k in b) if (Object.prototype.hasOwnProperty.call(b, k)) count--;
+    return count === 0;
 }
 
 /** Parses a policy's config; remembers the last parse, since the config is the same for every resource. */
 export function configParser<S extends z.ZodObject>(policy: string, schema: S): (raw: unknown) => ParsedConfig<z.infer<S>> {
     let lastRaw: Record<string, unknown> | undefined;
+    let lastFrozen: unknown;
     let last: ParsedConfig<z.infer<S>> | undefined;
     return (raw) => {
+        // A frozen object handed in again cannot have changed (tools running the policies in process hand out one).
+        if (last && raw === lastFrozen) return last;
         const given = typeof raw === "object" && raw !== null ? (raw as Record<string, unknown>) : {};
         if (last && lastRaw && shallowEqual(given, lastRaw)) return last;
         const parsed = schema.safeParse(given);
         last = parsed.success ? { ok: true, config: parsed.data } : { ok: false, message: describeConfigError(policy, parsed.error) };
         lastRaw = { ...given };
+        lastFrozen = Object.isFrozen(raw) ? raw : undefined;
         return last;
     };
 }

@@ -3,7 +3,7 @@
  * the provider's Check, or a resource's outputs) and its provider's configuration.
  */
 import type { RegistryEntry, TagCarrier } from "./registry-types";
-import { asgListShape, mapShape, markSecret, type ReadResult, type TagMap } from "./shapes";
+import { asgListShape, mapShape, markSecret, type ReadResult, type TagMap, type TagValue } from "./shapes";
 import { SECRET_SIG, SECRET_SIG_KEY, UNKNOWN_VALUE, isSecretWrapper, isUnknown, objectOrJson, readOwn, readPath, setOwn, unwrapSecret } from "./values";
 
 export const AWS_PROVIDER_TYPE = "pulumi:providers:aws";
@@ -101,16 +101,16 @@ const ignored = (key: string, config: ProviderTagConfig): boolean =>
  * - Autoscaling groups take a list and never receive default tags.
  */
 export function effectiveTags(props: unknown, entry: RegistryEntry, provider?: ProviderView): EffectiveTags {
-    // Every policy of the pack asks for the same resource in turn (the same raw props object).
-    if (typeof props !== "object" || props === null) return computeEffectiveTags(props, entry, provider);
-    const cached = effectiveCache.get(props);
-    if (cached && cached.entry === entry && cached.providerProps === provider?.props && cached.providerType === provider?.type) return cached.tags;
+    // Every policy of the pack asks for the same resource in turn (the same raw props object): one entry suffices.
+    const last = lastEffective;
+    if (last && last.props === props && last.entry === entry && last.providerProps === provider?.props && last.providerType === provider?.type) return last.tags;
     const tags = computeEffectiveTags(props, entry, provider);
-    effectiveCache.set(props, { entry, providerProps: provider?.props, providerType: provider?.type, tags });
+    if (typeof props === "object" && props !== null) lastEffective = { props, entry, providerProps: provider?.props, providerType: provider?.type, tags };
     return tags;
 }
 
-const effectiveCache = new WeakMap<object, { entry: RegistryEntry; providerProps: unknown; providerType: string | undefined; tags: EffectiveTags }>();
+/** One entry, not a WeakMap of every resource: its ephemeron tables cost more in garbage collection than computing the tags again. */
+let lastEffective: { props: object; entry: RegistryEntry; providerProps: unknown; providerType: string | undefined; tags: EffectiveTags } | undefined;
 
 function computeEffectiveTags(props: unknown, entry: RegistryEntry, provider?: ProviderView): EffectiveTags {
     if (entry.tags === "asg-list") {
@@ -123,54 +123,53 @@ function computeEffectiveTags(props: unknown, entry: RegistryEntry, provider?: P
     if (own.state === "unknown" || own.state === "malformed") return { shape: "map", result: own, source: "tags", defaultsUnknown: false };
     const config = providerTagConfig(provider);
     const merged: TagMap = new Map();
-    if (config.defaults.state === "known") for (const [k, v] of config.defaults.tags) merged.set(k, v);
-    if (own.state === "known") for (const [k, v] of own.tags) merged.set(k, v);
-    for (const key of merged.keys()) if (ignored(key, config)) merged.delete(key);
+    if (config.defaults.state === "known") config.defaults.tags.forEach((v, k) => merged.set(k, v));
+    if (own.state === "known") own.tags.forEach((v, k) => merged.set(k, v));
+    if (config.ignoreKeys.size || config.ignorePrefixes.length) for (const key of merged.keys()) if (ignored(key, config)) merged.delete(key);
     const fromDefaults = config.defaults.state === "known" && config.defaults.tags.size > 0;
     const source = own.state === "known" && own.tags.size > 0 ? (fromDefaults ? "tags and provider defaultTags" : "tags") : fromDefaults ? "provider defaultTags" : "tags";
     return { shape: "map", result: { state: "known", tags: merged }, source, defaultsUnknown: config.defaults.state === "unknown" };
 }
 
-const valuesCache = new WeakMap<TagMap, ReadonlyMap<string, string | undefined>>();
-const secretsCache = new WeakMap<TagMap, ReadonlySet<string>>();
-
 /** Known values by key, `undefined` for values unknown at preview; invalid (non-string) values left out. */
 export function knownValues(tags: TagMap): ReadonlyMap<string, string | undefined> {
-    let values = valuesCache.get(tags);
-    if (!values) {
-        const map = new Map<string, string | undefined>();
-        for (const [k, v] of tags) {
-            if (v.state === "known") map.set(k, v.value);
-            else if (v.state === "unknown") map.set(k, undefined);
-        }
-        valuesCache.set(tags, (values = map));
-    }
+    if (lastValues?.tags === tags) return lastValues.values;
+    const values = new Map<string, string | undefined>();
+    tags.forEach((v, k) => {
+        if (v.state === "known") values.set(k, v.value);
+        else if (v.state === "unknown") values.set(k, undefined);
+    });
+    lastValues = { tags, values };
     return values;
 }
 
-/** Keys that are themselves secret (they came inside a wholly secret map), so messages never name them. */
-export function hiddenKeys(tags: TagMap): ReadonlySet<string> {
-    let keys = hiddenCache.get(tags);
-    if (!keys) {
-        const set = new Set<string>();
-        for (const [k, v] of tags) if (v.keySecret) set.add(k);
-        hiddenCache.set(tags, (keys = set));
-    }
-    return keys;
+let lastValues: { tags: TagMap; values: ReadonlyMap<string, string | undefined> } | undefined;
+
+const NO_KEYS: ReadonlySet<string> = new Set();
+
+/** The keys of a tag map whose values match, cached only when there are any (most maps hold no secret). */
+function keysWhere(tags: TagMap, cache: WeakMap<TagMap, ReadonlySet<string>>, matches: (v: TagValue) => boolean): ReadonlySet<string> {
+    const cached = cache.get(tags);
+    if (cached) return cached;
+    let set: Set<string> | undefined;
+    tags.forEach((v, k) => {
+        if (matches(v)) (set ??= new Set()).add(k);
+    });
+    if (!set) return NO_KEYS;
+    cache.set(tags, set);
+    return set;
 }
 
 const hiddenCache = new WeakMap<TagMap, ReadonlySet<string>>();
+const secretsCache = new WeakMap<TagMap, ReadonlySet<string>>();
+const isKeySecret = (v: TagValue): boolean => v.keySecret === true;
+const isValueSecret = (v: TagValue): boolean => v.state === "known" && v.secret;
+
+/** Keys that are themselves secret (they came inside a wholly secret map), so messages never name them. */
+export const hiddenKeys = (tags: TagMap): ReadonlySet<string> => keysWhere(tags, hiddenCache, isKeySecret);
 
 /** Keys whose values are secret, so messages never quote them. */
-export function secretKeys(tags: TagMap): ReadonlySet<string> {
-    let keys = secretsCache.get(tags);
-    if (!keys) {
-        const set = new Set<string>();
-        for (const [k, v] of tags) if (v.state === "known" && v.secret) set.add(k);
-        secretsCache.set(tags, (keys = set));
-    }
-    return keys;
-}
+export const secretKeys = (tags: TagMap): ReadonlySet<string> => keysWhere(tags, secretsCache, isValueSecret);
 
 /**
  * The values a carrier holds in a resource's props: one map per place for map carriers, the whole list

@@ -49,6 +49,7 @@ export type ExemptionStatus =
 
 /** The first exemption in force for a resource, else the first expired one that would match (to report it). */
 export function exemptionStatus(exemptions: readonly Exemption[], r: ResourceRef, today: Date): ExemptionStatus {
+    if (!exemptions.length) return NOT_EXEMPT;
     let expired: Exemption | undefined;
     for (const e of exemptions) {
         if (!exemptionMatches(e, r)) continue;
@@ -57,5 +58,7 @@ export function exemptionStatus(exemptions: readonly Exemption[], r: ResourceRef
     }
     return expired
         ? { state: "expired", exemption: expired, note: `exemption expired on ${expired.expires} (today is ${formatDay(utcDay(today))}): ${visible(expired.reason)}` }
-        : { state: "none" };
+        : NOT_EXEMPT;
 }
+
+const NOT_EXEMPT: ExemptionStatus = Object.freeze({ state: "none" });

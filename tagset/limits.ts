@@ -110,7 +110,11 @@ function describeCharacters(s: string, rule: CharacterRule): string {
     return bad.map((c) => (/^[\p{L}\p{N}\p{P}\p{S}]$/u.test(c) ? `${JSON.stringify(c)}` : `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}`)).join(", ");
 }
 
+/** Letters, digits, spaces and `_ . : / = + - @` in ASCII: within every rule above, and nearly every tag there is. */
+const PLAIN = /^[A-Za-z0-9 _.:/=+\-@]*$/;
+
 function characterProblem(s: string, what: "key" | "value", rules: ServiceTagRules, secret: boolean): Omit<TagLimitProblem, "key"> | undefined {
+    if (PLAIN.test(s)) return undefined;
     const enforced = rules.characters;
     if (enforced && !enforced.allowed.test(s)) {
         return { problem: `${what} contains ${secret ? "characters" : describeCharacters(s, enforced)} that ${rules.api} refuses; it allows ${enforced.text}`, advisory: false };
@@ -126,19 +130,21 @@ function characterProblem(s: string, what: "key" | "value", rules: ServiceTagRul
  * the key and, for characters, only the offending ones (none for a secret). `secretKeys` are keys
  * whose values are secret; `hiddenKeys` are keys that are themselves secret (the caller names them).
  */
+const NONE: ReadonlySet<string> = new Set();
+
 export function tagLimitProblems(
     tags: ReadonlyMap<string, string | undefined>,
     rules: ServiceTagRules,
     maxTags: number = MAX_USER_TAGS,
-    secretKeys: ReadonlySet<string> = new Set(),
-    hiddenKeys: ReadonlySet<string> = new Set(),
+    secretKeys: ReadonlySet<string> = NONE,
+    hiddenKeys: ReadonlySet<string> = NONE,
 ): TagLimitProblem[] {
     const problems: TagLimitProblem[] = [];
     let userTags = 0;
-    for (const [key, value] of tags) {
+    tags.forEach((value, key) => {
         if (RESERVED_PREFIX.test(key)) {
             problems.push({ key, problem: "keys starting with `aws:` are reserved for AWS and cannot be set", advisory: false });
-            continue;
+            return;
         }
         userTags++;
         const keyLength = length(key, rules.maxKeyLength);
@@ -147,14 +153,14 @@ export function tagLimitProblems(
         }
         const keyChars = characterProblem(key, "key", rules, hiddenKeys.has(key));
         if (keyChars) problems.push({ key, ...keyChars });
-        if (value === undefined) continue; // unknown until update
+        if (value === undefined) return; // unknown until update
         const valueLength = length(value, rules.maxValueLength);
         if (valueLength > rules.maxValueLength) {
             problems.push({ key, problem: `value is ${valueLength} characters; ${rules.api} allows at most ${rules.maxValueLength}`, advisory: false });
         }
         const valueChars = characterProblem(value, "value", rules, secretKeys.has(key));
         if (valueChars) problems.push({ key, ...valueChars });
-    }
+    });
     if (userTags > maxTags) {
         problems.push({ key: "*", problem: `${userTags} tags; AWS allows at most ${maxTags} on this resource (provider default tags count)`, advisory: false });
     }

@@ -24,13 +24,16 @@ export type ReadResult =
 
 const typeName = (v: unknown): string => (v === null ? "null" : Array.isArray(v) ? "list" : typeof v);
 
+const UNKNOWN_TAG: TagValue = Object.freeze({ state: "unknown" });
+
 function readValue(raw: unknown): TagValue {
+    if (typeof raw === "string") return isUnknown(raw) ? UNKNOWN_TAG : { state: "known", value: raw, secret: false };
     let secret = false;
     if (isSecretWrapper(raw)) {
         secret = true;
         raw = unwrapSecret(raw);
     }
-    if (isUnknown(raw)) return { state: "unknown" };
+    if (isUnknown(raw)) return UNKNOWN_TAG;
     if (typeof raw === "string") return { state: "known", value: raw, secret };
     return { state: "invalid", type: typeName(raw) };
 }
@@ -41,21 +44,23 @@ function unwrap(raw: unknown): { value: unknown; secret: boolean } {
 
 /** Marks every key and value secret, for a whole map or list that arrived as one secret. */
 export function markSecret(tags: TagMap): TagMap {
-    for (const [k, v] of tags) tags.set(k, v.state === "known" ? { ...v, secret: true, keySecret: true } : { ...v, keySecret: true });
+    tags.forEach((v, k) => tags.set(k, v.state === "known" ? { ...v, secret: true, keySecret: true } : { ...v, keySecret: true }));
     return tags;
 }
 
 /** `{ [key]: value }`: the tags of nearly every taggable type, default tags, volume tags. */
 export const mapShape = {
     read(raw: unknown): ReadResult {
-        const { value, secret } = unwrap(raw);
+        const secret = isSecretWrapper(raw);
+        const value = secret ? unwrapSecret(raw) : raw;
         if (value === undefined || value === null) return { state: "absent" };
         if (isUnknown(value)) return { state: "unknown" };
         if (typeof value !== "object" || Array.isArray(value)) return { state: "malformed", found: typeName(value) };
         const tags: TagMap = new Map();
-        for (const key of ownKeys(value)) {
-            const v = readOwn(value, key);
-            if (v !== undefined && v !== null) tags.set(key, readValue(v));
+        const keys = ownKeys(value);
+        for (let i = 0; i < keys.length; i++) {
+            const v = readOwn(value, keys[i]);
+            if (v !== undefined && v !== null) tags.set(keys[i], readValue(v));
         }
         return { state: "known", tags: secret ? markSecret(tags) : tags };
     },

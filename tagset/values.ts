@@ -22,7 +22,8 @@ export const UNKNOWN_SENTINELS: ReadonlySet<string> = new Set([
 export const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
 export const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 
-export const isUnknown = (v: unknown): boolean => typeof v === "string" && UNKNOWN_SENTINELS.has(v);
+/** Every sentinel is a UUID: other strings are told apart by length alone, without hashing them. */
+export const isUnknown = (v: unknown): boolean => typeof v === "string" && v.length === UNKNOWN_VALUE.length && UNKNOWN_SENTINELS.has(v);
 
 /** A value that must not be quoted: a wire secret, or the SDK's `Secret` wrapper (remediation). */
 export function isSecretWrapper(v: unknown): v is object {

@@ -7,6 +7,7 @@
  */
 import type { PolicyProviderResource, PolicyResource, PolicyResourceOptions, ReportViolation, ResourceValidationArgs, ResourceValidationPolicy, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
 import { PACK_NAME, createPolicies, policyConfigSchemas } from "../../policies/all";
+import type { CoverageSummary } from "../../policies/attribution-coverage";
 import { visible } from "../../tagset/text";
 import packageJson from "../../policies/package.json";
 import type { AnalyzeResult, AnalyzedResource, AnalyzerInfo, Diagnostic, EnforcementLevelName, PolicyConfigEntry } from "./analyzer-client";
@@ -48,12 +49,19 @@ interface Violation {
     enforcementLevel?: EnforcementLevelName;
 }
 
-function reporter(policy: AnyPolicy, level: EnforcementLevelName, version: string, into: Diagnostic[]): ReportViolation {
-    const description = policy.description;
+/** Where a policy's violations go: the analysis in progress (one reporter per policy, retargeted per resource). */
+interface DiagnosticSink {
+    into: Diagnostic[];
+}
+
+function reporter(policy: AnyPolicy, level: EnforcementLevelName, version: string, sink: DiagnosticSink): ReportViolation {
+    const { name: policyName, description } = policy;
     return ((message: string | Violation, urn?: string) => {
-        const base = { policyName: policy.name, policyPackName: PACK_NAME, policyPackVersion: version, description };
-        if (typeof message === "object") into.push({ ...base, message: message.message || message.description || description, urn: message.urn ?? "", enforcementLevel: message.enforcementLevel ?? level });
-        else into.push({ ...base, message: message ? `${description}\n${message}` : description, urn: urn ?? "", enforcementLevel: level });
+        if (typeof message === "object") {
+            sink.into.push({ policyName, policyPackName: PACK_NAME, policyPackVersion: version, description, message: message.message || message.description || description, urn: message.urn ?? "", enforcementLevel: message.enforcementLevel ?? level });
+        } else {
+            sink.into.push({ policyName, policyPackName: PACK_NAME, policyPackVersion: version, description, message: message ? `${description}\n${message}` : description, urn: urn ?? "", enforcementLevel: level });
+        }
     }) as ReportViolation;
 }
 
@@ -75,27 +83,38 @@ export interface InProcessOptions {
     stackTags?: Record<string, string>;
 }
 
-/** Analyze for each resource, then AnalyzeStack over all of them; config validated as `check` validates it. */
-export async function runPoliciesInProcess(opts: InProcessOptions): Promise<PackRun> {
-    const policies = createPolicies();
+/**
+ * Analyze for each resource, then AnalyzeStack over all of them; config validated as `check` validates it.
+ * `coverage` is the attribution summary the stack check computed (absent when that policy did not run).
+ */
+export async function runPoliciesInProcess(opts: InProcessOptions): Promise<PackRun & { coverage?: CoverageSummary }> {
+    let coverage: CoverageSummary | undefined;
+    const policies = createPolicies({ onCoverage: (summary) => (coverage = summary) });
     const info = packInfo(policies);
     const { config, warnings } = reconcilePolicyPackConfig(info, opts.policyConfig ?? {}, opts.policyConfigSource, policyConfigSchemas(), false);
     const stackTags = new Map(Object.entries(opts.stackTags ?? {}));
-    const getConfig = (name: string) => () => config[name]?.properties ?? {};
+    // The same object for every call, as the SDK's config is the same for every resource.
+    const getConfig = (name: string): (() => Record<string, unknown>) => {
+        const properties = Object.freeze({ ...config[name]?.properties });
+        return () => properties;
+    };
     const active = policies.flatMap((p) => {
         const entry: PolicyConfigEntry | undefined = config[p.name];
         const level = entry?.enforcementLevel ?? p.enforcementLevel ?? "advisory";
         return level === "disabled" ? [] : [{ policy: p, level: level === "remediate" ? "mandatory" as const : level }];
     });
 
+    const sink: DiagnosticSink = { into: [] };
     const verdicts: ResourceVerdict[] = [];
     const resourcePolicies = active.flatMap(({ policy, level }) => {
         const validate = (policy as ResourceValidationPolicy).validateResource;
-        return validate ? [{ policy, level, validations: Array.isArray(validate) ? validate : [validate], getConfig: getConfig(policy.name) as ResourceValidationArgs["getConfig"] }] : [];
+        return validate ? [{ policy, report: reporter(policy, level, info.version, sink), validations: Array.isArray(validate) ? validate : [validate], getConfig: getConfig(policy.name) as ResourceValidationArgs["getConfig"] }] : [];
     });
-    for (const resource of opts.resources) {
+    for (let r = 0; r < opts.resources.length; r++) {
+        const resource = opts.resources[r];
         const diagnostics: Diagnostic[] = [];
-        const notApplicable: AnalyzeResult["notApplicable"] = [];
+        sink.into = diagnostics;
+        let notApplicable: AnalyzeResult["notApplicable"] | undefined;
         const args: ResourceValidationArgs = {
             type: resource.type,
             props: resource.inputs,
@@ -104,43 +123,50 @@ export async function runPoliciesInProcess(opts: InProcessOptions): Promise<Pack
             opts: NO_OPTIONS,
             stackTags,
             provider: policyProvider(resource.provider),
-            isType: () => false,
-            asType: () => undefined,
+            isType: NOT_OF_TYPE,
+            asType: NOT_AS_TYPE,
             getConfig: resourcePolicies[0]?.getConfig ?? (() => ({})),
             notApplicable: throwNotApplicable,
         };
-        for (const { policy, level, validations, getConfig: config } of resourcePolicies) {
-            const report = reporter(policy, level, info.version, diagnostics);
+        for (let p = 0; p < resourcePolicies.length; p++) {
+            const { policy, report, validations, getConfig: config } = resourcePolicies[p];
             args.getConfig = config;
-            for (const validation of validations) {
+            for (let v = 0; v < validations.length; v++) {
+                const validation = validations[v];
                 try {
                     // The SDK awaits every validation; tagguard's are synchronous, and awaiting 60,000 of them costs more than running them.
                     const pending = validation(args, report);
                     if (pending) await pending;
                 } catch (e) {
-                    if (e instanceof NotApplicable) notApplicable.push({ policyName: policy.name, reason: e.reason });
+                    if (e instanceof NotApplicable) (notApplicable ??= []).push({ policyName: policy.name, reason: e.reason });
                     else throw failure(policy, `Analyze of ${resource.type} ${visible(resource.name, { max: 100 })}`, e);
                 }
             }
         }
-        verdicts.push({ resource, remediations: [], analyzedInputs: resource.inputs, result: { diagnostics, notApplicable } });
+        verdicts.push({ resource, remediations: NONE, analyzedInputs: resource.inputs, result: { diagnostics, notApplicable: notApplicable ?? NONE } });
     }
 
     const stack: AnalyzeResult = { diagnostics: [], notApplicable: [] };
+    sink.into = stack.diagnostics;
     const policyResources = stackResources(opts.resources);
     for (const { policy, level } of active) {
         const validate = (policy as StackValidationPolicy).validateStack;
         if (!validate) continue;
         const args: StackValidationArgs = { resources: policyResources, stackTags, getConfig: getConfig(policy.name) as StackValidationArgs["getConfig"], notApplicable: throwNotApplicable };
         try {
-            await validate(args, reporter(policy, level, info.version, stack.diagnostics));
+            await validate(args, reporter(policy, level, info.version, sink));
         } catch (e) {
             if (e instanceof NotApplicable) stack.notApplicable.push({ policyName: policy.name, reason: e.reason });
             else throw failure(policy, "AnalyzeStack", e);
         }
     }
-    return { info, config, configWarnings: warnings, resources: verdicts, stack, output: [] };
+    return { info, config, configWarnings: warnings, resources: verdicts, stack, output: [], coverage };
 }
+
+/** Shared by every verdict that has none (read-only by contract: nothing appends to a finished verdict). */
+const NONE = Object.freeze([]) as never[];
+const NOT_OF_TYPE = (): boolean => false;
+const NOT_AS_TYPE = (): undefined => undefined;
 
 /** The stack's resources as the SDK builds them for `validateStack`: outputs as props, dependencies as resources. */
 function stackResources(resources: readonly AnalyzedResource[]): PolicyResource[] {
@@ -155,8 +181,8 @@ function stackResources(resources: readonly AnalyzedResource[]): PolicyResource[
             provider: policyProvider(r.provider),
             dependencies: [],
             propertyDependencies: {},
-            isType: () => false,
-            asType: () => undefined,
+            isType: NOT_OF_TYPE,
+            asType: NOT_AS_TYPE,
         };
         byUrn.set(r.urn, resource);
         return resource;

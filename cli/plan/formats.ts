@@ -25,11 +25,15 @@ export function formatPlanText(report: PlanReport): string {
     const order = new Map(report.resources.map((r, i) => [`${r.file}\u0000${r.address}`, i]));
     const sorted = [...report.violations].sort((a, b) => (a.address === null ? 1 : 0) - (b.address === null ? 1 : 0) || (order.get(`${a.file}\u0000${a.address}`) ?? 0) - (order.get(`${b.file}\u0000${b.address}`) ?? 0));
     const fixes = new Map<string, string>();
+    // Many resources share a message: each is made visible and indented once.
+    const shown = new Map<string, string>();
     for (const v of sorted) {
         lines.push(`        - [${v.enforcementLevel}]  ${visible(v.policy)}  (${subject(v)}${inModule(v)}${report.plans.length > 1 ? ` in ${visible(relative(v.file))}` : ""})${v.baseline === "existing" ? "  (existing)" : ""}`);
         const { message, fix } = splitFix(v.policy, v.message, PLAN_FIXES);
         if (fix) fixes.set(v.policy, fix);
-        lines.push(indent(visibleLines(message), 10));
+        let text = shown.get(message);
+        if (text === undefined) shown.set(message, (text = indent(visibleLines(message), 10)));
+        lines.push(text);
     }
     if (fixes.size) {
         lines.push("", "How to fix:");

@@ -69,13 +69,18 @@ export interface TerraformPlan {
 /** What is wrong with one entry of `resource_changes`, if anything. */
 function resourceChangeProblem(rc: unknown): string | undefined {
     if (!isObject(rc)) return "must be an object";
-    for (const key of ["address", "mode", "type", "name"]) if (typeof rc[key] !== "string") return `.${key}: expected a string`;
-    for (const key of ["module_address", "provider_name", "deposed"]) if (rc[key] !== undefined && typeof rc[key] !== "string") return `.${key}: expected a string`;
+    for (let i = 0; i < REQUIRED_STRINGS.length; i++) if (typeof rc[REQUIRED_STRINGS[i]] !== "string") return `.${REQUIRED_STRINGS[i]}: expected a string`;
+    for (let i = 0; i < OPTIONAL_STRINGS.length; i++) if (rc[OPTIONAL_STRINGS[i]] !== undefined && typeof rc[OPTIONAL_STRINGS[i]] !== "string") return `.${OPTIONAL_STRINGS[i]}: expected a string`;
     const change = rc.change;
     if (!isObject(change)) return ".change: expected an object";
-    if (!Array.isArray(change.actions) || !change.actions.every((a) => typeof a === "string")) return ".change.actions: expected a list of strings";
+    const actions = change.actions;
+    if (!Array.isArray(actions)) return ".change.actions: expected a list of strings";
+    for (let i = 0; i < actions.length; i++) if (typeof actions[i] !== "string") return ".change.actions: expected a list of strings";
     return undefined;
 }
+
+const REQUIRED_STRINGS = ["address", "mode", "type", "name"] as const;
+const OPTIONAL_STRINGS = ["module_address", "provider_name", "deposed"] as const;
 
 /** The plan format's major version tagguard reads (`format_version` 0.x and 1.x). */
 const READ_MAJOR_VERSIONS = new Set(["0", "1"]);

@@ -3,7 +3,7 @@
  * resource views the policies judge (`views.ts`) and analyzed in this process as the pack would
  * analyze a Pulumi preview: one plan is one stack.
  */
-import { coverageSummary } from "../../policies/attribution-coverage";
+import { coverageSummary, type CoverageSummary } from "../../policies/attribution-coverage";
 import { today } from "../../policies/framework";
 import { CoverageConfigSchema } from "../../tagset/config";
 import { runPoliciesInProcess } from "../engine/in-process-pack";
@@ -11,7 +11,7 @@ import type { GivenPolicyConfig } from "../engine/policy-config";
 import type { BaselineStatus, BaselineSummary } from "../findings";
 import { shownPath } from "../input";
 import { readPlanFile } from "./plan-file";
-import { planViews, type Action, type SkippedResource } from "./views";
+import { planViews, type Action, type PlannedResource, type SkippedResource } from "./views";
 import { terraformWording } from "./wording";
 
 export const PLAN_REPORT_VERSION = 1;
@@ -78,6 +78,13 @@ export const NOT_CHECKED_REASONS: Readonly<Record<SkippedResource["reason"], str
     "tags-unknown-to-registry": "takes tags in this plan, but tagguard's registry (from @pulumi/aws) does not know it as taggable: upgrade tagguard",
 };
 
+/** The attribution figures when the pack's summary did not run (disabled, or its config refused): by its defaults or the valid config. */
+function coverageOf(planned: readonly PlannedResource[], properties: unknown): CoverageSummary {
+    const config = CoverageConfigSchema.safeParse(properties ?? {});
+    const views = planned.map(({ resource: r }) => ({ type: r.type, urn: r.urn, name: r.name, props: r.inputs, provider: r.provider }));
+    return coverageSummary(views, config.success ? config.data : CoverageConfigSchema.parse({}), today());
+}
+
 export async function planReport(opts: PlanOptions): Promise<PlanReport> {
     const report: PlanReport = {
         reportVersion: PLAN_REPORT_VERSION,
@@ -110,8 +117,7 @@ export async function planReport(opts: PlanOptions): Promise<PlanReport> {
             const p = d.urn ? byAddress.get(d.urn) : undefined;
             report.violations.push({ file, policy: d.policyName, enforcementLevel: level(d.enforcementLevel), address: p?.rc.address ?? null, type: p?.rc.type ?? null, name: p?.rc.name ?? null, message: terraformWording(d.message) });
         }
-        const coverageConfig = CoverageConfigSchema.safeParse(run.config["attribution-coverage"]?.properties ?? {});
-        const coverage = coverageSummary(planned.map((p) => p.resource).map((r) => ({ type: r.type, urn: r.urn, name: r.name, props: r.inputs, provider: r.provider })), coverageConfig.success ? coverageConfig.data : CoverageConfigSchema.parse({}), today());
+        const coverage = run.coverage ?? coverageOf(planned, run.config["attribution-coverage"]?.properties);
         report.summary.inScope += coverage.inScope;
         report.summary.attributable += coverage.attributable;
         report.summary.resources += planned.length;

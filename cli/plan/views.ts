@@ -45,9 +45,13 @@ const TAG_MAPS = new Set(["tags", "tags_all", "volume_tags"]);
 /** Holds an unknown or sensitive mark somewhere below: `after_unknown` and `after_sensitive` are trees of `true` (`{"tags": {}}` marks nothing). */
 function marks(tree: unknown, depth = 0): boolean {
     if (tree === true) return true;
-    if (depth > 100) return true;
     if (typeof tree !== "object" || tree === null) return false;
-    for (const v of Array.isArray(tree) ? tree : Object.values(tree)) if (marks(v, depth + 1)) return true;
+    if (depth > 100) return true;
+    if (Array.isArray(tree)) {
+        for (let i = 0; i < tree.length; i++) if (marks(tree[i], depth + 1)) return true;
+        return false;
+    }
+    for (const key in tree) if (Object.prototype.hasOwnProperty.call(tree, key) && marks((tree as Record<string, unknown>)[key], depth + 1)) return true;
     return false;
 }
 
@@ -62,14 +66,19 @@ function materialize(p: Planned, renameKeys: boolean): unknown {
     let out: unknown = p.value;
     if (Array.isArray(p.value) || Array.isArray(p.unknown)) {
         const length = Math.max(Array.isArray(p.value) ? p.value.length : 0, Array.isArray(p.unknown) ? p.unknown.length : 0);
-        out = Array.from({ length }, (_, i) => materialize(child(p, i), renameKeys) ?? null);
+        const list: unknown[] = new Array(length);
+        for (let i = 0; i < length; i++) list[i] = materialize(child(p, i), renameKeys) ?? null;
+        out = list;
     } else if (isObject(p.value) || (isObject(p.unknown) && (p.value === undefined || p.value === null))) {
-        const keys = new Set([...Object.keys(isObject(p.value) ? p.value : {}), ...Object.keys(isObject(p.unknown) ? p.unknown : {})]);
         const obj: Record<string, unknown> = {};
-        for (const key of keys) {
+        const add = (key: string): void => {
             const v = materialize(child(p, key), renameKeys && !TAG_MAPS.has(key));
             if (v !== undefined) setOwn(obj, renameKeys ? camel(key) : key, v);
-        }
+        };
+        // The keys of the value, then those only `after_unknown` has.
+        const known = isObject(p.value) ? Object.keys(p.value) : [];
+        for (let i = 0; i < known.length; i++) add(known[i]);
+        if (isObject(p.unknown)) for (const key of Object.keys(p.unknown)) if (!hasOwn(p.value, key)) add(key);
         out = obj;
     }
     return p.sensitive === true ? secret(out) : out;
@@ -156,11 +165,11 @@ function pathsOf(entry: RegistryEntry): string[][] {
 
 /**
  * The props the policies read for one planned resource. `configured` says whether the configuration
- * sets a top-level attribute (undefined: the plan has no configuration): an attribute unknown in the
+ * sets a top-level attribute (absent when the plan has no configuration): an attribute unknown in the
  * plan that the configuration does not set is one the provider computes (`ebs_block_device` of an
  * instance), absent from the inputs the pack would see, not a value the user has yet to provide.
  */
-export function pulumiProps(entry: RegistryEntry, type: string, after: Planned, configured: (attribute: string) => boolean | undefined = () => undefined): WireProps {
+export function pulumiProps(entry: RegistryEntry, type: string, after: Planned, configured?: (attribute: string) => boolean): WireProps {
     const props: Record<string, unknown> = {};
     const set = (name: string, value: unknown): void => {
         if (value !== undefined) props[name] = value;
@@ -170,7 +179,7 @@ export function pulumiProps(entry: RegistryEntry, type: string, after: Planned, 
     if (hasOwn(after.value, "tags_all") || hasOwn(after.unknown, "tags_all")) set("tagsAll", materialize(child(after, "tags_all"), false));
     for (const segments of pathsOf(entry)) {
         const top = attributeName(after, segments[0].replace(/\[\]$/, ""));
-        if (top && child(after, top).unknown === true && configured(top) === false) continue;
+        if (top && configured && (after.unknown === true || at(after.unknown, top) === true) && !configured(top)) continue;
         copyPath(props, after, segments);
     }
     if (entry.tagPropagation) set("tagPropagation", materialize(child(after, "tag_propagation"), false));
@@ -183,22 +192,24 @@ export function pulumiProps(entry: RegistryEntry, type: string, after: Planned, 
 
 /** `module.a["x"].module.b[0]` -> `module.a.module.b`: instance keys (which may hold any characters) removed. */
 export function withoutInstanceKeys(address: string): string {
+    let open = address.indexOf("[");
+    if (open < 0) return address;
     let out = "";
-    for (let i = 0; i < address.length; i++) {
-        const c = address[i];
-        if (c !== "[") {
-            out += c;
-            continue;
-        }
+    let from = 0;
+    while (open >= 0) {
+        out += address.slice(from, open);
         let quoted = false;
-        for (i++; i < address.length; i++) {
+        let i = open + 1;
+        for (; i < address.length; i++) {
             const d = address[i];
             if (quoted && d === "\\") i++;
             else if (d === '"') quoted = !quoted;
             else if (d === "]" && !quoted) break;
         }
+        from = i + 1;
+        open = from < address.length ? address.indexOf("[", from) : -1;
     }
-    return out;
+    return from < address.length ? out + address.slice(from) : out;
 }
 
 interface ConfiguredResource {
@@ -206,16 +217,50 @@ interface ConfiguredResource {
     expressions: Record<string, unknown>;
 }
 
-/** Every resource block of the configuration by its module-path address (`module.a.aws_instance.x`). */
-function configuredResources(root: ConfigModule | undefined): Map<string, ConfiguredResource> {
-    const index = new Map<string, ConfiguredResource>();
-    const visit = (m: ConfigModule | undefined, prefix: string, depth: number): void => {
+/** Every resource block of the configuration by module path (`module.a.module.b`, `""` for the root), type and name. */
+function configuredResources(root: ConfigModule | undefined): Map<string, Map<string, Map<string, ConfiguredResource>>> {
+    const index = new Map<string, Map<string, Map<string, ConfiguredResource>>>();
+    const visit = (m: ConfigModule | undefined, path: string, depth: number): void => {
         if (!m || depth > 100) return;
-        for (const r of m.resources ?? []) index.set(`${prefix}${r.address}`, { providerKey: r.provider_config_key, expressions: r.expressions ?? {} });
-        for (const [name, call] of Object.entries(m.module_calls ?? {})) visit(call.module, `${prefix}module.${name}.`, depth + 1);
+        for (const r of m.resources ?? []) {
+            // `aws_instance.gpu` (managed) or `data.aws_ami.x`; data sources are never judged.
+            const dot = r.address.indexOf(".");
+            if (dot < 0 || r.address.startsWith("data.")) continue;
+            nested(nested(index, path), r.address.slice(0, dot)).set(r.address.slice(dot + 1), { providerKey: r.provider_config_key, expressions: r.expressions ?? {} });
+        }
+        for (const [name, call] of Object.entries(m.module_calls ?? {})) visit(call.module, path ? `${path}.module.${name}` : `module.${name}`, depth + 1);
     };
     visit(root, "", 0);
     return index;
+}
+
+/** The map under `key`, created when absent. */
+function nested<V>(map: Map<string, Map<string, V>>, key: string): Map<string, V> {
+    let inner = map.get(key);
+    if (!inner) map.set(key, (inner = new Map()));
+    return inner;
+}
+
+/** Resource instance addresses by module instance (`module.w["a"]`, `""` for the root), type and name: the instances of each block. */
+function instancesByBlock(changes: readonly ResourceChange[]): Map<string, Map<string, Map<string, string[]>>> {
+    const index = new Map<string, Map<string, Map<string, string[]>>>();
+    for (const rc of changes) {
+        const byName = nested(nested(index, rc.module_address ?? ""), rc.type);
+        const list = byName.get(rc.name);
+        if (list) list.push(rc.address);
+        else byName.set(rc.name, [rc.address]);
+    }
+    return index;
+}
+
+/** The resource blocks an expression refers to (`aws_launch_template.gpu.id` -> aws_launch_template, gpu). */
+function referencedBlocks(expression: unknown): { type: string; name: string }[] {
+    const found: { type: string; name: string }[] = [];
+    for (const ref of references(expression)) {
+        const m = /^(aws_[a-z0-9_]+)\.([A-Za-z0-9_-]+)/.exec(ref);
+        if (m && !found.some((f) => f.type === m[1] && f.name === m[2])) found.push({ type: m[1], name: m[2] });
+    }
+    return found;
 }
 
 /** Every `references` entry in an expression tree. */
@@ -297,6 +342,15 @@ function moduleSourceOf(root: ConfigModule | undefined, modulePath: string): str
     return source;
 }
 
+const ROOT_MODULE = { path: "", source: undefined };
+
+/** The module instance in a resource's address, for plans that do not write `module_address`. */
+function moduleAddressInAddress(rc: ResourceChange): string | undefined {
+    if (!rc.address.startsWith("module.")) return undefined;
+    const end = rc.address.lastIndexOf(`.${rc.type}.${rc.name}`);
+    return end > 0 ? rc.address.slice(0, end) : undefined;
+}
+
 export interface SkippedResource {
     address: string;
     type: string;
@@ -310,49 +364,41 @@ export function planViews(plan: TerraformPlan): { planned: PlannedResource[]; sk
     const providerEntries = new Map<string | undefined, ReturnType<typeof providerConfigFor>>();
     const planned: PlannedResource[] = [];
     const skipped: SkippedResource[] = [];
-    const moduleSources = new Map<string, string | undefined>();
-    const sourceOf = (moduleAddress: string): string | undefined => {
-        const path = withoutInstanceKeys(moduleAddress);
-        if (!moduleSources.has(path)) moduleSources.set(path, moduleSourceOf(plan.configuration?.root_module, path));
-        return moduleSources.get(path);
+    // Looked up by the plan's own strings (a module instance repeats for each of its resources), never by strings built per resource.
+    const modules = new Map<string, { path: string; source: string | undefined }>();
+    const moduleOf = (moduleAddress: string | undefined): { path: string; source: string | undefined } => {
+        if (moduleAddress === undefined) return ROOT_MODULE;
+        let module = modules.get(moduleAddress);
+        if (!module) {
+            const path = withoutInstanceKeys(moduleAddress);
+            modules.set(moduleAddress, (module = { path, source: moduleSourceOf(plan.configuration?.root_module, path) }));
+        }
+        return module;
     };
-    // Resource instances by module instance and resource block (`module.w["a"]` + `aws_launch_template.t`).
-    const byBlock = new Map<string, string[]>();
-    const blockKey = (moduleAddress: string | undefined, typeAndName: string): string => `${moduleAddress ?? ""}\u0000${typeAndName}`;
-    for (const rc of plan.resource_changes ?? []) {
-        const key = blockKey(rc.module_address, `${rc.type}.${rc.name}`);
-        const list = byBlock.get(key);
-        if (list) list.push(rc.address);
-        else byBlock.set(key, [rc.address]);
-    }
+    const blocks = instancesByBlock(plan.resource_changes ?? []);
+    const referenced = new Map<unknown, { type: string; name: string }[]>();
     for (const rc of plan.resource_changes ?? []) {
         const action = actionOf(rc);
-        const skip = (reason: SkippedResource["reason"]): void => {
-            skipped.push({ address: rc.address, type: rc.type, reason });
-        };
         if (!action) {
-            skip(rc.mode !== "managed" ? "not-managed" : rc.change.actions.includes("delete") || rc.deposed ? "deleted" : "unchanged");
+            skipped.push({ address: rc.address, type: rc.type, reason: rc.mode !== "managed" ? "not-managed" : rc.change.actions.includes("delete") || rc.deposed ? "deleted" : "unchanged" });
             continue;
         }
-        const config = configured.get(withoutInstanceKeys(rc.address));
+        const module = moduleOf(rc.module_address ?? moduleAddressInAddress(rc));
+        const config = configured.get(module.path)?.get(rc.type)?.get(rc.name);
         const providerKey = config?.providerKey;
         if (!providerEntries.has(providerKey)) providerEntries.set(providerKey, providerConfigFor(plan, providerKey));
         const providerEntry = providerEntries.get(providerKey);
         const aws = rc.provider_name ? /(^|\/)aws$/.test(rc.provider_name) : isAwsProvider(providerEntry?.config, providerKey ?? "aws");
         if (!aws || !rc.type.startsWith("aws_")) {
-            skip("other-provider");
+            skipped.push({ address: rc.address, type: rc.type, reason: "other-provider" });
             continue;
         }
         const token = pulumiTypeOf(rc.type);
         const after: Planned = { value: rc.change.after, unknown: rc.change.after_unknown, sensitive: rc.change.after_sensitive };
         const declaresTags = hasOwn(after.value, "tags") || hasOwn(after.unknown, "tags") || hasOwn(after.value, "tags_all");
-        if (!token) {
-            skip(declaresTags ? "tags-unknown-to-registry" : "unknown-type");
-            continue;
-        }
-        const entry = REGISTRY[token];
-        if (entry.tags === "none" && declaresTags) {
-            skip("tags-unknown-to-registry");
+        const entry = token ? REGISTRY[token] : undefined;
+        if (!token || !entry || (entry.tags === "none" && declaresTags)) {
+            skipped.push({ address: rc.address, type: rc.type, reason: declaresTags ? "tags-unknown-to-registry" : "unknown-type" });
             continue;
         }
         let provider: ProviderRef | undefined;
@@ -362,26 +408,27 @@ export function planViews(plan: TerraformPlan): { planned: PlannedResource[]; sk
             }
             provider = providers.get(providerEntry.key);
         }
-        const props = pulumiProps(entry, token, after, (name) => (config ? Object.prototype.hasOwnProperty.call(config.expressions, name) : undefined));
+        const props = pulumiProps(entry, token, after, config ? (name) => Object.prototype.hasOwnProperty.call(config.expressions, name) : undefined);
         const propertyDependencies: Record<string, string[]> = {};
+        const dependencies = new Set<string>();
         // Launch templates are found through the configuration when the plan does not know their IDs yet.
         for (const path of entry.launchTemplateRefs ?? []) {
             const top = path.split(/[.[]/)[0];
-            const targets = new Set<string>();
+            const expression = config?.expressions[terraformPropertyName(top)];
+            if (expression === undefined) continue;
+            let blocksReferenced = referenced.get(expression);
+            if (!blocksReferenced) referenced.set(expression, (blocksReferenced = referencedBlocks(expression)));
             // References are relative to the module the resource block is in: the same module instance.
-            for (const ref of references(config?.expressions[terraformPropertyName(top)])) {
-                const m = /^(aws_[a-z0-9_]+\.[A-Za-z0-9_-]+)/.exec(ref);
-                for (const address of m ? byBlock.get(blockKey(rc.module_address, m[1])) ?? [] : []) targets.add(address);
+            const inModule = blocks.get(rc.module_address ?? "");
+            const targets = new Set<string>();
+            for (const { type, name } of blocksReferenced) for (const address of inModule?.get(type)?.get(name) ?? []) targets.add(address);
+            if (targets.size) {
+                propertyDependencies[top] = [...targets];
+                for (const t of targets) dependencies.add(t);
             }
-            if (targets.size) propertyDependencies[top] = [...targets];
         }
-        const dependencies = [...new Set(Object.values(propertyDependencies).flat())];
-        planned.push({
-            rc,
-            action,
-            ...(rc.module_address ? { moduleSource: sourceOf(rc.module_address) } : {}),
-            resource: { type: token, urn: rc.address, name: rc.address, inputs: props, outputs: props, provider, dependencies, propertyDependencies },
-        });
+        const resource: AnalyzedResource = { type: token, urn: rc.address, name: rc.address, inputs: props, outputs: props, provider, dependencies: [...dependencies], propertyDependencies };
+        planned.push(rc.module_address ? { rc, action, moduleSource: module.source, resource } : { rc, action, resource });
     }
     return { planned, skipped };
 }

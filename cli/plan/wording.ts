@@ -27,7 +27,21 @@ function renameProperties(span: string): string {
         .replace(/^([a-z_]+): /, (whole, name: string) => (QUOTED_PROPERTY_NAMES.has(name) || [...QUOTED_PROPERTY_NAMES].some((p) => terraformPropertyName(p) === name) ? `${name} = ` : whole));
 }
 
+/** Messages repeat across a plan's resources (the same missing keys, the same fix): each is translated once. */
+const translated = new Map<string, string>();
+const REMEMBERED = 10_000;
+
 export function terraformWording(message: string): string {
+    let text = translated.get(message);
+    if (text === undefined) {
+        text = translate(message);
+        if (translated.size >= REMEMBERED) translated.clear();
+        translated.set(message, text);
+    }
+    return text;
+}
+
+function translate(message: string): string {
     let text = message.split(HOW_TO_FIX).join(TERRAFORM_HOW_TO_FIX);
     for (const [pattern, replacement] of PHRASES) text = text.replace(pattern, replacement);
     // Only back-quoted spans name properties; tag keys in them are the user's and are not in the set.
