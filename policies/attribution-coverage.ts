@@ -23,7 +23,7 @@ export interface CoverageSummary extends Tally {
     exempt: number;
     byService: Map<string, Tally>;
     byTeam: Map<string, Tally>;
-    notAttributable: { urn: string; missing: string[] }[];
+    notAttributable: { urn: string; missing: readonly string[] }[];
     expiringSoon: { urn: string; expiresAt: string }[];
     exemptionsInForce: { exemption: Exemption; matches: number }[];
     exemptionsExpired: Exemption[];
@@ -44,7 +44,8 @@ export function coverageSummary(resources: readonly ResourceView[], config: { se
     };
     const exempted = new Map<Exemption, number>();
     const todayDay = utcDay(now);
-    for (const r of resources) {
+    for (let i = 0; i < resources.length; i++) {
+        const r = resources[i];
         const c = classify(r, config, now);
         if (c.state === "out-of-scope") continue;
         if (c.state === "exempt") {

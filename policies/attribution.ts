@@ -17,14 +17,16 @@ export interface Attribution {
     /** What was found instead of tags, when they are not a map (or list). */
     malformed?: string;
     /** Required keys absent, empty or not strings. */
-    missing: string[];
+    missing: readonly string[];
     /** Required keys present whose values cannot be read. */
-    unverifiable: string[];
+    unverifiable: readonly string[];
     /** Readable and carrying every required key. */
     attributable: boolean;
     values: ReadonlyMap<string, string | undefined>;
     secret: ReadonlySet<string>;
 }
+
+const NONE: readonly string[] = Object.freeze([]);
 
 export type Classified = { state: "out-of-scope" } | { state: "exempt"; exemption: Exemption } | { state: "judged"; attribution: Attribution };
 
@@ -37,7 +39,7 @@ export function classify(view: ResourceView, scope: Pick<ScopeConfig, "services"
     const tags = eff.result.state === "known" ? eff.result.tags : new Map();
     const status = requiredKeyStatus(tags, eff.defaultsUnknown);
     const readable = eff.result.state !== "unknown";
-    const missing = readable ? [...status.missing, ...status.notStrings] : [];
+    const missing = !readable ? NONE : status.notStrings.length ? [...status.missing, ...status.notStrings] : status.missing;
     return {
         state: "judged",
         attribution: {
@@ -45,7 +47,7 @@ export function classify(view: ResourceView, scope: Pick<ScopeConfig, "services"
             readable,
             malformed: eff.result.state === "malformed" ? eff.result.found : undefined,
             missing,
-            unverifiable: [...status.unknown, ...status.maybeFromDefaults],
+            unverifiable: status.maybeFromDefaults.length ? [...status.unknown, ...status.maybeFromDefaults] : status.unknown,
             attributable: readable && missing.length === 0,
             values: knownValues(tags),
             secret: secretKeys(tags),

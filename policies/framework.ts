@@ -36,7 +36,7 @@ export interface Finding {
 }
 
 export interface CheckResult {
-    findings: Finding[];
+    findings: readonly Finding[];
     /**
      * False when the resource could not be judged from what this call saw (values unknown at preview,
      * evidence held by another resource): the stack check looks at it again.
@@ -64,7 +64,8 @@ export interface CheckContext<C> {
 
 export type ResourceCheck<C> = (ctx: CheckContext<C>) => CheckResult;
 
-export const PASS: CheckResult = { findings: [], conclusive: true };
+/** Shared by every check that finds nothing: frozen, since a result is never changed after its check returns. */
+export const PASS: CheckResult = Object.freeze({ findings: Object.freeze([]), conclusive: true });
 
 interface ResourcePolicySpec<S extends z.ZodObject> {
     name: string;
@@ -110,7 +111,10 @@ interface ViolationObject {
 
 export function report(reportViolation: ReportViolation, findings: readonly Finding[], urn?: string): void {
     const emit = reportViolation as unknown as (v: ViolationObject) => void;
-    for (const f of findings) emit(f.advisory ? { message: f.message, urn, enforcementLevel: "advisory" } : { message: f.message, urn });
+    for (let i = 0; i < findings.length; i++) {
+        const f = findings[i];
+        emit(f.advisory ? { message: f.message, urn, enforcementLevel: "advisory" } : { message: f.message, urn });
+    }
 }
 
 /** A resource with its props and its provider's props copied out of the SDK's proxies. */
@@ -186,8 +190,8 @@ export function judge<C extends ScopeConfig>(spec: { name: string; check: Resour
         const exemption = exemptionStatus(config.exemptions, resource, now);
         if (exemption.state === "active") return { skip: exemption.note };
         const result = check({ resource, entry: scoped.entry, config, today: now, stackTags, stack });
-        if (exemption.state === "expired") result.findings.unshift(advisory(exemption.note));
-        return { result };
+        // A new result: the check's may be shared (PASS), and a note added to it would reach other resources.
+        return { result: exemption.state === "expired" ? { findings: [advisory(exemption.note), ...result.findings], conclusive: result.conclusive } : result };
     } catch (e) {
         return { result: { findings: [internalError(policy, e)], conclusive: true } };
     }
@@ -245,7 +249,8 @@ export function resourcePolicy<S extends z.ZodObject>(spec: ResourcePolicySpec<S
                 const config = configOrReport(args.getConfig(), reportViolation);
                 if (!config) return;
                 const stack = stackViewOf(args.resources);
-                for (const resource of stack.resources) {
+                for (let i = 0; i < stack.resources.length; i++) {
+                    const resource = stack.resources[i];
                     if (judged.has(resource.urn)) continue;
                     const outcome = judge(judgeSpec, resource, config, args.stackTags, stack);
                     // What stays inconclusive was reported when the resource was analyzed, and is judged at update.

@@ -28,15 +28,15 @@ function providerAdvice(eff: EffectiveTags, provider: ProviderView | undefined, 
 }
 
 export interface RequiredKeyStatus {
-    missing: string[];
+    missing: readonly string[];
     /** Present, but not known until update. */
-    unknown: string[];
+    unknown: readonly string[];
     /** Not in the resource's own tags while the provider's default tags are unknown. */
-    maybeFromDefaults: string[];
+    maybeFromDefaults: readonly string[];
     /** Present with a value that is not a string. */
-    notStrings: string[];
+    notStrings: readonly string[];
     /** `Team` -> `team`: keys spelled almost like a missing one. */
-    nearMisses: [found: string, meant: string][];
+    nearMisses: readonly (readonly [found: string, meant: string])[];
 }
 
 /** Each list of the status comes out sorted. */
@@ -44,24 +44,35 @@ const SORTED_REQUIRED_KEYS: readonly string[] = [...REQUIRED_TAG_KEYS].sort();
 
 /** How the required keys stand in a set of known tags (each list sorted). */
 export function requiredKeyStatus(tags: TagMap, defaultsUnknown: boolean): RequiredKeyStatus {
-    const status: RequiredKeyStatus = { missing: [], unknown: [], maybeFromDefaults: [], notStrings: [], nearMisses: [] };
-    for (const key of SORTED_REQUIRED_KEYS) {
+    // Asked twice for every resource, and nearly every list is empty: lists are made when a key goes in one.
+    let missing: string[] | undefined;
+    let unknown: string[] | undefined;
+    let maybeFromDefaults: string[] | undefined;
+    let notStrings: string[] | undefined;
+    for (let i = 0; i < SORTED_REQUIRED_KEYS.length; i++) {
+        const key = SORTED_REQUIRED_KEYS[i];
         const v = tags.get(key);
-        if (v?.state === "unknown") status.unknown.push(key);
-        else if (v?.state === "invalid") status.notStrings.push(key);
+        if (v?.state === "unknown") (unknown ??= []).push(key);
+        else if (v?.state === "invalid") (notStrings ??= []).push(key);
         else if (v?.state === "known" && v.value.trim() !== "") continue;
-        else if (defaultsUnknown && !v) status.maybeFromDefaults.push(key);
-        else status.missing.push(key);
+        else if (defaultsUnknown && !v) (maybeFromDefaults ??= []).push(key);
+        else (missing ??= []).push(key);
     }
     // A near miss is a found key spelled almost like a missing one: nothing to look for when none is missing.
-    if (!status.missing.length) return status;
-    tags.forEach((_, found) => {
-        const meant = intendedKey(found);
-        if (meant && status.missing.includes(meant)) status.nearMisses.push([found, meant]);
-    });
-    if (status.nearMisses.length > 1) status.nearMisses.sort(([a], [b]) => a.localeCompare(b));
-    return status;
+    let nearMisses: [found: string, meant: string][] | undefined;
+    if (missing) {
+        const lacking = missing;
+        tags.forEach((_, found) => {
+            const meant = intendedKey(found);
+            if (meant && lacking.includes(meant)) (nearMisses ??= []).push([found, meant]);
+        });
+        if (nearMisses && nearMisses.length > 1) nearMisses.sort(([a], [b]) => a.localeCompare(b));
+    }
+    return { missing: missing ?? NO_KEYS, unknown: unknown ?? NO_KEYS, maybeFromDefaults: maybeFromDefaults ?? NO_KEYS, notStrings: notStrings ?? NO_KEYS, nearMisses: nearMisses ?? NO_NEAR_MISSES };
 }
+
+const NO_KEYS: readonly string[] = Object.freeze([]);
+const NO_NEAR_MISSES: RequiredKeyStatus["nearMisses"] = Object.freeze([]);
 
 /** The findings for a resource's effective tags; shared with the audit. */
 export function requiredTagFindings(eff: EffectiveTags, provider?: ProviderView): CheckResult {

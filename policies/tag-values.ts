@@ -20,6 +20,14 @@ function rulesCache(): (rules: ValueRules) => CompiledRules {
     };
 }
 
+function hasUnknownValue(values: ReadonlyMap<string, string | undefined>): boolean {
+    let unknown = false;
+    values.forEach((v) => {
+        if (v === undefined) unknown = true;
+    });
+    return unknown;
+}
+
 export function tagValuesPolicy(): ResourceAndStackPolicy {
     const compiled = rulesCache();
     return resourcePolicy({
@@ -35,7 +43,8 @@ export function tagValuesPolicy(): ResourceAndStackPolicy {
             const values = knownValues(result.tags);
             const secret = secretKeys(result.tags);
             const problems = tagValueProblems(values, compiled(config), today);
-            if (!problems.length) return { ...PASS, conclusive: ![...values.values()].includes(undefined) };
+            const conclusive = !hasUnknownValue(values);
+            if (!problems.length) return conclusive ? PASS : { findings: [], conclusive };
             const from = (key: string): string => {
                 const origin = tagOrigin(key, resource.props, resource.provider);
                 if (origin !== "provider") return "";
@@ -43,7 +52,7 @@ export function tagValuesPolicy(): ResourceAndStackPolicy {
                 return label?.kind === "default" ? " (from the default provider's default tags, stack config `aws:defaultTags`)" : label ? ` (from provider \`${visible(label.name, { max: 64 })}\`'s \`defaultTags\`)` : " (from the provider's default tags)";
             };
             const lines = problems.map((p) => `\`${p.key}\`${p.value === undefined ? "" : ` ${quote(p.value, secret.has(p.key))}${from(p.key)}`} ${p.problem}.`);
-            return { findings: [{ message: `Invalid attribution tag values: ${lines.join(" ")}` }], conclusive: ![...values.values()].includes(undefined) };
+            return { findings: [{ message: `Invalid attribution tag values: ${lines.join(" ")}` }], conclusive };
         },
     });
 }

@@ -3,7 +3,7 @@
  * the provider's Check, or a resource's outputs) and its provider's configuration.
  */
 import type { RegistryEntry, TagCarrier } from "./registry-types";
-import { asgListShape, mapShape, markSecret, type ReadResult, type TagMap, type TagValue } from "./shapes";
+import { asgListShape, mapShape, markSecret, type ReadResult, type TagMap } from "./shapes";
 import { SECRET_SIG, SECRET_SIG_KEY, UNKNOWN_VALUE, isSecretWrapper, isUnknown, objectOrJson, readOwn, readPath, setOwn, unwrapSecret } from "./values";
 
 export const AWS_PROVIDER_TYPE = "pulumi:providers:aws";
@@ -131,45 +131,80 @@ function computeEffectiveTags(props: unknown, entry: RegistryEntry, provider?: P
     return { shape: "map", result: { state: "known", tags: merged }, source, defaultsUnknown: config.defaults.state === "unknown" };
 }
 
-/** Known values by key, `undefined` for values unknown at preview; invalid (non-string) values left out. */
-export function knownValues(tags: TagMap): ReadonlyMap<string, string | undefined> {
-    if (lastValues?.tags === tags) return lastValues.values;
-    const values = new Map<string, string | undefined>();
-    tags.forEach((v, k) => {
-        if (v.state === "known") values.set(k, v.value);
-        else if (v.state === "unknown") values.set(k, undefined);
-    });
-    lastValues = { tags, values };
-    return values;
+/**
+ * A tag map's values by key as a read-only map, without copying it: `undefined` for values unknown at
+ * preview; invalid (non-string) values left out.
+ */
+class KnownValues implements ReadonlyMap<string, string | undefined> {
+    constructor(private readonly tags: TagMap) {}
+
+    get size(): number {
+        let size = 0;
+        this.tags.forEach((v) => {
+            if (v.state !== "invalid") size++;
+        });
+        return size;
+    }
+
+    get(key: string): string | undefined {
+        const v = this.tags.get(key);
+        return v?.state === "known" ? v.value : undefined;
+    }
+
+    has(key: string): boolean {
+        const v = this.tags.get(key);
+        return v !== undefined && v.state !== "invalid";
+    }
+
+    forEach(callback: (value: string | undefined, key: string, map: ReadonlyMap<string, string | undefined>) => void, thisArg?: unknown): void {
+        this.tags.forEach((v, k) => {
+            if (v.state !== "invalid") callback.call(thisArg, v.state === "known" ? v.value : undefined, k, this);
+        });
+    }
+
+    *entries(): MapIterator<[string, string | undefined]> {
+        for (const [k, v] of this.tags) if (v.state !== "invalid") yield [k, v.state === "known" ? v.value : undefined];
+    }
+
+    *keys(): MapIterator<string> {
+        for (const [k] of this.entries()) yield k;
+    }
+
+    *values(): MapIterator<string | undefined> {
+        for (const [, v] of this.entries()) yield v;
+    }
+
+    [Symbol.iterator](): MapIterator<[string, string | undefined]> {
+        return this.entries();
+    }
 }
 
-let lastValues: { tags: TagMap; values: ReadonlyMap<string, string | undefined> } | undefined;
+/** Known values by key, `undefined` for values unknown at preview; invalid (non-string) values left out. */
+export const knownValues = (tags: TagMap): ReadonlyMap<string, string | undefined> => new KnownValues(tags);
 
 const NO_KEYS: ReadonlySet<string> = new Set();
 
-/** The keys of a tag map whose values match, cached only when there are any (most maps hold no secret). */
-function keysWhere(tags: TagMap, cache: WeakMap<TagMap, ReadonlySet<string>>, matches: (v: TagValue) => boolean): ReadonlySet<string> {
-    const cached = cache.get(tags);
-    if (cached) return cached;
-    let set: Set<string> | undefined;
+/** The secret keys and the keys with secret values of a tag map, found in one pass; most maps hold neither. */
+function secretsOf(tags: TagMap): { hidden: ReadonlySet<string>; values: ReadonlySet<string> } {
+    if (lastSecrets?.tags === tags) return lastSecrets;
+    let hidden: Set<string> | undefined;
+    let values: Set<string> | undefined;
     tags.forEach((v, k) => {
-        if (matches(v)) (set ??= new Set()).add(k);
+        if (v.keySecret === true) (hidden ??= new Set()).add(k);
+        if (v.state === "known" && v.secret) (values ??= new Set()).add(k);
     });
-    if (!set) return NO_KEYS;
-    cache.set(tags, set);
-    return set;
+    // Every policy asks about the same map in turn: one entry, as for the known values.
+    lastSecrets = { tags, hidden: hidden ?? NO_KEYS, values: values ?? NO_KEYS };
+    return lastSecrets;
 }
 
-const hiddenCache = new WeakMap<TagMap, ReadonlySet<string>>();
-const secretsCache = new WeakMap<TagMap, ReadonlySet<string>>();
-const isKeySecret = (v: TagValue): boolean => v.keySecret === true;
-const isValueSecret = (v: TagValue): boolean => v.state === "known" && v.secret;
+let lastSecrets: { tags: TagMap; hidden: ReadonlySet<string>; values: ReadonlySet<string> } | undefined;
 
 /** Keys that are themselves secret (they came inside a wholly secret map), so messages never name them. */
-export const hiddenKeys = (tags: TagMap): ReadonlySet<string> => keysWhere(tags, hiddenCache, isKeySecret);
+export const hiddenKeys = (tags: TagMap): ReadonlySet<string> => secretsOf(tags).hidden;
 
 /** Keys whose values are secret, so messages never quote them. */
-export const secretKeys = (tags: TagMap): ReadonlySet<string> => keysWhere(tags, secretsCache, isValueSecret);
+export const secretKeys = (tags: TagMap): ReadonlySet<string> => secretsOf(tags).values;
 
 /**
  * The values a carrier holds in a resource's props: one map per place for map carriers, the whole list

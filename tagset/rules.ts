@@ -162,14 +162,17 @@ export function valueProblem(key: AttributionTagKey, value: string, rules: Compi
     }
 }
 
+/** The keys whose values have rules of their own. */
+const JUDGED_KEYS: readonly AttributionTagKey[] = [...REQUIRED_TAG_KEYS, "expires_at", "experiment_id"];
+
 /**
  * Every rule a set of tags breaks. `undefined` marks a key whose value is not known yet (preview):
  * it counts as present for the cross-key rules and its own value is not judged.
  */
 export function tagValueProblems(tags: ReadonlyMap<string, string | undefined>, rules: CompiledRules, today: Date): ValueProblem[] {
     const problems: ValueProblem[] = [];
-    const keys: AttributionTagKey[] = [...REQUIRED_TAG_KEYS, "expires_at", "experiment_id"];
-    for (const key of keys) {
+    for (let k = 0; k < JUDGED_KEYS.length; k++) {
+        const key = JUDGED_KEYS[k];
         const value = tags.get(key);
         if (value === undefined || value === "") continue; // absent, empty and unknown are the required-tags policy's business
         const problem = valueProblem(key, value, rules);

@@ -100,25 +100,55 @@ export function ownKeys(obj: unknown): string[] {
  * (the value itself, or anything on the way to it) is returned as a secret, so readers keep the flag.
  */
 export function readPath(root: unknown, path: string): unknown[] {
-    let current: { node: unknown; secret: boolean }[] = [{ node: root, secret: false }];
-    for (const segment of path.split(".")) {
-        const list = segment.endsWith("[]");
-        const key = list ? segment.slice(0, -2) : segment;
-        const next: { node: unknown; secret: boolean }[] = [];
-        const step = (raw: unknown, secret: boolean): { node: unknown; secret: boolean } => (isSecretWrapper(raw) ? { node: unwrapSecret(raw), secret: true } : { node: raw, secret });
-        for (const { node, secret } of current) {
+    // Parallel lists, not pairs: read for every carrier of every resource.
+    let nodes: unknown[] = [root];
+    let secrets: boolean[] = [false];
+    const segments = pathSegments(path);
+    for (let s = 0; s < segments.length; s++) {
+        const { key, list } = segments[s];
+        const nextNodes: unknown[] = [];
+        const nextSecrets: boolean[] = [];
+        for (let n = 0; n < nodes.length; n++) {
+            const node = nodes[n];
             if (isUnknown(node)) {
-                next.push({ node, secret });
+                nextNodes.push(node);
+                nextSecrets.push(secrets[n]);
                 continue;
             }
-            const found = step(readOwn(node, key), secret);
-            if (found.node === undefined || found.node === null) continue;
-            if (!list || isUnknown(found.node)) next.push(found);
-            else if (Array.isArray(found.node)) for (let i = 0; i < found.node.length; i++) next.push(step(readOwn(found.node, String(i)), found.secret));
+            const raw = readOwn(node, key);
+            const wrapped = isSecretWrapper(raw);
+            const found = wrapped ? unwrapSecret(raw) : raw;
+            const secret = wrapped || secrets[n];
+            if (found === undefined || found === null) continue;
+            if (!list || isUnknown(found)) {
+                nextNodes.push(found);
+                nextSecrets.push(secret);
+            } else if (Array.isArray(found)) {
+                for (let i = 0; i < found.length; i++) {
+                    const element = readOwn(found, String(i));
+                    const elementWrapped = isSecretWrapper(element);
+                    nextNodes.push(elementWrapped ? unwrapSecret(element) : element);
+                    nextSecrets.push(elementWrapped || secret);
+                }
+            }
         }
-        current = next;
+        nodes = nextNodes;
+        secrets = nextSecrets;
     }
-    return current.map(({ node, secret }) => (secret && !isUnknown(node) ? { [SECRET_SIG_KEY]: SECRET_SIG, value: node } : node));
+    for (let n = 0; n < nodes.length; n++) if (secrets[n] && !isUnknown(nodes[n])) nodes[n] = { [SECRET_SIG_KEY]: SECRET_SIG, value: nodes[n] };
+    return nodes;
+}
+
+const parsedPaths = new Map<string, readonly { key: string; list: boolean }[]>();
+
+/** `ebsBlockDevices[].tags` -> `[{ key: "ebsBlockDevices", list: true }, { key: "tags", list: false }]`; the registry has a few dozen paths. */
+function pathSegments(path: string): readonly { key: string; list: boolean }[] {
+    let segments = parsedPaths.get(path);
+    if (!segments) {
+        segments = path.split(".").map((segment) => (segment.endsWith("[]") ? { key: segment.slice(0, -2), list: true } : { key: segment, list: false }));
+        if (parsedPaths.size < 1000) parsedPaths.set(path, segments);
+    }
+    return segments;
 }
 
 /**

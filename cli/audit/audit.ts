@@ -44,10 +44,10 @@ export interface NonCompliant {
     stack: string;
     urn: string;
     type: string;
-    missing: string[];
+    missing: readonly string[];
     invalid: string[];
     /** Keys whose values cannot be read (encrypted secrets, values the state does not hold). */
-    cannotVerify: string[];
+    cannotVerify: readonly string[];
 }
 
 export const AUDIT_REPORT_VERSION = 1;

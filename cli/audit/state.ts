@@ -15,8 +15,8 @@ export interface StateResource {
     outputs?: Record<string, unknown>;
     parent?: string;
     provider?: string;
-    dependencies?: string[];
-    propertyDependencies?: Record<string, string[]>;
+    dependencies?: readonly string[];
+    propertyDependencies?: Readonly<Record<string, readonly string[]>>;
     /** A copy pending deletion (after a replace): not part of the stack any more. */
     delete?: boolean;
 }

@@ -52,8 +52,8 @@ export interface AnalyzedResource {
     outputs: WireProps;
     options?: ResourceOptions;
     provider?: ProviderRef;
-    dependencies?: string[];
-    propertyDependencies?: Record<string, string[]>;
+    dependencies?: readonly string[];
+    propertyDependencies?: Readonly<Record<string, readonly string[]>>;
 }
 
 export interface PolicyInfo {
@@ -176,11 +176,11 @@ export function analyzeStackRequest(resources: readonly AnalyzedResource[]): ana
         res.setOptions(resourceOptions(r.options));
         if (r.provider) res.setProvider(providerResource(r.provider));
         if (r.options?.parent) res.setParent(r.options.parent);
-        res.setDependenciesList(r.dependencies ?? []);
+        res.setDependenciesList([...(r.dependencies ?? [])]);
         const deps = res.getPropertydependenciesMap();
         for (const [k, urns] of Object.entries(r.propertyDependencies ?? {})) {
             const d = new analyzer.AnalyzerPropertyDependencies();
-            d.setUrnsList(urns);
+            d.setUrnsList([...urns]);
             deps.set(k, d);
         }
         return res;

@@ -49,18 +49,18 @@ interface Violation {
     enforcementLevel?: EnforcementLevelName;
 }
 
-/** Where a policy's violations go: the analysis in progress (one reporter per policy, retargeted per resource). */
+/** Where a policy's violations go: the analysis in progress (one reporter per policy, retargeted per resource); made on the first. */
 interface DiagnosticSink {
-    into: Diagnostic[];
+    into: Diagnostic[] | undefined;
 }
 
 function reporter(policy: AnyPolicy, level: EnforcementLevelName, version: string, sink: DiagnosticSink): ReportViolation {
     const { name: policyName, description } = policy;
     return ((message: string | Violation, urn?: string) => {
         if (typeof message === "object") {
-            sink.into.push({ policyName, policyPackName: PACK_NAME, policyPackVersion: version, description, message: message.message || message.description || description, urn: message.urn ?? "", enforcementLevel: message.enforcementLevel ?? level });
+            (sink.into ??= []).push({ policyName, policyPackName: PACK_NAME, policyPackVersion: version, description, message: message.message || message.description || description, urn: message.urn ?? "", enforcementLevel: message.enforcementLevel ?? level });
         } else {
-            sink.into.push({ policyName, policyPackName: PACK_NAME, policyPackVersion: version, description, message: message ? `${description}\n${message}` : description, urn: urn ?? "", enforcementLevel: level });
+            (sink.into ??= []).push({ policyName, policyPackName: PACK_NAME, policyPackVersion: version, description, message: message ? `${description}\n${message}` : description, urn: urn ?? "", enforcementLevel: level });
         }
     }) as ReportViolation;
 }
@@ -74,7 +74,16 @@ function failure(policy: AnyPolicy, what: string, e: unknown): PolicyPackError {
 /** The resource options the engine sends for a resource that sets none. */
 const NO_OPTIONS: PolicyResourceOptions = { protect: false, ignoreChanges: [], aliases: [], customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 }, additionalSecretOutputs: [] };
 
-const policyProvider = (p: AnalyzedResource["provider"]): PolicyProviderResource | undefined => (p ? { type: p.type, props: p.props, urn: p.urn, name: p.name } : undefined);
+/** The provider as the SDK hands it to a policy; one object per provider (policies only read it). */
+function providerViews(): (p: AnalyzedResource["provider"]) => PolicyProviderResource | undefined {
+    const views = new Map<NonNullable<AnalyzedResource["provider"]>, PolicyProviderResource>();
+    return (p) => {
+        if (!p) return undefined;
+        let view = views.get(p);
+        if (!view) views.set(p, (view = { type: p.type, props: p.props, urn: p.urn, name: p.name }));
+        return view;
+    };
+}
 
 export interface InProcessOptions {
     resources: readonly AnalyzedResource[];
@@ -104,16 +113,16 @@ export async function runPoliciesInProcess(opts: InProcessOptions): Promise<Pack
         return level === "disabled" ? [] : [{ policy: p, level: level === "remediate" ? "mandatory" as const : level }];
     });
 
-    const sink: DiagnosticSink = { into: [] };
+    const sink: DiagnosticSink = { into: undefined };
     const verdicts: ResourceVerdict[] = [];
+    const policyProvider = providerViews();
     const resourcePolicies = active.flatMap(({ policy, level }) => {
         const validate = (policy as ResourceValidationPolicy).validateResource;
         return validate ? [{ policy, report: reporter(policy, level, info.version, sink), validations: Array.isArray(validate) ? validate : [validate], getConfig: getConfig(policy.name) as ResourceValidationArgs["getConfig"] }] : [];
     });
     for (let r = 0; r < opts.resources.length; r++) {
         const resource = opts.resources[r];
-        const diagnostics: Diagnostic[] = [];
-        sink.into = diagnostics;
+        sink.into = undefined;
         let notApplicable: AnalyzeResult["notApplicable"] | undefined;
         const args: ResourceValidationArgs = {
             type: resource.type,
@@ -143,12 +152,12 @@ export async function runPoliciesInProcess(opts: InProcessOptions): Promise<Pack
                 }
             }
         }
-        verdicts.push({ resource, remediations: NONE, analyzedInputs: resource.inputs, result: { diagnostics, notApplicable: notApplicable ?? NONE } });
+        verdicts.push({ resource, remediations: NONE, analyzedInputs: resource.inputs, result: { diagnostics: sink.into ?? NONE, notApplicable: notApplicable ?? NONE } });
     }
 
     const stack: AnalyzeResult = { diagnostics: [], notApplicable: [] };
     sink.into = stack.diagnostics;
-    const policyResources = stackResources(opts.resources);
+    const policyResources = stackResources(opts.resources, policyProvider);
     for (const { policy, level } of active) {
         const validate = (policy as StackValidationPolicy).validateStack;
         if (!validate) continue;
@@ -169,9 +178,11 @@ const NOT_OF_TYPE = (): boolean => false;
 const NOT_AS_TYPE = (): undefined => undefined;
 
 /** The stack's resources as the SDK builds them for `validateStack`: outputs as props, dependencies as resources. */
-function stackResources(resources: readonly AnalyzedResource[]): PolicyResource[] {
+function stackResources(resources: readonly AnalyzedResource[], policyProvider: ReturnType<typeof providerViews>): PolicyResource[] {
     const byUrn = new Map<string, PolicyResource>();
-    const list = resources.map((r) => {
+    const list: PolicyResource[] = new Array(resources.length);
+    for (let i = 0; i < resources.length; i++) {
+        const r = resources[i];
         const resource: PolicyResource = {
             type: r.type,
             props: r.outputs,
@@ -179,18 +190,23 @@ function stackResources(resources: readonly AnalyzedResource[]): PolicyResource[
             name: r.name,
             opts: NO_OPTIONS,
             provider: policyProvider(r.provider),
-            dependencies: [],
-            propertyDependencies: {},
+            dependencies: NONE,
+            propertyDependencies: NO_PROPERTY_DEPENDENCIES,
             isType: NOT_OF_TYPE,
             asType: NOT_AS_TYPE,
         };
         byUrn.set(r.urn, resource);
-        return resource;
-    });
-    resources.forEach((r, i) => {
-        const resolve = (urns: readonly string[] = []): PolicyResource[] => urns.map((u) => byUrn.get(u)).filter((d): d is PolicyResource => d !== undefined);
-        list[i].dependencies.push(...resolve(r.dependencies));
-        for (const [property, urns] of Object.entries(r.propertyDependencies ?? {})) list[i].propertyDependencies[property] = resolve(urns);
-    });
+        list[i] = resource;
+    }
+    const resolve = (urns: readonly string[]): PolicyResource[] => urns.flatMap((u) => byUrn.get(u) ?? []);
+    // Most resources depend on nothing: they keep the shared empty list and map (policies only read them).
+    for (let i = 0; i < resources.length; i++) {
+        const { dependencies, propertyDependencies } = resources[i];
+        if (dependencies?.length) list[i].dependencies = resolve(dependencies);
+        const byProperty = Object.entries(propertyDependencies ?? {});
+        if (byProperty.length) list[i].propertyDependencies = Object.fromEntries(byProperty.map(([property, urns]) => [property, resolve(urns)]));
+    }
     return list;
 }
+
+const NO_PROPERTY_DEPENDENCIES: Readonly<Record<string, PolicyResource[]>> = Object.freeze({});

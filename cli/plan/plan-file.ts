@@ -113,7 +113,13 @@ export function parsePlanText(text: string, file: string): TerraformPlan {
     if (other) throw new UsageError(`${shownPath(file)}: ${other}`);
     const parsed = PlanSchema.safeParse(json);
     if (!parsed.success) throw new UsageError(`${shownPath(file)}: not a plan tagguard can read: ${schemaProblems(parsed.error)}`);
-    const plan: TerraformPlan = { ...parsed.data, resource_changes: parsed.data.resource_changes as ResourceChange[] | undefined };
+    // Only what tagguard reads is kept: the rest (`planned_values`, `prior_state`: over a third of a plan) is garbage from here on.
+    const { format_version, terraform_version, errored, configuration } = parsed.data;
+    const plan: TerraformPlan = {
+        format_version, terraform_version, errored,
+        resource_changes: parsed.data.resource_changes as ResourceChange[] | undefined,
+        configuration: configuration && { provider_config: configuration.provider_config, root_module: configuration.root_module },
+    };
     const changes = plan.resource_changes ?? [];
     for (let i = 0; i < changes.length; i++) {
         const problem = resourceChangeProblem(changes[i]);

@@ -104,17 +104,20 @@ export async function planReport(opts: PlanOptions): Promise<PlanReport> {
         report.policyPack = { name: run.info.name, version: run.info.version };
         if (!report.plans.length) report.warnings.push(...run.configWarnings);
         report.plans.push({ file, formatVersion: plan.format_version, terraformVersion: plan.terraform_version ?? null });
-        const byAddress = new Map(planned.map((p) => [p.rc.address, p]));
+        // Verdicts come in the order of the resources; a diagnostic naming another resource is looked up by its address.
+        let byAddress: Map<string, PlannedResource> | undefined;
+        const plannedAt = (address: string): PlannedResource | undefined => (byAddress ??= new Map(planned.map((p) => [p.rc.address, p]))).get(address);
         for (const p of planned) report.resources.push({ file, address: p.rc.address, type: p.rc.type, name: p.rc.name, pulumiType: p.resource.type, action: p.action });
         const level = (l: string): "mandatory" | "advisory" => (l === "advisory" ? "advisory" : "mandatory");
-        for (const v of run.resources) {
+        for (let i = 0; i < run.resources.length; i++) {
+            const v = run.resources[i];
             for (const d of v.result.diagnostics) {
-                const p = byAddress.get(d.urn || v.resource.urn);
+                const p = !d.urn || d.urn === v.resource.urn ? planned[i] : plannedAt(d.urn);
                 report.violations.push({ file, policy: d.policyName, enforcementLevel: level(d.enforcementLevel), address: p?.rc.address ?? null, type: p?.rc.type ?? null, name: p?.rc.name ?? null, message: terraformWording(d.message), ...(p?.moduleSource ? { moduleSource: p.moduleSource } : {}) });
             }
         }
         for (const d of run.stack.diagnostics) {
-            const p = d.urn ? byAddress.get(d.urn) : undefined;
+            const p = d.urn ? plannedAt(d.urn) : undefined;
             report.violations.push({ file, policy: d.policyName, enforcementLevel: level(d.enforcementLevel), address: p?.rc.address ?? null, type: p?.rc.type ?? null, name: p?.rc.name ?? null, message: terraformWording(d.message) });
         }
         const coverage = run.coverage ?? coverageOf(planned, run.config["attribution-coverage"]?.properties);

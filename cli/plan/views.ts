@@ -22,7 +22,7 @@ interface Planned {
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
-const hasOwn = (o: unknown, key: string | number): boolean => (isObject(o) || Array.isArray(o)) && Object.prototype.hasOwnProperty.call(o, key);
+const hasOwn = (o: unknown, key: string | number): boolean => typeof o === "object" && o !== null && Object.prototype.hasOwnProperty.call(o, key);
 const at = (o: unknown, key: string | number): unknown => (hasOwn(o, key) ? (o as Record<string, unknown>)[key] : undefined);
 
 function child(p: Planned, key: string | number): Planned {
@@ -107,8 +107,9 @@ function attribute(p: Planned, pulumiName: string): Planned | undefined {
  * `mixedInstancesPolicy.launchTemplate.launchTemplateSpecification`) reaches in the plan into `into`,
  * in Pulumi's shape: Terraform writes every nested block as a list, Pulumi a single block as an object.
  */
-function copyPath(into: Record<string, unknown>, from: Planned, segments: readonly string[]): void {
-    const [segment, ...rest] = segments;
+function copyPath(into: Record<string, unknown>, from: Planned, segments: readonly string[], index = 0): void {
+    const segment = segments[index];
+    const last = index === segments.length - 1;
     const list = segment.endsWith("[]");
     const name = list ? segment.slice(0, -2) : segment;
     const found = attribute(from, name);
@@ -117,7 +118,7 @@ function copyPath(into: Record<string, unknown>, from: Planned, segments: readon
         into[name] = materialize(found, true);
         return;
     }
-    if (!rest.length) {
+    if (last) {
         // A single nested block at the end of the path (a launch template specification) is an object too.
         const leaf = !list && name !== "tags" && name !== "volumeTags" && (Array.isArray(found.value) || Array.isArray(found.unknown)) ? child(found, 0) : found;
         const value = materialize(leaf, name !== "tags" && name !== "volumeTags");
@@ -128,11 +129,12 @@ function copyPath(into: Record<string, unknown>, from: Planned, segments: readon
     if (list) {
         const length = Array.isArray(found.value) ? found.value.length : 0;
         const existing = Array.isArray(into[name]) ? (into[name] as Record<string, unknown>[]) : [];
-        into[name] = wrap(Array.from({ length }, (_, i) => {
-            const element = existing[i] ?? {};
-            copyPath(element, child(found, i), rest);
-            return element;
-        }));
+        const elements: Record<string, unknown>[] = new Array(length);
+        for (let i = 0; i < length; i++) {
+            elements[i] = existing[i] ?? {};
+            copyPath(elements[i], child(found, i), segments, index + 1);
+        }
+        into[name] = wrap(elements);
         return;
     }
     // A single nested block: Terraform's list of one.
@@ -142,7 +144,7 @@ function copyPath(into: Record<string, unknown>, from: Planned, segments: readon
         return;
     }
     const element = isObject(into[name]) ? (into[name] as Record<string, unknown>) : {};
-    copyPath(element, block, rest);
+    copyPath(element, block, segments, index + 1);
     into[name] = wrap(element);
 }
 
@@ -154,14 +156,27 @@ function asgTags(after: Planned): unknown {
     return lists.length ? lists.flat() : parts.find((p) => p !== undefined && p !== null);
 }
 
-const entryPaths = new WeakMap<RegistryEntry, string[][]>();
-
-/** The registry paths a type's carriers and launch-template references live at, split into segments. */
-function pathsOf(entry: RegistryEntry): string[][] {
-    let paths = entryPaths.get(entry);
-    if (!paths) entryPaths.set(entry, (paths = [...(entry.carriers ?? []).map((c) => c.path), ...(entry.launchTemplateRefs ?? [])].map((p) => p.split("."))));
-    return paths;
+/** What reading a resource of one Terraform type takes, worked out once per type a plan holds. */
+interface PlannedType {
+    token: string;
+    entry: RegistryEntry;
+    /** The registry paths its carriers and launch-template references live at, split into segments, with the top property's name. */
+    paths: readonly { segments: readonly string[]; property: string }[];
+    /** Properties referring to a launch template, with their Terraform attribute names. */
+    launchTemplateRefs: readonly { property: string; attribute: string }[];
 }
+
+function plannedType(token: string, entry: RegistryEntry): PlannedType {
+    const refs = entry.launchTemplateRefs ?? [];
+    return {
+        token,
+        entry,
+        paths: [...(entry.carriers ?? []).map((c) => c.path), ...refs].map((p) => p.split(".")).map((segments) => ({ segments, property: segments[0].replace(/\[\]$/, "") })),
+        launchTemplateRefs: [...new Set(refs.map((path) => path.split(/[.[]/)[0]))].map((property) => ({ property, attribute: terraformPropertyName(property) })),
+    };
+}
+
+const hasAttribute = (p: Planned, name: string): boolean => hasOwn(p.value, name) || hasOwn(p.unknown, name);
 
 /**
  * The props the policies read for one planned resource. `configured` says whether the configuration
@@ -169,23 +184,31 @@ function pathsOf(entry: RegistryEntry): string[][] {
  * plan that the configuration does not set is one the provider computes (`ebs_block_device` of an
  * instance), absent from the inputs the pack would see, not a value the user has yet to provide.
  */
-export function pulumiProps(entry: RegistryEntry, type: string, after: Planned, configured?: (attribute: string) => boolean): WireProps {
+function pulumiProps(type: PlannedType, after: Planned, configured: Record<string, unknown> | undefined): WireProps {
     const props: Record<string, unknown> = {};
-    const set = (name: string, value: unknown): void => {
-        if (value !== undefined) props[name] = value;
-    };
-    if (entry.tags === "asg-list") set("tags", asgTags(after));
-    else set("tags", hasOwn(after.value, "tags") || hasOwn(after.unknown, "tags") ? materialize(child(after, "tags"), false) : undefined);
-    if (hasOwn(after.value, "tags_all") || hasOwn(after.unknown, "tags_all")) set("tagsAll", materialize(child(after, "tags_all"), false));
-    for (const segments of pathsOf(entry)) {
-        const top = attributeName(after, segments[0].replace(/\[\]$/, ""));
-        if (top && configured && (after.unknown === true || at(after.unknown, top) === true) && !configured(top)) continue;
+    const tags = type.entry.tags === "asg-list" ? asgTags(after) : hasAttribute(after, "tags") ? materialize(child(after, "tags"), false) : undefined;
+    if (tags !== undefined) props.tags = tags;
+    if (hasAttribute(after, "tags_all")) {
+        const all = materialize(child(after, "tags_all"), false);
+        if (all !== undefined) props.tagsAll = all;
+    }
+    for (let i = 0; i < type.paths.length; i++) {
+        const { segments, property } = type.paths[i];
+        if (configured && (after.unknown === true || isObject(after.unknown))) {
+            const top = attributeName(after, property);
+            if (top && (after.unknown === true || after.unknown[top] === true) && !Object.prototype.hasOwnProperty.call(configured, top)) continue;
+        }
         copyPath(props, after, segments);
     }
-    if (entry.tagPropagation) set("tagPropagation", materialize(child(after, "tag_propagation"), false));
-    if (type === "aws:ec2/launchTemplate:LaunchTemplate") {
-        set("id", materialize(child(after, "id"), false));
-        set("name", materialize(child(after, "name"), false));
+    if (type.entry.tagPropagation) {
+        const propagation = materialize(child(after, "tag_propagation"), false);
+        if (propagation !== undefined) props.tagPropagation = propagation;
+    }
+    if (type.token === "aws:ec2/launchTemplate:LaunchTemplate") {
+        for (const name of ["id", "name"]) {
+            const value = materialize(child(after, name), false);
+            if (value !== undefined) props[name] = value;
+        }
     }
     return props;
 }
@@ -315,9 +338,9 @@ export type Action = "create" | "update" | "replace";
 /** What the plan does to a resource, when tagguard judges it: creates, updates and replacements. */
 export function actionOf(rc: ResourceChange): Action | undefined {
     if (rc.mode !== "managed" || rc.deposed) return undefined;
-    const actions = new Set(rc.change.actions);
-    if (actions.has("create")) return actions.has("delete") ? "replace" : "create";
-    if (actions.has("update")) return "update";
+    const actions = rc.change.actions;
+    if (actions.includes("create")) return actions.includes("delete") ? "replace" : "create";
+    if (actions.includes("update")) return "update";
     return undefined;
 }
 
@@ -351,6 +374,9 @@ function moduleAddressInAddress(rc: ResourceChange): string | undefined {
     return end > 0 ? rc.address.slice(0, end) : undefined;
 }
 
+const NO_DEPENDENCIES: readonly string[] = Object.freeze([]);
+const NO_PROPERTY_DEPENDENCIES: Readonly<Record<string, readonly string[]>> = Object.freeze({});
+
 export interface SkippedResource {
     address: string;
     type: string;
@@ -377,7 +403,11 @@ export function planViews(plan: TerraformPlan): { planned: PlannedResource[]; sk
     };
     const blocks = instancesByBlock(plan.resource_changes ?? []);
     const referenced = new Map<unknown, { type: string; name: string }[]>();
-    for (const rc of plan.resource_changes ?? []) {
+    const types = new Map<string, PlannedType | undefined>();
+    const awsProviderNames = new Map<string, boolean>();
+    const changes = plan.resource_changes ?? [];
+    for (let i = 0; i < changes.length; i++) {
+        const rc = changes[i];
         const action = actionOf(rc);
         if (!action) {
             skipped.push({ address: rc.address, type: rc.type, reason: rc.mode !== "managed" ? "not-managed" : rc.change.actions.includes("delete") || rc.deposed ? "deleted" : "unchanged" });
@@ -388,16 +418,21 @@ export function planViews(plan: TerraformPlan): { planned: PlannedResource[]; sk
         const providerKey = config?.providerKey;
         if (!providerEntries.has(providerKey)) providerEntries.set(providerKey, providerConfigFor(plan, providerKey));
         const providerEntry = providerEntries.get(providerKey);
-        const aws = rc.provider_name ? /(^|\/)aws$/.test(rc.provider_name) : isAwsProvider(providerEntry?.config, providerKey ?? "aws");
+        let aws = rc.provider_name ? awsProviderNames.get(rc.provider_name) : isAwsProvider(providerEntry?.config, providerKey ?? "aws");
+        if (aws === undefined && rc.provider_name) awsProviderNames.set(rc.provider_name, (aws = /(^|\/)aws$/.test(rc.provider_name)));
         if (!aws || !rc.type.startsWith("aws_")) {
             skipped.push({ address: rc.address, type: rc.type, reason: "other-provider" });
             continue;
         }
-        const token = pulumiTypeOf(rc.type);
+        let type = types.get(rc.type);
+        if (type === undefined && !types.has(rc.type)) {
+            const token = pulumiTypeOf(rc.type);
+            const entry = token ? REGISTRY[token] : undefined;
+            types.set(rc.type, (type = token && entry ? plannedType(token, entry) : undefined));
+        }
         const after: Planned = { value: rc.change.after, unknown: rc.change.after_unknown, sensitive: rc.change.after_sensitive };
         const declaresTags = hasOwn(after.value, "tags") || hasOwn(after.unknown, "tags") || hasOwn(after.value, "tags_all");
-        const entry = token ? REGISTRY[token] : undefined;
-        if (!token || !entry || (entry.tags === "none" && declaresTags)) {
+        if (!type || (type.entry.tags === "none" && declaresTags)) {
             skipped.push({ address: rc.address, type: rc.type, reason: declaresTags ? "tags-unknown-to-registry" : "unknown-type" });
             continue;
         }
@@ -408,13 +443,13 @@ export function planViews(plan: TerraformPlan): { planned: PlannedResource[]; sk
             }
             provider = providers.get(providerEntry.key);
         }
-        const props = pulumiProps(entry, token, after, config ? (name) => Object.prototype.hasOwnProperty.call(config.expressions, name) : undefined);
-        const propertyDependencies: Record<string, string[]> = {};
-        const dependencies = new Set<string>();
+        const props = pulumiProps(type, after, config?.expressions);
+        let propertyDependencies: Record<string, string[]> | undefined;
+        let dependencies: Set<string> | undefined;
         // Launch templates are found through the configuration when the plan does not know their IDs yet.
-        for (const path of entry.launchTemplateRefs ?? []) {
-            const top = path.split(/[.[]/)[0];
-            const expression = config?.expressions[terraformPropertyName(top)];
+        for (let r = 0; config && r < type.launchTemplateRefs.length; r++) {
+            const { property, attribute } = type.launchTemplateRefs[r];
+            const expression = config.expressions[attribute];
             if (expression === undefined) continue;
             let blocksReferenced = referenced.get(expression);
             if (!blocksReferenced) referenced.set(expression, (blocksReferenced = referencedBlocks(expression)));
@@ -423,11 +458,13 @@ export function planViews(plan: TerraformPlan): { planned: PlannedResource[]; sk
             const targets = new Set<string>();
             for (const { type, name } of blocksReferenced) for (const address of inModule?.get(type)?.get(name) ?? []) targets.add(address);
             if (targets.size) {
-                propertyDependencies[top] = [...targets];
+                (propertyDependencies ??= {})[property] = [...targets];
+                dependencies ??= new Set();
                 for (const t of targets) dependencies.add(t);
             }
         }
-        const resource: AnalyzedResource = { type: token, urn: rc.address, name: rc.address, inputs: props, outputs: props, provider, dependencies: [...dependencies], propertyDependencies };
+        // Most resources depend on nothing: they share one empty list and map, which nothing writes to.
+        const resource: AnalyzedResource = { type: type.token, urn: rc.address, name: rc.address, inputs: props, outputs: props, provider, dependencies: dependencies ? [...dependencies] : NO_DEPENDENCIES, propertyDependencies: propertyDependencies ?? NO_PROPERTY_DEPENDENCIES };
         planned.push(rc.module_address ? { rc, action, moduleSource: module.source, resource } : { rc, action, resource });
     }
     return { planned, skipped };

@@ -1,6 +1,6 @@
 import { costReachesTaggedResourcePolicy } from "../../policies/cost-reaches-tagged-resource";
 import { analyze, analyzeStack, byLevel, toAnalyzed, type ResourceCase } from "../harness/sdk-policy-server";
-import { FULL_TAGS, UNKNOWN, asgTags, awsProvider, without } from "../fixtures";
+import { FULL_TAGS, UNKNOWN, asgTags, awsProvider, inDays, without } from "../fixtures";
 
 const ASG = "aws:autoscaling/group:Group";
 const LT = "aws:ec2/launchTemplate:LaunchTemplate";
@@ -67,6 +67,17 @@ describe("cost-reaches-tagged-resource (served by the SDK)", () => {
         expect(r.mandatory).toEqual(c.violation ? [expect.stringMatching(c.violation)] : []);
         expect(r.advisory).toEqual(c.advisory ? [expect.stringMatching(c.advisory)] : []);
         expect(r.notApplicable).toEqual(c.notApplicable ? [expect.stringMatching(c.notApplicable)] : []);
+    });
+
+    test("an expired exemption's note stays on the resource it names: resources passing after it get none", async () => {
+        // Every passing check returns the same result object; a note added to it once reached every later resource.
+        const policy = costReachesTaggedResourcePolicy();
+        const options = { config: { exemptions: [{ name: "legacy-*", reason: "migrated by INFRA-212 this quarter", expires: inDays(-1) }] } };
+        const passing = (name: string): ResourceCase => ({ type: INSTANCE, name, props: { tags: FULL_TAGS, volumeTags: FULL_TAGS } });
+        const results = [];
+        for (const name of ["legacy-trainer", "trainer", "legacy-trainer", "evaluator"]) results.push(byLevel(await analyze(policy, passing(name), options)));
+        expect(results.map((r) => r.advisory)).toEqual([[expect.stringMatching(/^exemption expired on .*: migrated by INFRA-212/)], [], [expect.stringMatching(/^exemption expired on/)], []]);
+        expect(results.flatMap((r) => r.mandatory)).toEqual([]);
     });
 
     /** Analyze every resource (as the engine does), then AnalyzeStack; returns the stack diagnostics. */
