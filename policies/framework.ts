@@ -230,7 +230,7 @@ export function resourcePolicy<S extends z.ZodObject>(spec: ResourcePolicySpec<S
             try {
                 const config = configOrReport(args.getConfig(), reportViolation);
                 if (!config) return;
-                const view = viewOf({ type: args.type, urn: args.urn, name: args.name, props: args.props, provider: args.provider });
+                const view = viewOf(args);
                 const outcome = judge(judgeSpec, view, config, args.stackTags);
                 if ("skip" in outcome) skip = outcome.skip;
                 else {

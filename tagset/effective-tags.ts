@@ -185,26 +185,35 @@ export const knownValues = (tags: TagMap): ReadonlyMap<string, string | undefine
 const NO_KEYS: ReadonlySet<string> = new Set();
 
 /** The secret keys and the keys with secret values of a tag map, found in one pass; most maps hold neither. */
-function secretsOf(tags: TagMap): { hidden: ReadonlySet<string>; values: ReadonlySet<string> } {
-    if (lastSecrets?.tags === tags) return lastSecrets;
+function findSecrets(tags: TagMap): void {
+    // Every policy asks about the same map in turn: one entry suffices.
+    if (secretsFoundIn === tags) return;
     let hidden: Set<string> | undefined;
     let values: Set<string> | undefined;
     tags.forEach((v, k) => {
         if (v.keySecret === true) (hidden ??= new Set()).add(k);
         if (v.state === "known" && v.secret) (values ??= new Set()).add(k);
     });
-    // Every policy asks about the same map in turn: one entry, as for the known values.
-    lastSecrets = { tags, hidden: hidden ?? NO_KEYS, values: values ?? NO_KEYS };
-    return lastSecrets;
+    secretsFoundIn = tags;
+    lastHidden = hidden ?? NO_KEYS;
+    lastSecretValues = values ?? NO_KEYS;
 }
 
-let lastSecrets: { tags: TagMap; hidden: ReadonlySet<string>; values: ReadonlySet<string> } | undefined;
+let secretsFoundIn: TagMap | undefined;
+let lastHidden: ReadonlySet<string> = NO_KEYS;
+let lastSecretValues: ReadonlySet<string> = NO_KEYS;
 
 /** Keys that are themselves secret (they came inside a wholly secret map), so messages never name them. */
-export const hiddenKeys = (tags: TagMap): ReadonlySet<string> => secretsOf(tags).hidden;
+export function hiddenKeys(tags: TagMap): ReadonlySet<string> {
+    findSecrets(tags);
+    return lastHidden;
+}
 
 /** Keys whose values are secret, so messages never quote them. */
-export const secretKeys = (tags: TagMap): ReadonlySet<string> => secretsOf(tags).values;
+export function secretKeys(tags: TagMap): ReadonlySet<string> {
+    findSecrets(tags);
+    return lastSecretValues;
+}
 
 /**
  * The values a carrier holds in a resource's props: one map per place for map carriers, the whole list

@@ -22,18 +22,31 @@ export function formatPlanText(report: PlanReport): string {
     const s = report.summary;
     const failed = (s.baseline ? s.baseline.newMandatory : s.violations.mandatory) > 0;
     const lines = [`Policies:`, `    ${failed ? "❌" : "✅"} ${report.policyPack.name}@v${report.policyPack.version} (on ${report.plans.length === 1 ? visible(relative(report.plans[0].file)) : `${report.plans.length} plans`})`];
-    const order = new Map(report.resources.map((r, i) => [`${r.file}\u0000${r.address}`, i]));
-    const sorted = [...report.violations].sort((a, b) => (a.address === null ? 1 : 0) - (b.address === null ? 1 : 0) || (order.get(`${a.file}\u0000${a.address}`) ?? 0) - (order.get(`${b.file}\u0000${b.address}`) ?? 0));
+    // In the order of the resources (findings about the whole plan last); each position is looked up once, not per comparison.
+    const order = new Map<string, Map<string, number>>();
+    report.resources.forEach((r, i) => {
+        let inFile = order.get(r.file);
+        if (!inFile) order.set(r.file, (inFile = new Map()));
+        inFile.set(r.address, i);
+    });
+    const sorted = report.violations
+        .map((v) => ({ v, position: v.address === null ? Number.POSITIVE_INFINITY : order.get(v.file)?.get(v.address) ?? 0 }))
+        .sort((a, b) => (a.position === b.position ? 0 : a.position - b.position))
+        .map(({ v }) => v);
     const fixes = new Map<string, string>();
-    // Many resources share a message: each is made visible and indented once.
-    const shown = new Map<string, string>();
+    // Many resources share a message: each is split from its fix, made visible and indented once.
+    const shown = new Map<string, Map<string, { text: string; fix?: string }>>();
     for (const v of sorted) {
         lines.push(`        - [${v.enforcementLevel}]  ${visible(v.policy)}  (${subject(v)}${inModule(v)}${report.plans.length > 1 ? ` in ${visible(relative(v.file))}` : ""})${v.baseline === "existing" ? "  (existing)" : ""}`);
-        const { message, fix } = splitFix(v.policy, v.message, PLAN_FIXES);
-        if (fix) fixes.set(v.policy, fix);
-        let text = shown.get(message);
-        if (text === undefined) shown.set(message, (text = indent(visibleLines(message), 10)));
-        lines.push(text);
+        let byMessage = shown.get(v.policy);
+        if (!byMessage) shown.set(v.policy, (byMessage = new Map()));
+        let rendered = byMessage.get(v.message);
+        if (!rendered) {
+            const { message, fix } = splitFix(v.policy, v.message, PLAN_FIXES);
+            byMessage.set(v.message, (rendered = { text: indent(visibleLines(message), 10), fix }));
+        }
+        if (rendered.fix) fixes.set(v.policy, rendered.fix);
+        lines.push(rendered.text);
     }
     if (fixes.size) {
         lines.push("", "How to fix:");
