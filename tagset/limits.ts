@@ -142,7 +142,8 @@ export function tagLimitProblems(
     const problems: TagLimitProblem[] = [];
     let userTags = 0;
     tags.forEach((value, key) => {
-        if (RESERVED_PREFIX.test(key)) {
+        // `:` at index 3 first: nearly no key has one, and those need no expression.
+        if (key.charCodeAt(3) === 58 && RESERVED_PREFIX.test(key)) {
             problems.push({ key, problem: "keys starting with `aws:` are reserved for AWS and cannot be set", advisory: false });
             return;
         }

@@ -28,8 +28,11 @@ export const isUnknown = (v: unknown): boolean => typeof v === "string" && v.len
 /** A value that must not be quoted: a wire secret, or the SDK's `Secret` wrapper (remediation). */
 export function isSecretWrapper(v: unknown): v is object {
     if (typeof v !== "object" || v === null) return false;
+    if (readOwn(v, SECRET_SIG_KEY) === SECRET_SIG) return true;
+    // Asked of every value read: plain objects and lists, nearly all of them, are never the SDK's `Secret`.
     const proto = Object.getPrototypeOf(v) as { constructor?: { name?: string } } | null;
-    return readOwn(v, SECRET_SIG_KEY) === SECRET_SIG || (proto?.constructor?.name === "Secret" && Object.keys(v).length === 1 && "value" in v);
+    if (proto === Object.prototype || proto === Array.prototype) return false;
+    return proto?.constructor?.name === "Secret" && Object.keys(v).length === 1 && "value" in v;
 }
 
 const hasOwn = Object.prototype.hasOwnProperty;

@@ -9,6 +9,7 @@ import type { PolicyProviderResource, PolicyResource, PolicyResourceOptions, Rep
 import { PACK_NAME, createPolicies, policyConfigSchemas } from "../../policies/all";
 import type { CoverageSummary } from "../../policies/attribution-coverage";
 import { visible } from "../../tagset/text";
+import { setOwn } from "../../tagset/values";
 import packageJson from "../../policies/package.json";
 import type { AnalyzeResult, AnalyzedResource, AnalyzerInfo, Diagnostic, EnforcementLevelName, PolicyConfigEntry } from "./analyzer-client";
 import { reconcilePolicyPackConfig, type GivenPolicyConfig } from "./policy-config";
@@ -203,8 +204,11 @@ function stackResources(resources: readonly AnalyzedResource[], policyProvider: 
     for (let i = 0; i < resources.length; i++) {
         const { dependencies, propertyDependencies } = resources[i];
         if (dependencies?.length) list[i].dependencies = resolve(dependencies);
-        const byProperty = Object.entries(propertyDependencies ?? {});
-        if (byProperty.length) list[i].propertyDependencies = Object.fromEntries(byProperty.map(([property, urns]) => [property, resolve(urns)]));
+        for (const property in propertyDependencies) {
+            if (!Object.prototype.hasOwnProperty.call(propertyDependencies, property)) continue;
+            if (list[i].propertyDependencies === NO_PROPERTY_DEPENDENCIES) list[i].propertyDependencies = {};
+            setOwn(list[i].propertyDependencies, property, resolve(propertyDependencies[property]));
+        }
     }
     return list;
 }
