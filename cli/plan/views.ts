@@ -5,6 +5,7 @@
  * AWS provider configuration's `default_tags` as the provider's `defaultTags`, and the configuration's
  * references as dependencies. Only what the policies read is translated.
  */
+import { LAUNCH_TEMPLATE_TYPE } from "../../policies/cost-reaches-tagged-resource";
 import type { AnalyzedResource, ProviderRef, WireProps } from "../engine/analyzer-client";
 import { REGISTRY } from "../../tagset/registry.generated";
 import type { RegistryEntry } from "../../tagset/registry-types";
@@ -179,10 +180,10 @@ function plannedType(token: string, entry: RegistryEntry): PlannedType {
 const hasAttribute = (p: Planned, name: string): boolean => hasOwn(p.value, name) || hasOwn(p.unknown, name);
 
 /**
- * The props the policies read for one planned resource. `configured` says whether the configuration
- * sets a top-level attribute (absent when the plan has no configuration): an attribute unknown in the
- * plan that the configuration does not set is one the provider computes (`ebs_block_device` of an
- * instance), absent from the inputs the pack would see, not a value the user has yet to provide.
+ * The props the policies read for one planned resource. `configured` is the configuration's expressions
+ * of the resource block (absent when the plan has no configuration): an attribute unknown in the plan
+ * that the configuration does not set is one the provider computes (`ebs_block_device` of an instance),
+ * absent from the inputs the pack would see, not a value the user has yet to provide.
  */
 function pulumiProps(type: PlannedType, after: Planned, configured: Record<string, unknown> | undefined): WireProps {
     const props: Record<string, unknown> = {};
@@ -204,7 +205,7 @@ function pulumiProps(type: PlannedType, after: Planned, configured: Record<strin
         const propagation = materialize(child(after, "tag_propagation"), false);
         if (propagation !== undefined) props.tagPropagation = propagation;
     }
-    if (type.token === "aws:ec2/launchTemplate:LaunchTemplate") {
+    if (type.token === LAUNCH_TEMPLATE_TYPE) {
         for (const name of ["id", "name"]) {
             const value = materialize(child(after, name), false);
             if (value !== undefined) props[name] = value;

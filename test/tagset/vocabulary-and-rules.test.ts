@@ -1,7 +1,8 @@
-import { effectiveTags, providerCheckTagsAll } from "../../tagset/effective-tags";
+import { effectiveTags, knownValues, providerCheckTagsAll } from "../../tagset/effective-tags";
+import { mapShape } from "../../tagset/shapes";
 import { REGISTRY } from "../../tagset/registry.generated";
 import { tagSetSchema } from "../../tagset/rules";
-import { UNKNOWN_SENTINELS } from "../../tagset/values";
+import { SECRET_SIG, SECRET_SIG_KEY, UNKNOWN_SENTINELS, UNKNOWN_VALUE } from "../../tagset/values";
 import { intendedKey } from "../../tagset/vocabulary";
 import { FULL_TAGS, inDays } from "../fixtures";
 
@@ -55,5 +56,33 @@ describe("effective tags", () => {
         const all = providerCheckTagsAll({ tags }, bucket, { type: "pulumi:providers:aws", props: { defaultTags: { tags: { project: "p" } } } });
         expect(Object.keys(all as object).sort()).toEqual(["__proto__", "project", "team"]);
         expect(Object.getPrototypeOf(all)).toBe(Object.prototype);
+    });
+});
+
+describe("known values (a read-only view of a tag map)", () => {
+    // Every way of reading the view gives what a copied Map would: unknown values as undefined, non-strings left out, order kept.
+    const read = mapShape.read({ team: "fraud", cost_center: UNKNOWN_VALUE, project: 42, model_id: { [SECRET_SIG_KEY]: SECRET_SIG, value: "m1" }, owner: null });
+    const tags = read.state === "known" ? read.tags : new Map();
+    const values = knownValues(tags);
+    const expected = new Map<string, string | undefined>([["team", "fraud"], ["cost_center", undefined], ["model_id", "m1"]]);
+
+    test("as a map: entries, keys, values, size, iteration", () => {
+        expect(new Map(values)).toEqual(expected);
+        expect([...values.entries()]).toEqual([...expected.entries()]);
+        expect([...values.keys()]).toEqual([...expected.keys()]);
+        expect([...values.values()]).toEqual([...expected.values()]);
+        expect(values.size).toBe(3);
+    });
+
+    test("lookups: an unknown value is present, a non-string one is not", () => {
+        expect([values.has("cost_center"), values.get("cost_center")]).toEqual([true, undefined]);
+        expect([values.has("project"), values.get("project")]).toEqual([false, undefined]);
+        expect([values.has("team"), values.get("team")]).toEqual([true, "fraud"]);
+        const seen: [string, string | undefined][] = [];
+        values.forEach((v, k, map) => {
+            expect(map).toBe(values);
+            seen.push([k, v]);
+        });
+        expect(seen).toEqual([...expected]);
     });
 });
