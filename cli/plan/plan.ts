@@ -8,6 +8,7 @@ import { today } from "../../policies/framework";
 import { CoverageConfigSchema } from "../../tagset/config";
 import { runPoliciesInProcess } from "../engine/in-process-pack";
 import type { GivenPolicyConfig } from "../engine/policy-config";
+import type { Diagnostic } from "../engine/analyzer-client";
 import type { BaselineStatus, BaselineSummary } from "../findings";
 import { shownPath } from "../input";
 import { readPlanFile } from "./plan-file";
@@ -108,18 +109,18 @@ export async function planReport(opts: PlanOptions): Promise<PlanReport> {
         let byAddress: Map<string, PlannedResource> | undefined;
         const plannedAt = (address: string): PlannedResource | undefined => (byAddress ??= new Map(planned.map((p) => [p.rc.address, p]))).get(address);
         for (const p of planned) report.resources.push({ file, address: p.rc.address, type: p.rc.type, name: p.rc.name, pulumiType: p.resource.type, action: p.action });
-        const level = (l: string): "mandatory" | "advisory" => (l === "advisory" ? "advisory" : "mandatory");
+        // Findings of the resource half and of the stack half alike: a resource in a module names the module's source.
+        const violation = (d: Diagnostic, p: PlannedResource | undefined): void => {
+            const v: PlanViolation = { file, policy: d.policyName, enforcementLevel: d.enforcementLevel === "advisory" ? "advisory" : "mandatory", address: p?.rc.address ?? null, type: p?.rc.type ?? null, name: p?.rc.name ?? null, message: terraformWording(d.message) };
+            if (p?.moduleSource) v.moduleSource = p.moduleSource;
+            report.violations.push(v);
+            report.summary.violations[v.enforcementLevel]++;
+        };
         for (let i = 0; i < run.resources.length; i++) {
             const v = run.resources[i];
-            for (const d of v.result.diagnostics) {
-                const p = !d.urn || d.urn === v.resource.urn ? planned[i] : plannedAt(d.urn);
-                report.violations.push({ file, policy: d.policyName, enforcementLevel: level(d.enforcementLevel), address: p?.rc.address ?? null, type: p?.rc.type ?? null, name: p?.rc.name ?? null, message: terraformWording(d.message), ...(p?.moduleSource ? { moduleSource: p.moduleSource } : {}) });
-            }
+            for (const d of v.result.diagnostics) violation(d, !d.urn || d.urn === v.resource.urn ? planned[i] : plannedAt(d.urn));
         }
-        for (const d of run.stack.diagnostics) {
-            const p = d.urn ? plannedAt(d.urn) : undefined;
-            report.violations.push({ file, policy: d.policyName, enforcementLevel: level(d.enforcementLevel), address: p?.rc.address ?? null, type: p?.rc.type ?? null, name: p?.rc.name ?? null, message: terraformWording(d.message) });
-        }
+        for (const d of run.stack.diagnostics) violation(d, d.urn ? plannedAt(d.urn) : undefined);
         const coverage = run.coverage ?? coverageOf(planned, run.config["attribution-coverage"]?.properties);
         report.summary.inScope += coverage.inScope;
         report.summary.attributable += coverage.attributable;
@@ -140,7 +141,5 @@ export async function planReport(opts: PlanOptions): Promise<PlanReport> {
             report.warnings.push(`${shownPath(file)}: ${unknownToRegistry.length} resources take tags but are not checked: ${[...new Set(unknownToRegistry.map((s) => s.type))].slice(0, 10).join(", ")} (${NOT_CHECKED_REASONS["tags-unknown-to-registry"]})`);
         }
     }
-    report.summary.violations.mandatory = report.violations.filter((v) => v.enforcementLevel === "mandatory").length;
-    report.summary.violations.advisory = report.violations.filter((v) => v.enforcementLevel === "advisory").length;
     return report;
 }

@@ -259,6 +259,16 @@ describe("tagguard plan (the command)", () => {
         expect(good.stdout).toMatch(/9 of 9 resources in scope carry the full tag set \(100\.0%\)/);
     });
 
+    test("every finding about a resource in a module names the module's source, the stack half's findings too", () => {
+        const report = JSON.parse(cli([untagged, "--format", "json"]).stdout) as PlanReport;
+        const inModules = report.violations.filter((v) => v.address?.startsWith("module.training."));
+        // The autoscaling group's launch template is judged in the stack half, from the other resource.
+        expect(inModules.map((v) => `${v.policy} ${v.address}`)).toContain("cost-reaches-tagged-resource module.training.aws_autoscaling_group.workers");
+        expect(inModules.filter((v) => v.moduleSource !== "./modules/training")).toEqual([]);
+        expect(report.violations.filter((v) => v.address === null || !v.address.startsWith("module.")).filter((v) => v.moduleSource !== undefined)).toEqual([]);
+        expect(cli([untagged]).stdout).toMatch(/cost-reaches-tagged-resource {2}\(module\.training\.aws_autoscaling_group\.workers in module \.\/modules\/training\)/);
+    });
+
     test("sarif and github formats", () => {
         const sarif = JSON.parse(cli([untagged, "--format", "sarif"]).stdout);
         expect(sarif.runs[0].results.length).toBe(16);
