@@ -26,6 +26,9 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "obj
 const hasOwn = (o: unknown, key: string | number): boolean => typeof o === "object" && o !== null && Object.prototype.hasOwnProperty.call(o, key);
 const at = (o: unknown, key: string | number): unknown => (hasOwn(o, key) ? (o as Record<string, unknown>)[key] : undefined);
 
+/** The plan has the attribute, known or only in `after_unknown`. */
+const hasAttribute = (p: Planned, name: string): boolean => hasOwn(p.value, name) || hasOwn(p.unknown, name);
+
 function child(p: Planned, key: string | number): Planned {
     return { value: at(p.value, key), unknown: p.unknown === true ? true : at(p.unknown, key), sensitive: p.sensitive === true ? true : at(p.sensitive, key) };
 }
@@ -94,7 +97,7 @@ function attributeName(p: Planned, pulumiName: string): string | undefined {
         const spelled = terraformPropertyName(pulumiName);
         spellings.set(pulumiName, (names = [...new Set([spelled, spelled.replace(/s$/, ""), pulumiName.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)])]));
     }
-    for (const name of names) if (hasOwn(p.value, name) || hasOwn(p.unknown, name)) return name;
+    for (const name of names) if (hasAttribute(p, name)) return name;
     return undefined;
 }
 
@@ -151,7 +154,7 @@ function copyPath(into: Record<string, unknown>, from: Planned, segments: readon
 
 /** Autoscaling groups: `tag` blocks and the legacy `tags` list, as Pulumi's `[{ key, value, propagateAtLaunch }]`. */
 function asgTags(after: Planned): unknown {
-    const parts = ["tag", "tags"].filter((k) => hasOwn(after.value, k) || hasOwn(after.unknown, k)).map((k) => materialize(child(after, k), true));
+    const parts = ["tag", "tags"].filter((k) => hasAttribute(after, k)).map((k) => materialize(child(after, k), true));
     if (parts.some((p) => p === UNKNOWN_VALUE)) return UNKNOWN_VALUE;
     const lists = parts.filter((p): p is unknown[] => Array.isArray(p));
     return lists.length ? lists.flat() : parts.find((p) => p !== undefined && p !== null);
@@ -176,8 +179,6 @@ function plannedType(token: string, entry: RegistryEntry): PlannedType {
         launchTemplateRefs: [...new Set(refs.map((path) => path.split(/[.[]/)[0]))].map((property) => ({ property, attribute: terraformPropertyName(property) })),
     };
 }
-
-const hasAttribute = (p: Planned, name: string): boolean => hasOwn(p.value, name) || hasOwn(p.unknown, name);
 
 /**
  * The props the policies read for one planned resource. `configured` is the configuration's expressions
@@ -432,7 +433,7 @@ export function planViews(plan: TerraformPlan): { planned: PlannedResource[]; sk
             types.set(rc.type, (type = token && entry ? plannedType(token, entry) : undefined));
         }
         const after: Planned = { value: rc.change.after, unknown: rc.change.after_unknown, sensitive: rc.change.after_sensitive };
-        const declaresTags = hasOwn(after.value, "tags") || hasOwn(after.unknown, "tags") || hasOwn(after.value, "tags_all");
+        const declaresTags = hasAttribute(after, "tags") || hasOwn(after.value, "tags_all");
         if (!type || (type.entry.tags === "none" && declaresTags)) {
             skipped.push({ address: rc.address, type: rc.type, reason: declaresTags ? "tags-unknown-to-registry" : "unknown-type" });
             continue;
