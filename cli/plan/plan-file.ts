@@ -89,6 +89,9 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "obj
 
 const HOW_TO_MAKE_ONE = "run `terraform plan -out tfplan` and then `terraform show -json tfplan > plan.json` (or the same with `tofu`)";
 
+/** Sections of Terraform's plan representation; a plan has at least `planned_values`. */
+const PLAN_SECTIONS = ["planned_values", "resource_changes", "configuration", "prior_state", "resource_drift", "output_changes", "variables"] as const;
+
 /** What a JSON file is, when it is not a plan: a state, a Pulumi export, a config. */
 function notAPlan(json: unknown): string | undefined {
     if (!isObject(json)) return `not a Terraform plan: the file holds a JSON ${Array.isArray(json) ? "list" : json === null ? "null" : typeof json}; ${HOW_TO_MAKE_ONE}`;
@@ -96,6 +99,8 @@ function notAPlan(json: unknown): string | undefined {
     if ("deployment" in json && json.version === 3) return "a Pulumi stack export, not a Terraform plan; check deployed Pulumi stacks with `tagguard audit`";
     if (!("format_version" in json)) return `not a Terraform plan (no \`format_version\`); ${HOW_TO_MAKE_ONE}`;
     if ("values" in json && !("resource_changes" in json) && !("planned_values" in json)) return `the JSON of a state (\`terraform show -json\` without a plan file), not of a plan; ${HOW_TO_MAKE_ONE}`;
+    // Terraform writes `planned_values` in every plan, even one without changes; an empty state shows as `{"format_version": "1.0"}`.
+    if (!PLAN_SECTIONS.some((section) => section in json)) return `holds no plan (no ${PLAN_SECTIONS.slice(0, 3).map((s) => `\`${s}\``).join(", ")}): \`terraform show -json\` without a plan file writes this for an empty state; ${HOW_TO_MAKE_ONE}`;
     return undefined;
 }
 

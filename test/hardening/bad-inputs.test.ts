@@ -154,7 +154,10 @@ const contentCases: Case[] = [
     },
     { name: "plan: a binary plan", args: ["plan", "{dir}/tfplan"], files: { tfplan: Buffer.from([0x50, 0x4b, 0x03, 0x04, 0, 0, 0, 0]) }, exit: 2, message: /a binary plan file, not its JSON/ },
     { name: "plan: a Pulumi stack export", args: ["plan", path.join(STATES, "ml-platform.json")], exit: 2, message: /a Pulumi stack export, not a Terraform plan/ },
-    { name: "plan: format 2.0", args: ["plan", "{dir}/p.json"], files: { "p.json": JSON.stringify({ format_version: "2.0" }) }, exit: 2, message: /format_version 2\.0/ },
+    { name: "plan: format 2.0", args: ["plan", "{dir}/p.json"], files: { "p.json": JSON.stringify({ format_version: "2.0", planned_values: {} }) }, exit: 2, message: /format_version 2\.0/ },
+    // What `terraform show -json` without a plan file writes when the state is empty (before the first apply): never an empty pass.
+    { name: "plan: an empty state's JSON", args: ["plan", "{dir}/p.json"], files: { "p.json": '{"format_version":"1.0"}\n' }, exit: 2, message: /holds no plan .*without a plan file writes this for an empty state/ },
+    { name: "plan: a plan without changes passes", args: ["plan", "{dir}/p.json"], files: { "p.json": JSON.stringify({ format_version: "1.2", terraform_version: "1.9.8", planned_values: { root_module: {} }, configuration: { provider_config: {}, root_module: {} }, applyable: false, complete: true, errored: false }) }, exit: 0, message: /0 resources created, updated or replaced/ },
     { name: "plan: resource_changes not a list", args: ["plan", "{dir}/p.json"], files: { "p.json": JSON.stringify({ format_version: "1.2", resource_changes: {} }) }, exit: 2, message: /resource_changes: /},
     { name: "plan: an address that is a number", args: ["plan", "{dir}/p.json"], files: { "p.json": JSON.stringify({ format_version: "1.2", resource_changes: [{ address: 1, mode: "managed", type: "aws_s3_bucket", name: "b", change: { actions: ["create"] } }] }) }, exit: 2, message: /resource_changes\[0\]\.address: expected a string/ },
     {
