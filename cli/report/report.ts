@@ -143,12 +143,14 @@ const spellingRank = (raw: string, key: AttributionTagKey): number => (raw === k
 /** JSON path of a raw key: `$."key"`; keys DuckDB's path syntax cannot quote are left out. */
 const jsonPath = (key: string): string | undefined => (/["\\]/.test(key) ? undefined : `$."${key}"`);
 
+const inputsNamed = (files: readonly string[]): string => (files.length === 1 ? shownPath(files[0]) : `${files.length} exports`);
+
 /** A DuckDB failure as one line naming the cause; what the user can act on (a cost too large, a file cut short) said plainly. */
 function asInputError(e: unknown, files: readonly string[]): BillingInputError {
     if (e instanceof BillingInputError) return e;
     const message = e instanceof Error ? e.message : String(e);
     const first = message.split("\n").find((l) => l.trim()) ?? message;
-    const inputs = files.length === 1 ? shownPath(files[0]) : `${files.length} exports`;
+    const inputs = inputsNamed(files);
     if (/overflow/i.test(message)) return new BillingInputError(`${inputs}: a cost is too large for exact decimal arithmetic (38 digits, 10 after the point): ${visible(first, { max: 200 })}`);
     if (/gzip|zlib|deflate|compress/i.test(message)) return new BillingInputError(`${inputs}: a compressed file is damaged or cut short (${visible(first, { max: 200 })})`);
     return new BillingInputError(`${inputs}: cannot be read as a billing export: ${visible(first, { max: 300 })}`);
@@ -189,6 +191,8 @@ async function buildAttributionReport(opts: ReportOptions): Promise<AttributionR
                        sum(cost) AS cost, sum(quantity) AS quantity, count(*) AS lines, count(*) FILTER (WHERE cost IS NULL) AS bad_cost
                 FROM lines GROUP BY billing_period, charge_day, charge_category, service, resource_id, currency, unit, instance_type, tags_hash)`);
         progress("aggregated");
+        // A header-only export (an empty day of a CUR, the wrong file) would report $0, fully reconciled, as if clean.
+        if (!(await rows(con, "SELECT 1 FROM agg LIMIT 1")).length) throw new BillingInputError(`${inputsNamed(opts.files)}: no billing line (only a header?): nothing to report`);
         const allPeriods = (await rows(con, "SELECT DISTINCT billing_period FROM agg WHERE billing_period IS NOT NULL ORDER BY 1")).map((r) => String(r.billing_period));
         if (opts.period && !allPeriods.includes(opts.period)) {
             throw new BillingInputError(`--period ${opts.period}: no billing line in that period; the exports hold ${allPeriods.length ? allPeriods.slice(0, 13).map((p) => visible(p, { max: 20 })).join(", ") : "no billing period at all"}`);

@@ -282,6 +282,10 @@ const reportCases: Case[] = [
     { name: "report: a directory", args: ["report", "{dir}/d.csv"], files: { "d.csv/x": "x" }, exit: 2, message: /is a directory/ },
     { name: "report: not a billing export extension", args: ["report", "{dir}/bill.xlsx"], files: { "bill.xlsx": "x" }, exit: 2, message: /xlsx|\.csv/ },
     { name: "report: an empty CSV", args: ["report", "{dir}/e.csv"], files: { "e.csv": "" }, exit: 2, message: /e\.csv/ },
+    // An empty day of a CUR, or the wrong file: never a clean $0 report.
+    { name: "report: a header only", args: ["report", "{dir}/h.csv"], files: { "h.csv": focus() }, exit: 2, message: /h\.csv: no billing line \(only a header\?\): nothing to report/ },
+    { name: "report: two exports with a header only", args: ["report", "{dir}/h1.csv", "{dir}/h2.csv.gz", "--fail-under", "90"], files: { "h1.csv": focus(), "h2.csv.gz": gzip(focus()) }, exit: 2, message: /^tagguard: 2 exports: no billing line/ },
+    { name: "report: a header-only file beside a real one is fine", args: ["report", "{dir}/h.csv", "{dir}/f.csv", "--format", "json"], files: { "h.csv": focus(), "f.csv": focus(focusLine("7", FULL_TAGS)) }, exit: 0, message: /"total": 7\b/ },
     { name: "report: UTF-16 CSV", args: ["report", "{dir}/u.csv"], files: { "u.csv": Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(focus(focusLine("1", FULL_TAGS)), "utf16le")]) }, exit: 2, message: /UTF-16/ },
     { name: "report: missing FOCUS columns", args: ["report", "{dir}/m.csv"], files: { "m.csv": "Cost,Tags\n1,{}" }, exit: 2, message: /missing|BilledCost/ },
     { name: "report: a CUR export read as FOCUS", args: ["report", "{dir}/cur.csv"], files: { "cur.csv": "line_item_unblended_cost,line_item_currency_code\n1,USD" }, exit: 2, message: /--schema cur2|BilledCost/ },
