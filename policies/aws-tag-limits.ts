@@ -1,6 +1,6 @@
 /** Effective tags stay within what each AWS API accepts, so a plan never fails at apply time for a tag. */
 import { TagLimitsConfigSchema } from "../tagset/config";
-import { carrierValues, effectiveTags, hiddenKeys, knownValues, secretKeys } from "../tagset/effective-tags";
+import { carrierPlaces, effectiveTags, hiddenKeys, knownValues, secretKeys } from "../tagset/effective-tags";
 import { MAX_S3_OBJECT_TAGS, MAX_USER_TAGS, S3_OBJECT_TYPES, serviceTagRules, tagLimitProblems, type ServiceTagRules } from "../tagset/limits";
 import { WRITTEN_RESOURCE_TYPES, mapShape, tagSpecificationsShape, type ReadResult } from "../tagset/shapes";
 import { advisory, keyName, resourcePolicy, type CheckResult, type Finding, type ResourceAndStackPolicy } from "./framework";
@@ -33,16 +33,16 @@ export function awsTagLimitsPolicy(): ResourceAndStackPolicy {
             };
             checkMap(eff.source, eff.result, serviceTagRules(entry.module), S3_OBJECT_TYPES.includes(resource.type) ? MAX_S3_OBJECT_TAGS : MAX_USER_TAGS);
             for (const carrier of entry.carriers ?? []) {
-                for (const value of carrierValues(resource.props, carrier)) {
+                for (const { where, value } of carrierPlaces(resource.props, carrier)) {
                     if (carrier.shape === "map") {
-                        checkMap(carrier.path, mapShape.read(value), LAUNCHED, MAX_USER_TAGS);
+                        checkMap(`\`${where}\``, mapShape.read(value), LAUNCHED, MAX_USER_TAGS);
                         continue;
                     }
                     const specs = tagSpecificationsShape.read(value);
                     if (specs.state === "unknown") conclusive = false;
                     if (specs.state === "known") {
                         // Only vocabulary is quoted: a resource type that is not one could be anything, a secret included.
-                        for (const [type, read] of specs.byType) checkMap(`${carrier.path} (${(WRITTEN_RESOURCE_TYPES as readonly string[]).includes(type) ? type : "another resource type"})`, read, LAUNCHED, MAX_USER_TAGS);
+                        for (const [type, read] of specs.byType) checkMap(`\`${where}\` (${(WRITTEN_RESOURCE_TYPES as readonly string[]).includes(type) ? type : "another resource type"})`, read, LAUNCHED, MAX_USER_TAGS);
                     }
                 }
             }

@@ -5,12 +5,12 @@
  * instances and volumes.
  */
 import { CostReachConfigSchema } from "../tagset/config";
-import { effectiveTags, providerTagConfig, type ProviderTagConfig } from "../tagset/effective-tags";
+import { carrierPlaces, effectiveTags, providerTagConfig, type ProviderTagConfig } from "../tagset/effective-tags";
 import { REGISTRY } from "../tagset/registry.generated";
 import type { RegistryEntry } from "../tagset/registry-types";
-import { LAUNCHED_RESOURCE_TYPES, mapShape, markSecret, tagSpecificationsShape, type ReadResult, type TagMap } from "../tagset/shapes";
+import { LAUNCHED_RESOURCE_TYPES, mapShape, tagSpecificationsShape, type ReadResult, type TagMap } from "../tagset/shapes";
 import { visible } from "../tagset/text";
-import { isSecretWrapper, isUnknown, readOwn, readPath, unwrapSecret } from "../tagset/values";
+import { isUnknown, readOwn, readPath, unwrapSecret } from "../tagset/values";
 import { REQUIRED_TAG_KEYS } from "../tagset/vocabulary";
 import { advisory, keyList, resourcePolicy, PASS, type CheckContext, type CheckResult, type Finding, type ResourceAndStackPolicy, type ResourceView, type StackView } from "./framework";
 
@@ -145,31 +145,12 @@ function checkLaunchTemplate(ctx: CheckContext<unknown>): CheckResult {
 /** Instances (and spot requests): their volumes get tags from `volumeTags` or block-device tags, plus default tags. */
 function checkInstanceVolumes(ctx: CheckContext<unknown>, defaults: ProviderTagConfig["defaults"]): CheckResult {
     const carriers = (ctx.entry.carriers ?? []).filter((c) => c.reaches === "volumes");
-    const read = (path: string): ReadResult[] => readPath(ctx.resource.props, path).map((v) => mapShape.read(v));
     const volumeTags = carriers.find((c) => c.path === "volumeTags");
-    const volumeTagsRead = volumeTags ? read(volumeTags.path) : [];
-    const results: { where: string; gaps: Gaps }[] = [];
-    if (volumeTagsRead.length) {
-        results.push({ where: "volumeTags", gaps: gaps(volumeTagsRead[0], defaults) });
-    } else {
-        for (const c of carriers.filter((c) => c !== volumeTags)) {
-            const fan = c.path.indexOf("[]");
-            if (fan < 0) {
-                // The root volume exists whether or not the program describes it.
-                const found = read(c.path);
-                results.push({ where: c.path, gaps: gaps(found[0] ?? { state: "absent" }, defaults) });
-                continue;
-            }
-            // Every listed device is a volume, with tags or without.
-            readPath(ctx.resource.props, c.path.slice(0, fan + 2)).forEach((device, i) => {
-                const secret = isSecretWrapper(device);
-                const tags = isUnknown(device) ? [device] : readPath(secret ? unwrapSecret(device) : device, c.path.slice(fan + 3));
-                const read = tags.length ? mapShape.read(tags[0]) : { state: "absent" as const };
-                if (secret && read.state === "known") markSecret(read.tags);
-                results.push({ where: c.path.replace("[]", `[${i}]`), gaps: gaps(read, defaults) });
-            });
-        }
-    }
+    const volumeTagsSet = volumeTags && carrierPlaces(ctx.resource.props, volumeTags).find((p) => p.value !== undefined);
+    // `volumeTags` tags every volume of the instance; without it, the root volume (which exists whether or
+    // not the program describes it) and each listed device carry their own.
+    const places = volumeTagsSet ? [volumeTagsSet] : carriers.filter((c) => c !== volumeTags).flatMap((c) => carrierPlaces(ctx.resource.props, c));
+    const results = places.map(({ where, value }) => ({ where, gaps: gaps(mapShape.read(value), defaults) }));
     if (results.some((r) => r.gaps.state === "unknown")) {
         return { findings: [advisory("Volume tags are unknown during preview; they are verified at update.")], conclusive: false };
     }
@@ -177,7 +158,7 @@ function checkInstanceVolumes(ctx: CheckContext<unknown>, defaults: ProviderTagC
     if (!lacking.length) return PASS;
     const refs = launchTemplateRefsSet(ctx.resource, ctx.entry);
     if (refs.length) return judgeLaunchTemplates(ctx, refs, "This instance");
-    const detail = lacking.map((l) => `${l.where} lacks ${keyList(l.gaps.missing)}`).join("; ");
+    const detail = lacking.map((l) => `\`${l.where}\` lacks ${keyList(l.gaps.missing)}`).join("; ");
     return {
         findings: [{ message: `The EBS volumes of this instance would be unattributable (instance tags never reach volumes): ${detail}. Set \`volumeTags\` to the tag set, or put the tag set in the provider's default tags, which AWS applies to instance volumes too.` }],
         conclusive: true,
@@ -189,12 +170,13 @@ function checkLaunchSpecifications(ctx: CheckContext<unknown>): CheckResult {
     if (refs.length) return judgeLaunchTemplates(ctx, refs, "This fleet");
     const lacking: string[] = [];
     let unknown = false;
+    // Each listed specification launches instances, with tags or without.
     for (const c of (ctx.entry.carriers ?? []).filter((c) => c.reaches === "instances")) {
-        readPath(ctx.resource.props, c.path).forEach((v, i) => {
-            const g = gaps(mapShape.read(v));
+        for (const { where, value } of carrierPlaces(ctx.resource.props, c)) {
+            const g = gaps(mapShape.read(value));
             if (g.state === "unknown") unknown = true;
-            else if (g.missing.length) lacking.push(`${c.path.replace("[]", `[${i}]`)} lacks ${keyList(g.missing)}`);
-        });
+            else if (g.missing.length) lacking.push(`\`${where}\` lacks ${keyList(g.missing)}`);
+        }
     }
     if (unknown) return { findings: [advisory("Launch specification tags are unknown during preview; they are verified at update.")], conclusive: false };
     return lacking.length ? { findings: [{ message: `Instances of this fleet would be unattributable: ${lacking.join("; ")}.` }], conclusive: true } : PASS;

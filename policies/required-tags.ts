@@ -84,7 +84,7 @@ export function requiredTagFindings(eff: EffectiveTags, provider?: ProviderView)
         };
     }
     if (result.state === "malformed") {
-        return { findings: [{ message: `\`tags\` is a ${result.found}, but ${eff.shape === "asg-list" ? "autoscaling groups take a list of { key, value, propagateAtLaunch }" : "it must be a map of strings"}.` }], conclusive: true };
+        return { findings: [{ message: `\`tags\` is a ${result.found}, but ${eff.shape === "asg-list" ? "autoscaling groups take a list of `{ key, value, propagateAtLaunch }`" : "it must be a map of strings"}.` }], conclusive: true };
     }
     const tags = result.state === "known" ? result.tags : new Map();
     const status = requiredKeyStatus(tags, eff.defaultsUnknown);

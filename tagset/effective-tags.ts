@@ -215,12 +215,33 @@ export function secretKeys(tags: TagMap): ReadonlySet<string> {
     return lastSecretValues;
 }
 
+/** One place a carrier puts tags, named for messages (`volumeTags`, `ebsBlockDevices[1].tags`); `value` undefined where none are set. */
+export interface CarrierPlace {
+    where: string;
+    value: unknown;
+}
+
 /**
- * The values a carrier holds in a resource's props: one map per place for map carriers, the whole list
- * for tag specifications.
+ * Every place a carrier names in a resource's props: the one place of a plain path (`volumeTags`,
+ * `rootBlockDevice.tags`), each element of a listed block by its index, with tags or without (a listed
+ * device is a volume either way), and for tag specifications the whole list. Values found inside a
+ * secret stay secret.
  */
-export function carrierValues(props: unknown, carrier: TagCarrier): unknown[] {
-    return readPath(props, carrier.shape === "tag-specifications" ? carrier.path.replace(/\[\]$/, "") : carrier.path);
+export function carrierPlaces(props: unknown, carrier: TagCarrier): CarrierPlace[] {
+    const fan = carrier.path.indexOf("[]");
+    if (carrier.shape === "tag-specifications" || fan < 0) {
+        const where = carrier.path.replace(/\[\]$/, "");
+        return [{ where, value: readPath(props, where)[0] }];
+    }
+    const list = carrier.path.slice(0, fan);
+    const rest = carrier.path.slice(fan + 3);
+    return readPath(props, `${list}[]`).map((element, i) => {
+        const where = `${list}[${i}]${rest ? `.${rest}` : ""}`;
+        if (isUnknown(element) || !rest) return { where, value: element };
+        const secret = isSecretWrapper(element);
+        const value = readPath(secret ? unwrapSecret(element) : element, rest)[0];
+        return { where, value: secret && value !== undefined && !isUnknown(value) && !isSecretWrapper(value) ? { [SECRET_SIG_KEY]: SECRET_SIG, value } : value };
+    });
 }
 
 /**

@@ -45,9 +45,6 @@ function translate(message: string): string {
     let text = message.split(HOW_TO_FIX).join(TERRAFORM_HOW_TO_FIX);
     for (const [pattern, replacement] of PHRASES) text = text.replace(pattern, replacement);
     // Only back-quoted spans name properties; tag keys in them are the user's and are not in the set.
-    // Unquoted property paths (`rootBlockDevice.tags lacks ...`).
-    text = text.replace(/\b[a-z][A-Za-z0-9]*(?:\[\d+\])?(?:\.[a-z][A-Za-z0-9]*(?:\[\d+\])?)+\b/g, (path) =>
-        (path.split(".").every((segment) => QUOTED_PROPERTY_NAMES.has(segment.replace(/\[\d+\]$/, ""))) ? renameProperties(path) : path));
     return text.replace(/`([^`\n]*)`/g, (whole, span: string) => (whole.includes("default_tags") ? whole : `\`${renameProperties(span)}\``))
         .replace(/provider defaultTags/g, "provider default_tags")
         .replace(/\btagsAll\b/g, "tags_all");

@@ -70,12 +70,18 @@ const cases: Case[] = [
     {
         name: "instance volume tags are checked too",
         resource: tagged("aws:ec2/instance:Instance", FULL_TAGS, { volumeTags: { "aws:x": "1" } }),
-        refused: [/volumeTags `aws:x`: keys starting with `aws:` are reserved/],
+        refused: [/`volumeTags` `aws:x`: keys starting with `aws:` are reserved/],
+    },
+    {
+        // Devices without tags still count for their place in the list: the message names the device that has the problem.
+        name: "a block device's tags are named by the device's index",
+        resource: tagged("aws:ec2/instance:Instance", FULL_TAGS, { ebsBlockDevices: [{ deviceName: "/dev/sdf" }, { deviceName: "/dev/sdg", tags: null }, { deviceName: "/dev/sdh", tags: { "aws:x": "1" } }] }),
+        refused: [/^Tags AWS would refuse: `ebsBlockDevices\[2\]\.tags` `aws:x`: keys starting with `aws:` are reserved for AWS and cannot be set\.$/],
     },
     {
         name: "launch-template tag specifications are checked by the EC2 rules",
         resource: tagged("aws:ec2/launchTemplate:LaunchTemplate", FULL_TAGS, { tagSpecifications: [{ resourceType: "instance", tags: { ["k".repeat(128)]: "v" } }] }),
-        refused: [/tagSpecifications\[\] \(instance\) `k+\.\.\. \(128 characters\)`: key is 128 characters; EC2 allows 1 to 127/],
+        refused: [/`tagSpecifications` \(instance\) `k+\.\.\. \(128 characters\)`: key is 128 characters; EC2 allows 1 to 127/],
     },
 ];
 
