@@ -79,7 +79,14 @@ export function failureLine(logged: string, rootDir: string): { where?: string; 
     if (compile >= 0 && lines[compile + 1]) return { cause: `the program does not compile: ${lines[compile + 1].trim()}` };
     const first = lines.find((l) => !/^\s+at /.test(l)) ?? "the program failed";
     // `<ref *1>` marks a circular error object in util.inspect's rendering of it.
-    return { where: programFrame(body, rootDir), cause: `the program failed: ${first.replace(/^<ref \*\d+> /, "").replace(/^(Error|RunError|ResourceError): /, "")}` };
+    const message = first.replace(/^<ref \*\d+> /, "").replace(/^(Error|RunError|ResourceError)(?: \[[A-Z_]+\])?: /, "");
+    // A package (not a relative file) that is missing: the program's dependencies were not installed.
+    const missingPackage = /^Cannot find (?:module|package) '(?![./])[^']+'/.test(message);
+    // The SDK's hint names `pulumi config set`; here config comes from the stack file or -c.
+    const missingConfig = /^Missing required configuration variable '([^']+)'/.exec(message);
+    const hint = missingPackage ? " (run `npm install` in the program's folder first, as for `pulumi preview`)"
+        : missingConfig ? ` (set it in the stack's Pulumi.<stack>.yaml, or give it with \`-c ${missingConfig[1]}=VALUE\`)` : "";
+    return { where: programFrame(body, rootDir), cause: `the program failed: ${message}${hint}` };
 }
 
 export async function runProgram(opts: ProgramRunOptions): Promise<{ recorded: RecordedProgram; output: string }> {
