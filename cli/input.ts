@@ -88,6 +88,15 @@ export function parseJsonText(text: string, file: string, kind: string): unknown
     }
 }
 
+const isJson = (text: string): boolean => {
+    try {
+        JSON.parse(text);
+        return true;
+    } catch {
+        return false;
+    }
+};
+
 /** Where and what the first syntax error is (V8's own message quotes the text and often lacks a position). */
 function jsonSyntaxError(text: string): string {
     let first: { code: number; line: number; column: number; offset: number; length: number } | undefined;
@@ -96,7 +105,10 @@ function jsonSyntaxError(text: string): string {
     // Cut short: the first error runs to the end of the text (an open string, object or list).
     const atEnd = first.offset + first.length >= text.trimEnd().length;
     if (atEnd && first.code !== ParseErrorCode.EndOfFileExpected && first.code !== ParseErrorCode.InvalidSymbol) return "the file ends before its JSON does (truncated?)";
-    const what = first.code === ParseErrorCode.EndOfFileExpected ? "text after the JSON value" : printParseErrorCode(first.code).replace(/([a-z])([A-Z])/g, "$1 $2").toLowerCase();
+    // A whole JSON value, then more: another document (`terragrunt run-all show -json` writes one per module), or a log line.
+    const afterValue = first.code === ParseErrorCode.EndOfFileExpected || isJson(text.slice(0, first.offset));
+    const what = afterValue ? (/^[{[]/.test(text.slice(first.offset)) ? "a second JSON document starts here; give each its own file" : "text after the JSON value")
+        : printParseErrorCode(first.code).replace(/([a-z])([A-Z])/g, "$1 $2").toLowerCase();
     return `not valid JSON at line ${first.line + 1}, column ${first.column + 1} (${what})`;
 }
 

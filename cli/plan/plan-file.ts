@@ -113,7 +113,16 @@ function schemaProblems(error: z.ZodError): string {
 export function parsePlanText(text: string, file: string): TerraformPlan {
     // A binary plan file is a zip archive.
     if (text.startsWith("PK\u0003\u0004")) throw new UsageError(`${shownPath(file)}: a binary plan file, not its JSON; ${HOW_TO_MAKE_ONE}`);
-    const json = parseJsonText(text, file, "the JSON of a Terraform plan (`terraform show -json PLANFILE`)");
+    let json: unknown;
+    try {
+        json = parseJsonText(text, file, "the JSON of a Terraform plan (`terraform show -json PLANFILE`)");
+    } catch (e) {
+        // hashicorp/setup-terraform's wrapper (on by default) writes a `[command]` line before the JSON and workflow commands after it.
+        if (/^\[command\]/.test(text) || /\n::(debug|set-output)\b/.test(text)) {
+            throw new UsageError(`${shownPath(file)}: not the plan's JSON alone but the output of hashicorp/setup-terraform's wrapper (a \`[command]\` line or \`::debug::\` lines around it); set \`terraform_wrapper: false\` on the setup-terraform step, or run terraform-bin`);
+        }
+        throw e;
+    }
     const other = notAPlan(json);
     if (other) throw new UsageError(`${shownPath(file)}: ${other}`);
     const parsed = PlanSchema.safeParse(json);

@@ -149,6 +149,8 @@ describe("GitHub Actions", () => {
         const upload = steps.find((s) => s.uses?.startsWith("github/codeql-action/upload-sarif"));
         expect(upload?.if).toBe("always()");
         expect(steps.some((s) => s.run?.includes("terraform show -json tfplan > plan.json"))).toBe(true);
+        // setup-terraform's wrapper would write its own lines into plan.json.
+        expect(steps.find((s) => s.uses?.startsWith("hashicorp/setup-terraform"))?.with).toMatchObject({ terraform_wrapper: false });
         expect(steps.some((s) => s.run?.includes("npx tagguard plan plan.json"))).toBe(true);
         // Each tagguard command line the workflow runs parses with this version's options.
         for (const s of steps.filter((x) => x.run?.includes("npx tagguard"))) {

@@ -108,6 +108,8 @@ function fileFaults(kind: string, command: (file: string) => string[], valid: st
         { name: `${kind}: a BOM only`, args: at("bom.json"), files: { "bom.json": Buffer.from([0xef, 0xbb, 0xbf]) }, exit: 2, message: /empty file/ },
         { name: `${kind}: UTF-16 without a BOM`, args: at("u16.json"), files: { "u16.json": utf16NoBom }, exit: 2, message: /UTF-16 without a byte-order mark/ },
         { name: `${kind}: binary`, args: at("bin.json"), files: { "bin.json": Buffer.from([0x00, 0x9b, 0x1b, 0x5b, 0x32, 0x4a, 0xff, 0x10, 0x07]) }, exit: 2, message: /not valid JSON at line 1, column 1/ },
+        { name: `${kind}: two JSON documents in one file`, args: at("two.json"), files: { "two.json": `${valid}\n${valid}\n` }, exit: 2, message: /not valid JSON at line \d+, column 1 \(a second JSON document starts here; give each its own file\)/ },
+        { name: `${kind}: text after the JSON`, args: at("tail.json"), files: { "tail.json": `${valid}\nDone.\n` }, exit: 2, message: /not valid JSON at line \d+, column 1 \(text after the JSON value\)/ },
         { name: `${kind}: truncated`, args: at("cut.json"), files: { "cut.json": valid.slice(0, Math.floor(valid.length / 2)) }, exit: 2, message: /ends before its JSON does \(truncated\?\)/ },
         { name: `${kind}: a syntax error right after a secret (never quoted)`, args: at("syntax.json"), files: { "syntax.json": `{"a": "${SENTINEL}" "b": 1}` }, exit: 2, message: /not valid JSON at line 1, column \d+ \(comma expected\)/ },
         { name: `${kind}: a comment (JSON has none)`, args: at("comment.json"), files: { "comment.json": `// ${SENTINEL}\n{}` }, exit: 2, message: /not valid JSON at line 1, column 1/ },
@@ -155,6 +157,11 @@ const contentCases: Case[] = [
     { name: "plan: a binary plan", args: ["plan", "{dir}/tfplan"], files: { tfplan: Buffer.from([0x50, 0x4b, 0x03, 0x04, 0, 0, 0, 0]) }, exit: 2, message: /a binary plan file, not its JSON/ },
     { name: "plan: a Pulumi stack export", args: ["plan", path.join(STATES, "ml-platform.json")], exit: 2, message: /a Pulumi stack export, not a Terraform plan/ },
     { name: "plan: format 2.0", args: ["plan", "{dir}/p.json"], files: { "p.json": JSON.stringify({ format_version: "2.0", planned_values: {} }) }, exit: 2, message: /format_version 2\.0/ },
+    // GitHub Actions' hashicorp/setup-terraform wraps terraform by default: its stdout is not the JSON alone.
+    {
+        name: "plan: the output of setup-terraform's wrapper", args: ["plan", "{dir}/p.json"], exit: 2, message: /p\.json: not the plan's JSON alone but the output of hashicorp\/setup-terraform's wrapper .*set `terraform_wrapper: false`/,
+        files: { "p.json": `[command]/home/runner/work/_temp/3d1e/terraform-bin show -json tfplan\n${fs.readFileSync(UNTAGGED_PLAN, "utf8")}\n::debug::Terraform exited with code 0.\n` },
+    },
     // What `terraform show -json` without a plan file writes when the state is empty (before the first apply): never an empty pass.
     { name: "plan: an empty state's JSON", args: ["plan", "{dir}/p.json"], files: { "p.json": '{"format_version":"1.0"}\n' }, exit: 2, message: /holds no plan .*without a plan file writes this for an empty state/ },
     { name: "plan: a plan without changes passes", args: ["plan", "{dir}/p.json"], files: { "p.json": JSON.stringify({ format_version: "1.2", terraform_version: "1.9.8", planned_values: { root_module: {} }, configuration: { provider_config: {}, root_module: {} }, applyable: false, complete: true, errored: false }) }, exit: 0, message: /0 resources created, updated or replaced/ },
