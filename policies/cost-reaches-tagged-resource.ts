@@ -107,7 +107,7 @@ function judgeLaunchTemplates(ctx: CheckContext<unknown>, refs: { path: string; 
     for (const ref of refs) {
         const template = resolveLaunchTemplate(ctx, ref);
         if (!template) {
-            findings.push(advisory(`${what} launches from a launch template (\`${ref.path}\`) that is not in this stack, so tagguard cannot verify that it tags instances and volumes.`));
+            findings.push(advisory(`${what} launches from a launch template (\`${ref.path}\`) that tagguard cannot find in this stack, so it cannot verify that it tags instances and volumes.`));
             continue;
         }
         const lt = launchTemplateGaps(template.props);

@@ -18,6 +18,7 @@ const PHRASES: readonly [RegExp, string][] = [
     [/ during a preview\b/g, " at plan time"],
     [/\bfrom the resource's outputs at update\b/g, "at apply"],
     [/\bat update\b/g, "at apply"],
+    [/ in this stack\b/g, " in this plan"],
 ];
 
 /** A Pulumi property name inside a back-quoted span, as Terraform spells it; anything else unchanged. */

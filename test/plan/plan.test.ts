@@ -197,6 +197,22 @@ describe("cost reaches a tagged resource, in Terraform's shapes", () => {
         expect(v["aws_eks_node_group.bare"]).toEqual(["cost-reaches-tagged-resource:mandatory"]);
     });
 
+    // terraform-aws-modules/eks: `launch_template { id = local.launch_template_id }`; a plan's configuration does not resolve locals.
+    test("a launch template reached through a local cannot be followed: advisory, in the plan's words", async () => {
+        const r = await run({
+            changes: [
+                { address: 'module.eks.module.ng["gpu"].aws_launch_template.this[0]', after: lt(fullSpecs), unknown: { id: true } },
+                { address: 'module.eks.module.ng["gpu"].aws_eks_node_group.this[0]', after: { cluster_name: "c", tags_all: FULL_TAGS, launch_template: [{ name: null }] }, unknown: { launch_template: [{ id: true, version: true }] } },
+            ],
+            configured: {
+                "module.eks.module.ng.aws_launch_template.this": {},
+                "module.eks.module.ng.aws_eks_node_group.this": { expressions: { launch_template: [{ id: { references: ["local.launch_template_id"] } }] } },
+            },
+        });
+        const finding = r.violations.find((x) => x.address === 'module.eks.module.ng["gpu"].aws_eks_node_group.this[0]');
+        expect(finding).toMatchObject({ enforcementLevel: "advisory", message: expect.stringMatching(/^This node group launches from a launch template \(`launch_template`\) that tagguard cannot find in this plan, so it cannot verify/) });
+    });
+
     test.each([
         ["volume_tags complete", { volume_tags: FULL_TAGS }, {}, []],
         ["root block device tags lacking keys", { volume_tags: null, root_block_device: [{ volume_size: 100, tags: MODEL }] }, {}, ["cost-reaches-tagged-resource:mandatory"]],

@@ -122,7 +122,7 @@ describe("cost-reaches-tagged-resource (served by the SDK)", () => {
     test("stack half: a template outside the stack cannot be verified", async () => {
         const nodeGroup: ResourceCase = { type: NODE_GROUP, name: "gpu", props: { launchTemplate: { name: "shared-gpu-template" } } };
         const diags = await preview([nodeGroup]);
-        expect(diags.map((d) => [d.enforcementLevel, d.message])).toEqual([["advisory", expect.stringMatching(/not in this stack, so tagguard cannot verify/)]]);
+        expect(diags.map((d) => [d.enforcementLevel, d.message])).toEqual([["advisory", expect.stringMatching(/that tagguard cannot find in this stack, so it cannot verify/)]]);
     });
 
     test("stack half: unknown ASG tags at preview are judged from outputs", async () => {
