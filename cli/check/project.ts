@@ -85,7 +85,7 @@ export function splitNodeArgs(text: string): string[] {
 function runtimeOptions(file: string, runtime: unknown): NodeRuntimeOptions {
     const name = typeof runtime === "string" ? runtime : isObject(runtime) ? runtime.name : undefined;
     if (name !== "nodejs") {
-        throw new UsageError(`${file}: runtime ${shownValue(name)} is not supported; tagguard check runs Node.js (TypeScript or JavaScript) programs`);
+        throw new UsageError(`${file}: runtime ${shownValue(name)} is not supported; tagguard check runs Node.js (TypeScript or JavaScript) programs (the policy pack itself judges programs in any language: \`pulumi preview --policy-pack node_modules/tagguard/policies\`)`);
     }
     const options = isObject(runtime) && isObject(runtime.options) ? runtime.options : {};
     const { typescript = true, tsconfig, nodeargs = "" } = options;

@@ -89,7 +89,7 @@ describe("the project, read as the Pulumi CLI reads Pulumi.yaml", () => {
         [{ "index.ts": "" }, /no Pulumi\.yaml here/],
         [{ "Pulumi.yaml": "runtime: nodejs\n" }, /Pulumi\.yaml: `name` is required/],
         [{ "Pulumi.yaml": "name: my project\nruntime: nodejs\n" }, /name "my project" may only contain/],
-        [{ "Pulumi.yaml": "name: p\nruntime: python\n" }, /runtime "python" is not supported/],
+        [{ "Pulumi.yaml": "name: p\nruntime: python\n" }, /runtime "python" is not supported; .*the policy pack itself judges programs in any language: `pulumi preview --policy-pack node_modules\/tagguard\/policies`/],
         [{ "Pulumi.yaml": "name: p\nruntime:\n  name: nodejs\n  options:\n    typescript: \"yes\"\n" }, /runtime\.options\.typescript must be a boolean/],
         [{ "Pulumi.yaml": "name: p\nruntime:\n  name: nodejs\n  options:\n    nodeargs: \"--x 'unclosed\"\n" }, /nodeargs: unclosed ' quote/],
         [{ "Pulumi.yaml": "name: p\nruntime: nodejs\nmain: nowhere/\n" }, /main "nowhere\/" does not exist/],
