@@ -53,7 +53,7 @@ export function formatPlanText(report: PlanReport): string {
         for (const [policy, fix] of fixes) lines.push(`    ${policy}: ${fix}`);
     }
     const n = s.notChecked;
-    const left = [[n.unchanged, "unchanged"], [n.deleted, "deleted"], [n.notManaged, "data sources"], [n.otherProvider, "of other providers"], [n.unknownType, "of AWS types tagguard does not know"], [n.tagsUnknownToRegistry, "taggable but unknown to tagguard's registry"]]
+    const left = [[n.unchanged, "unchanged"], [n.deleted, "deleted"], [n.forgotten, "forgotten (removed from state)"], [n.notManaged, "data sources"], [n.otherProvider, "of other providers"], [n.unknownType, "of AWS types tagguard does not know"], [n.tagsUnknownToRegistry, "taggable but unknown to tagguard's registry"]]
         .filter(([count]) => count).map(([count, what]) => `${count} ${what}`);
     lines.push("", `Attribution: ${s.attributable} of ${s.inScope} resources in scope carry the full tag set (${pct(s.attributable, s.inScope)}); ${s.resources} resources created, updated or replaced${left.length ? `; not checked: ${left.join(", ")}` : ""}.`);
     lines.push(`Violations: ${s.violations.mandatory} mandatory, ${s.violations.advisory} advisory.${failed ? " The plan fails tagguard's policies." : ""}`);

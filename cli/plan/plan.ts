@@ -56,7 +56,7 @@ export interface PlanReport {
         resources: number;
         inScope: number;
         attributable: number;
-        notChecked: { unchanged: number; deleted: number; notManaged: number; otherProvider: number; unknownType: number; tagsUnknownToRegistry: number };
+        notChecked: { unchanged: number; deleted: number; forgotten: number; notManaged: number; otherProvider: number; unknownType: number; tagsUnknownToRegistry: number };
         violations: { mandatory: number; advisory: number };
         /** With `--baseline`: new, existing and fixed findings; only new mandatory ones fail the run. */
         baseline?: BaselineSummary & { newMandatory: number };
@@ -73,6 +73,7 @@ export interface PlanOptions {
 export const NOT_CHECKED_REASONS: Readonly<Record<SkippedResource["reason"], string>> = {
     "unchanged": "unchanged by this plan",
     "deleted": "deleted by this plan",
+    "forgotten": "removed from Terraform's state by a `removed` block, not destroyed",
     "not-managed": "a data source",
     "other-provider": "not an AWS resource",
     "unknown-type": "an AWS type tagguard's registry does not know (and the plan shows no tags)",
@@ -93,7 +94,7 @@ export async function planReport(opts: PlanOptions): Promise<PlanReport> {
         plans: [], resources: [], violations: [], notChecked: [], warnings: [],
         summary: {
             plans: 0, resources: 0, inScope: 0, attributable: 0,
-            notChecked: { unchanged: 0, deleted: 0, notManaged: 0, otherProvider: 0, unknownType: 0, tagsUnknownToRegistry: 0 },
+            notChecked: { unchanged: 0, deleted: 0, forgotten: 0, notManaged: 0, otherProvider: 0, unknownType: 0, tagsUnknownToRegistry: 0 },
             violations: { mandatory: 0, advisory: 0 },
         },
     };
@@ -131,6 +132,7 @@ export async function planReport(opts: PlanOptions): Promise<PlanReport> {
             report.notChecked.push({ file, ...s });
             if (s.reason === "unchanged") counts.unchanged++;
             else if (s.reason === "deleted") counts.deleted++;
+            else if (s.reason === "forgotten") counts.forgotten++;
             else if (s.reason === "not-managed") counts.notManaged++;
             else if (s.reason === "other-provider") counts.otherProvider++;
             else if (s.reason === "unknown-type") counts.unknownType++;

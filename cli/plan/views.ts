@@ -382,7 +382,7 @@ const NO_PROPERTY_DEPENDENCIES: Readonly<Record<string, readonly string[]>> = Ob
 export interface SkippedResource {
     address: string;
     type: string;
-    reason: "unchanged" | "deleted" | "not-managed" | "other-provider" | "unknown-type" | "tags-unknown-to-registry";
+    reason: "unchanged" | "deleted" | "forgotten" | "not-managed" | "other-provider" | "unknown-type" | "tags-unknown-to-registry";
 }
 
 /** The plan's resources in the policies' terms, and what was left out and why. */
@@ -412,7 +412,7 @@ export function planViews(plan: TerraformPlan): { planned: PlannedResource[]; sk
         const rc = changes[i];
         const action = actionOf(rc);
         if (!action) {
-            skipped.push({ address: rc.address, type: rc.type, reason: rc.mode !== "managed" ? "not-managed" : rc.change.actions.includes("delete") || rc.deposed ? "deleted" : "unchanged" });
+            skipped.push({ address: rc.address, type: rc.type, reason: rc.mode !== "managed" ? "not-managed" : rc.change.actions.includes("delete") || rc.deposed ? "deleted" : rc.change.actions.includes("forget") ? "forgotten" : "unchanged" });
             continue;
         }
         const module = moduleOf(rc.module_address ?? moduleAddressInAddress(rc));

@@ -231,7 +231,7 @@ describe("cost reaches a tagged resource, in Terraform's shapes", () => {
 });
 
 describe("what a plan does", () => {
-    test("creates, updates and replacements are judged; deletes, no-ops, reads, deposed objects and other providers are listed as not checked", async () => {
+    test("creates, updates and replacements are judged; deletes, forgets, no-ops, reads, deposed objects and other providers are listed as not checked", async () => {
         const r = await run({
             changes: [
                 bucket("aws_s3_bucket.create", {}),
@@ -240,6 +240,8 @@ describe("what a plan does", () => {
                 bucket("aws_s3_bucket.replace_first", {}, { actions: ["create", "delete"] }),
                 bucket("aws_s3_bucket.delete", {}, { actions: ["delete"] }),
                 bucket("aws_s3_bucket.same", {}, { actions: ["no-op"] }),
+                // A `removed` block with `lifecycle { destroy = false }` (Terraform 1.7).
+                bucket("aws_s3_bucket.forgotten", {}, { actions: ["forget"] }),
                 bucket("aws_s3_bucket.deposed", {}, { actions: ["delete"], deposed: "00000001" }),
                 { address: "data.aws_s3_bucket.read", after: {}, actions: ["read"], mode: "data" },
                 { address: "google_storage_bucket.other", after: { labels: {} }, provider: "registry.terraform.io/hashicorp/google" },
@@ -251,7 +253,7 @@ describe("what a plan does", () => {
             ["aws_s3_bucket.create", "create"], ["aws_s3_bucket.update", "update"], ["aws_s3_bucket.replace", "replace"], ["aws_s3_bucket.replace_first", "replace"], ["aws_s3_bucket_policy.untaggable", "create"],
         ]);
         expect(Object.keys(verdicts(r)).sort()).toEqual(["aws_s3_bucket.create", "aws_s3_bucket.replace", "aws_s3_bucket.replace_first", "aws_s3_bucket.update"]);
-        expect(r.summary.notChecked).toEqual({ unchanged: 1, deleted: 2, notManaged: 1, otherProvider: 1, unknownType: 0, tagsUnknownToRegistry: 1 });
+        expect(r.summary.notChecked).toEqual({ unchanged: 1, deleted: 2, forgotten: 1, notManaged: 1, otherProvider: 1, unknownType: 0, tagsUnknownToRegistry: 1 });
         expect(r.warnings.join("\n")).toMatch(/aws_brand_new_thing/);
     });
 
