@@ -7,6 +7,7 @@ import { effectiveTags, knownValues, secretKeys } from "../tagset/effective-tags
 import { exemptionMatches, exemptionStatus, isExpired } from "../tagset/exemptions";
 import type { RegistryEntry } from "../tagset/registry-types";
 import { formatDay, parseIsoDay } from "../tagset/rules";
+import { NO_STRINGS } from "../tagset/values";
 import type { ResourceView } from "./framework";
 import { requiredKeyStatus } from "./required-tags";
 
@@ -26,8 +27,6 @@ export interface Attribution {
     secret: ReadonlySet<string>;
 }
 
-const NONE: readonly string[] = Object.freeze([]);
-
 export type Classified = { state: "out-of-scope" } | { state: "exempt"; exemption: Exemption } | { state: "judged"; attribution: Attribution };
 
 export function classify(view: ResourceView, scope: Pick<ScopeConfig, "services" | "includeTypes" | "excludeTypes" | "exemptions">, today: Date): Classified {
@@ -39,7 +38,7 @@ export function classify(view: ResourceView, scope: Pick<ScopeConfig, "services"
     const tags = eff.result.state === "known" ? eff.result.tags : new Map();
     const status = requiredKeyStatus(tags, eff.defaultsUnknown);
     const readable = eff.result.state !== "unknown";
-    const missing = !readable ? NONE : status.notStrings.length ? [...status.missing, ...status.notStrings] : status.missing;
+    const missing = !readable ? NO_STRINGS : status.notStrings.length ? [...status.missing, ...status.notStrings] : status.missing;
     return {
         state: "judged",
         attribution: {

@@ -18,7 +18,7 @@ import type { ProviderView } from "../tagset/effective-tags";
 import { exemptionStatus } from "../tagset/exemptions";
 import type { RegistryEntry } from "../tagset/registry-types";
 import { visible } from "../tagset/text";
-import { readOwn, snapshot } from "../tagset/values";
+import { NO_KEYS, readOwn, snapshot } from "../tagset/values";
 
 /** A resource as a check sees it: raw props (no proxy), its provider, its place in the stack. */
 export interface ResourceView {
@@ -271,8 +271,6 @@ export function quote(value: string, secret: boolean): string {
 
 /** A tag key for a message: back-quoted and made visible, or `a secret key` for a key that came inside a secret. */
 export const keyName = (key: string, hidden: ReadonlySet<string> = NO_KEYS): string => (hidden.has(key) ? "a secret key" : `\`${visible(key, { max: 64 })}\``);
-
-const NO_KEYS: ReadonlySet<string> = new Set();
 
 /** Sorted, comma-separated, back-quoted keys. */
 export const keyList = (keys: Iterable<string>, hidden: ReadonlySet<string> = NO_KEYS): string => [...keys].sort().map((k) => keyName(k, hidden)).join(", ");

@@ -3,6 +3,7 @@ import { RequiredTagsConfigSchema } from "../tagset/config";
 import { effectiveTags, hiddenKeys, providerLabel, providerTagConfig, type EffectiveTags, type ProviderView } from "../tagset/effective-tags";
 import { visible } from "../tagset/text";
 import type { TagMap } from "../tagset/shapes";
+import { NO_STRINGS } from "../tagset/values";
 import { REQUIRED_TAG_KEYS, intendedKey } from "../tagset/vocabulary";
 import { advisory, keyList, keyName, resourcePolicy, type CheckResult, type Finding, type ResourceAndStackPolicy } from "./framework";
 
@@ -68,10 +69,9 @@ export function requiredKeyStatus(tags: TagMap, defaultsUnknown: boolean): Requi
         });
         if (nearMisses && nearMisses.length > 1) nearMisses.sort(([a], [b]) => a.localeCompare(b));
     }
-    return { missing: missing ?? NO_KEYS, unknown: unknown ?? NO_KEYS, maybeFromDefaults: maybeFromDefaults ?? NO_KEYS, notStrings: notStrings ?? NO_KEYS, nearMisses: nearMisses ?? NO_NEAR_MISSES };
+    return { missing: missing ?? NO_STRINGS, unknown: unknown ?? NO_STRINGS, maybeFromDefaults: maybeFromDefaults ?? NO_STRINGS, notStrings: notStrings ?? NO_STRINGS, nearMisses: nearMisses ?? NO_NEAR_MISSES };
 }
 
-const NO_KEYS: readonly string[] = Object.freeze([]);
 const NO_NEAR_MISSES: RequiredKeyStatus["nearMisses"] = Object.freeze([]);
 
 /** The findings for a resource's effective tags; shared with the audit. */

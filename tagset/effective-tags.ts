@@ -4,7 +4,7 @@
  */
 import type { RegistryEntry, TagCarrier } from "./registry-types";
 import { asgListShape, mapShape, markSecret, type ReadResult, type TagMap } from "./shapes";
-import { SECRET_SIG, SECRET_SIG_KEY, UNKNOWN_VALUE, isSecretWrapper, isUnknown, objectOrJson, readOwn, readPath, setOwn, unwrapSecret } from "./values";
+import { NO_KEYS, SECRET_SIG, SECRET_SIG_KEY, UNKNOWN_VALUE, isSecretWrapper, isUnknown, objectOrJson, readOwn, readPath, setOwn, unwrapSecret } from "./values";
 
 export const AWS_PROVIDER_TYPE = "pulumi:providers:aws";
 
@@ -181,8 +181,6 @@ class KnownValues implements ReadonlyMap<string, string | undefined> {
 
 /** Known values by key, `undefined` for values unknown at preview; invalid (non-string) values left out. */
 export const knownValues = (tags: TagMap): ReadonlyMap<string, string | undefined> => new KnownValues(tags);
-
-const NO_KEYS: ReadonlySet<string> = new Set();
 
 /** The secret keys and the keys with secret values of a tag map, found in one pass; most maps hold neither. */
 function findSecrets(tags: TagMap): void {

@@ -3,6 +3,7 @@
  * service's rule is refused at apply time (a mandatory finding); a tag that only breaks AWS's
  * cross-service character guidance is accepted by that service and is reported as advice.
  */
+import { NO_KEYS } from "./values";
 
 /** Keys starting with `aws:` (any case) are reserved on every service and do not count toward the limit. */
 const RESERVED_PREFIX = /^aws:/i;
@@ -130,14 +131,12 @@ function characterProblem(s: string, what: "key" | "value", rules: ServiceTagRul
  * the key and, for characters, only the offending ones (none for a secret). `secretKeys` are keys
  * whose values are secret; `hiddenKeys` are keys that are themselves secret (the caller names them).
  */
-const NONE: ReadonlySet<string> = new Set();
-
 export function tagLimitProblems(
     tags: ReadonlyMap<string, string | undefined>,
     rules: ServiceTagRules,
     maxTags: number = MAX_USER_TAGS,
-    secretKeys: ReadonlySet<string> = NONE,
-    hiddenKeys: ReadonlySet<string> = NONE,
+    secretKeys: ReadonlySet<string> = NO_KEYS,
+    hiddenKeys: ReadonlySet<string> = NO_KEYS,
 ): TagLimitProblem[] {
     const problems: TagLimitProblem[] = [];
     let userTags = 0;

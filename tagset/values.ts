@@ -76,6 +76,10 @@ function descriptorCopy(obj: object): Record<string, unknown> {
     return raw;
 }
 
+/** Shared by every result that holds no keys or strings: read-only by type, and nothing writes to them. */
+export const NO_KEYS: ReadonlySet<string> = new Set();
+export const NO_STRINGS: readonly string[] = Object.freeze([]);
+
 /** Sets an own property, `__proto__` included: keys that come from users (tag keys) are data, never the prototype. */
 export function setOwn(obj: Record<string, unknown>, key: string, value: unknown): void {
     if (key === "__proto__") Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
@@ -83,7 +87,7 @@ export function setOwn(obj: Record<string, unknown>, key: string, value: unknown
 }
 
 /** An own property of a plain (snapshotted) value; undefined for anything else. */
-export function readOwn(obj: unknown, key: string): unknown {
+export function readOwn(obj: unknown, key: string | number): unknown {
     return typeof obj === "object" && obj !== null && hasOwn.call(obj, key) ? (obj as Record<string, unknown>)[key] : undefined;
 }
 

@@ -10,7 +10,7 @@ import type { AnalyzedResource, ProviderRef, WireProps } from "../engine/analyze
 import { REGISTRY } from "../../tagset/registry.generated";
 import type { RegistryEntry } from "../../tagset/registry-types";
 import { pulumiTypeOf, terraformPropertyName } from "../../tagset/terraform";
-import { SECRET_SIG, SECRET_SIG_KEY, UNKNOWN_VALUE, setOwn } from "../../tagset/values";
+import { NO_STRINGS, SECRET_SIG, SECRET_SIG_KEY, UNKNOWN_VALUE, readOwn, setOwn } from "../../tagset/values";
 import type { ConfigModule, ProviderConfig, ResourceChange, TerraformPlan } from "./plan-file";
 
 const AWS_PROVIDER = "pulumi:providers:aws";
@@ -24,13 +24,12 @@ interface Planned {
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 const hasOwn = (o: unknown, key: string | number): boolean => typeof o === "object" && o !== null && Object.prototype.hasOwnProperty.call(o, key);
-const at = (o: unknown, key: string | number): unknown => (hasOwn(o, key) ? (o as Record<string, unknown>)[key] : undefined);
 
 /** The plan has the attribute, known or only in `after_unknown`. */
 const hasAttribute = (p: Planned, name: string): boolean => hasOwn(p.value, name) || hasOwn(p.unknown, name);
 
 function child(p: Planned, key: string | number): Planned {
-    return { value: at(p.value, key), unknown: p.unknown === true ? true : at(p.unknown, key), sensitive: p.sensitive === true ? true : at(p.sensitive, key) };
+    return { value: readOwn(p.value, key), unknown: p.unknown === true ? true : readOwn(p.unknown, key), sensitive: p.sensitive === true ? true : readOwn(p.sensitive, key) };
 }
 
 const secret = (value: unknown): unknown => (value === undefined ? undefined : { [SECRET_SIG_KEY]: SECRET_SIG, value });
@@ -190,10 +189,7 @@ function pulumiProps(type: PlannedType, after: Planned, configured: Record<strin
     const props: Record<string, unknown> = {};
     const tags = type.entry.tags === "asg-list" ? asgTags(after) : hasAttribute(after, "tags") ? materialize(child(after, "tags"), false) : undefined;
     if (tags !== undefined) props.tags = tags;
-    if (hasAttribute(after, "tags_all")) {
-        const all = materialize(child(after, "tags_all"), false);
-        if (all !== undefined) props.tagsAll = all;
-    }
+    if (hasAttribute(after, "tags_all")) setAttribute(props, "tagsAll", after, "tags_all");
     for (let i = 0; i < type.paths.length; i++) {
         const { segments, property } = type.paths[i];
         if (configured && (after.unknown === true || isObject(after.unknown))) {
@@ -202,17 +198,18 @@ function pulumiProps(type: PlannedType, after: Planned, configured: Record<strin
         }
         copyPath(props, after, segments);
     }
-    if (type.entry.tagPropagation) {
-        const propagation = materialize(child(after, "tag_propagation"), false);
-        if (propagation !== undefined) props.tagPropagation = propagation;
-    }
+    if (type.entry.tagPropagation) setAttribute(props, "tagPropagation", after, "tag_propagation");
     if (type.token === LAUNCH_TEMPLATE_TYPE) {
-        for (const name of ["id", "name"]) {
-            const value = materialize(child(after, name), false);
-            if (value !== undefined) props[name] = value;
-        }
+        setAttribute(props, "id", after, "id");
+        setAttribute(props, "name", after, "name");
     }
     return props;
+}
+
+/** Sets a prop to an attribute's planned value, keys as written, when there is one. */
+function setAttribute(props: Record<string, unknown>, name: string, after: Planned, attribute: string): void {
+    const value = materialize(child(after, attribute), false);
+    if (value !== undefined) props[name] = value;
 }
 
 /** `module.a["x"].module.b[0]` -> `module.a.module.b`: instance keys (which may hold any characters) removed. */
@@ -323,7 +320,7 @@ function providerConfigFor(plan: TerraformPlan, key: string | undefined): { key:
 function providerProps(config: ProviderConfig): WireProps {
     const props: WireProps = {};
     const block = (name: string): Record<string, unknown> | undefined => {
-        const b = at(config.expressions, name);
+        const b = readOwn(config.expressions, name);
         const first = Array.isArray(b) ? b[0] : b;
         return isObject(first) ? first : undefined;
     };
@@ -376,7 +373,6 @@ function moduleAddressInAddress(rc: ResourceChange): string | undefined {
     return end > 0 ? rc.address.slice(0, end) : undefined;
 }
 
-const NO_DEPENDENCIES: readonly string[] = Object.freeze([]);
 const NO_PROPERTY_DEPENDENCIES: Readonly<Record<string, readonly string[]>> = Object.freeze({});
 
 export interface SkippedResource {
@@ -466,7 +462,7 @@ export function planViews(plan: TerraformPlan): { planned: PlannedResource[]; sk
             }
         }
         // Most resources depend on nothing: they share one empty list and map, which nothing writes to.
-        const resource: AnalyzedResource = { type: type.token, urn: rc.address, name: rc.address, inputs: props, outputs: props, provider, dependencies: dependencies ? [...dependencies] : NO_DEPENDENCIES, propertyDependencies: propertyDependencies ?? NO_PROPERTY_DEPENDENCIES };
+        const resource: AnalyzedResource = { type: type.token, urn: rc.address, name: rc.address, inputs: props, outputs: props, provider, dependencies: dependencies ? [...dependencies] : NO_STRINGS, propertyDependencies: propertyDependencies ?? NO_PROPERTY_DEPENDENCIES };
         planned.push(rc.module_address ? { rc, action, moduleSource: module.source, resource } : { rc, action, resource });
     }
     return { planned, skipped };
