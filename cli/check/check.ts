@@ -12,7 +12,7 @@ import { formatGithub, formatMarkdown, formatSarif, formatText, type Format } fr
 import { chooseStack, readProject, type PulumiProject } from "./project";
 import type { RecordedProgram } from "./recorded";
 import { buildReport, type CheckReport } from "./report";
-import { runProgram } from "./run-program";
+import { ProgramStopped, runProgram } from "./run-program";
 
 export interface CheckOptions {
     programDir: string;
@@ -45,6 +45,8 @@ export async function check(opts: CheckOptions): Promise<CheckOutcome> {
     const progress = opts.progress ?? (() => undefined);
     progress("starting the program and the policy pack");
     // The pack starts while the program runs, as the engine starts analyzers before the program registers anything.
+    // A pack that cannot start (or a config it refuses) ends the run at once, not when the program ends.
+    const packFailed = new AbortController();
     const [session, program] = await Promise.allSettled([
         openPackSession({
             packDir: opts.policyPack,
@@ -52,12 +54,15 @@ export async function check(opts: CheckOptions): Promise<CheckOutcome> {
             policyConfig: opts.policyConfig,
             policyConfigSource: opts.policyConfigSource,
             packSchemas: policyConfigSchemas(),
+        }).catch((e: unknown) => {
+            packFailed.abort();
+            throw e;
         }),
-        runProgram({ project, stack, organization, typeCheck: opts.typeCheck, timeoutMs: opts.timeoutMs, onProgress: (n) => progress(`program: ${n} resources registered`) }),
+        runProgram({ project, stack, organization, typeCheck: opts.typeCheck, timeoutMs: opts.timeoutMs, signal: packFailed.signal, onProgress: (n) => progress(`program: ${n} resources registered`) }),
     ]);
     if (session.status === "rejected") {
-        // An invalid config stops the run whatever the program does; otherwise the program's own failure comes first.
-        if (program.status === "rejected" && !(session.reason instanceof PolicyConfigError)) throw program.reason;
+        // An invalid config stops the run whatever the program does; otherwise a program that failed on its own comes first.
+        if (program.status === "rejected" && !(program.reason instanceof ProgramStopped) && !(session.reason instanceof PolicyConfigError)) throw program.reason;
         throw session.reason;
     }
     try {

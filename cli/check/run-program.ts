@@ -32,6 +32,8 @@ export interface ProgramRunOptions {
     timeoutMs?: number;
     /** Resources registered so far (progress). */
     onProgress?: (registered: number) => void;
+    /** Stops the program early (the run has failed for another reason): it then rejects with ProgramStopped. */
+    signal?: AbortSignal;
 }
 
 export const DEFAULT_PROGRAM_TIMEOUT_MS = 10 * 60_000;
@@ -44,6 +46,9 @@ function preloadPath(): string | undefined {
 
 /** The program could not be run, or failed: one line naming the cause and where. */
 export class ProgramError extends Error {}
+
+/** The program was stopped through `signal`: the cause is whatever aborted it. */
+export class ProgramStopped extends ProgramError {}
 
 /** Output kept from the program's stdout and stderr (the end of it). */
 const OUTPUT_KEPT = 64 * 1024;
@@ -128,6 +133,13 @@ export async function runProgram(opts: ProgramRunOptions): Promise<{ recorded: R
     child.stderr.setEncoding("utf8").on("data", keep);
     const timeoutMs = opts.timeoutMs ?? DEFAULT_PROGRAM_TIMEOUT_MS;
     let timedOut = false;
+    let stopped = false;
+    const stop = (): void => {
+        stopped = true;
+        killTree(child.pid);
+    };
+    if (opts.signal?.aborted) stop();
+    else opts.signal?.addEventListener("abort", stop);
     const exit = await new Promise<{ code: number | null; signal: NodeJS.Signals | null; error?: Error }>((resolve) => {
         const timer = setTimeout(() => {
             timedOut = true;
@@ -142,11 +154,13 @@ export async function runProgram(opts: ProgramRunOptions): Promise<{ recorded: R
             resolve({ code, signal });
         });
     });
+    opts.signal?.removeEventListener("abort", stop);
     unregister();
     const recorded = engine.recorded();
     await engine.close();
     output = output.slice(-OUTPUT_KEPT);
     const where = path.relative(process.cwd(), project.programDir) || ".";
+    if (stopped) throw new ProgramStopped(`${where}: the program was stopped`);
     if (timedOut) throw new ProgramError(`${where}: the program did not finish within ${Math.round(timeoutMs / 1000)} s (--timeout); ${recorded.resources.length} resources were registered before it was stopped`);
     if (exit.error) throw new ProgramError(`${where}: the program could not be started: ${exit.error.message}`);
     const errors = (recorded.logs ?? []).filter((l) => l.severity === "error");

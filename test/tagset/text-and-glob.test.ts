@@ -52,6 +52,6 @@ describe("globMatches: exemption patterns", () => {
     test("stays linear on a pattern that makes backtracking engines explode", () => {
         const started = Date.now();
         expect(globMatches(`${"*a".repeat(30)}*b`, "a".repeat(20_000))).toBe(false);
-        expect(Date.now() - started).toBeLessThan(2000);
+        expect(Date.now() - started).toBeLessThan(10_000); // linear takes milliseconds; backtracking would take years
     });
 });
