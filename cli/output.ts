@@ -43,7 +43,8 @@ export function html(text: string, max = DEFAULT_VISIBLE_LENGTH): string {
  * no table row or HTML syntax.
  */
 export function markdownMessage(text: string, max = 2000): string {
-    return visible(text, { max }).replace(/\|/g, "\\|").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+    // A line break would end the table row: its lines are joined with <br>, which GitHub renders in a cell.
+    return visibleLines(text, 50, max).split("\n").map((line) => line.replace(/\|/g, "\\|").replace(/</g, "&lt;").replace(/>/g, "&gt;")).join("<br>");
 }
 
 /** Text inside a Markdown table cell or paragraph: no table, HTML or code-span syntax survives. */

@@ -104,8 +104,13 @@ function resolveLaunchTemplate(ctx: CheckContext<unknown>, ref: { path: string; 
 function judgeLaunchTemplates(ctx: CheckContext<unknown>, refs: { path: string; value: unknown }[], what: string): CheckResult {
     if (!ctx.stack) return { findings: [], conclusive: false };
     const findings: Finding[] = [];
+    // A fleet lists one config per subnet or instance type, often all from the same template: one finding each.
+    const judged = new Set<string>();
     for (const ref of refs) {
         const template = resolveLaunchTemplate(ctx, ref);
+        const key = template ? `template ${template.urn}` : `unresolved ${ref.path}`;
+        if (judged.has(key)) continue;
+        judged.add(key);
         if (!template) {
             findings.push(advisory(`${what} launches from a launch template (\`${ref.path}\`) that tagguard cannot find in this stack, so it cannot verify that it tags instances and volumes.`));
             continue;

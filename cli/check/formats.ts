@@ -32,6 +32,13 @@ export function splitFix(policy: string, message: string, fixes: ReadonlyMap<str
     return { message: message.replace(fix, "").replace(/\s+$/, "").replace(/,\s*$/, "."), fix };
 }
 
+/** `file:line` of a finding, and where inside a component of the project the resource was created (text and Markdown). */
+function placeOf(report: CheckReport, v: CheckViolation): string {
+    if (!v.location) return "";
+    const at = `${fromCwd(report.projectDir, v.location)}:${v.location.line}`;
+    return v.definedAt ? `${at} (created at ${fromCwd(report.projectDir, v.definedAt)}:${v.definedAt.line})` : at;
+}
+
 const baselineMark = (v: { baseline?: string }): string => (v.baseline === "existing" ? "  (existing)" : "");
 
 export function formatText(report: CheckReport): string {
@@ -47,7 +54,8 @@ export function formatText(report: CheckReport): string {
     const fixes = new Map<string, string>();
     for (const [, vs] of [...byResource].sort(([a], [b]) => (order.get(a) ?? 1e9) - (order.get(b) ?? 1e9))) {
         for (const v of vs) {
-            const where = v.location ? ` at ${visible(fromCwd(report.projectDir, v.location))}:${v.location.line}` : "";
+            const place = placeOf(report, v);
+            const where = place ? ` at ${visible(place)}` : "";
             lines.push(`        - [${v.enforcementLevel}]  ${visible(v.policy)}  (${visible(v.type)}: ${visible(v.name)})${where}${baselineMark(v)}`);
             const { message, fix } = splitFix(v.policy, v.message);
             if (fix) fixes.set(v.policy, fix);
@@ -77,7 +85,7 @@ export function formatGithub(report: CheckReport, programFile: string): string {
         level: v.enforcementLevel === "mandatory" ? "error" : "warning",
         ...(v.location ? { file: fromCwd(report.projectDir, v.location), line: v.location.line, column: v.location.column } : { file }),
         title: `tagguard ${v.policy}: ${v.type} ${v.name}`,
-        message: `${v.urn}\n${splitFix(v.policy, v.message).message}`,
+        message: `${v.urn}${v.definedAt ? ` (created at ${fromCwd(report.projectDir, v.definedAt)}:${v.definedAt.line})` : ""}\n${splitFix(v.policy, v.message).message}`,
     }));
     for (const c of report.notCheckedOffline) {
         annotations.push({ level: "warning", ...(c.location ? { file: fromCwd(report.projectDir, c.location), line: c.location.line, column: c.location.column } : { file }), title: `tagguard ${NOT_CHECKED_RULE}: ${c.type} ${c.name}`, message: `${c.urn}\nNot checked offline: ${UNCHECKED_ADVICE}.` });
@@ -100,7 +108,7 @@ export function formatMarkdown(report: CheckReport): string {
     const rows = report.violations.map((v) => {
         const { message, fix } = splitFix(v.policy, v.message);
         if (fix) fixes.set(v.policy, fix);
-        return { level: v.enforcementLevel, policy: v.policy, subject: `${v.type} ${v.name}`, where: v.location ? `${fromCwd(report.projectDir, v.location)}:${v.location.line}` : "", message, status: v.baseline };
+        return { level: v.enforcementLevel, policy: v.policy, subject: `${v.type} ${v.name}`, where: placeOf(report, v), message, status: v.baseline };
     });
     for (const [policy, fix] of fixes) lines.push(`How to fix (${policy}): ${fix}`);
     return markdownSummary(`tagguard check: ${report.project}/${report.stack}`, lines, rows);

@@ -44,13 +44,16 @@ describe("locations", () => {
 
     test("text, SARIF and GitHub point at the line, relative to the working directory", () => {
         const text = tagguard(["check", program]).stdout;
-        expect(text).toMatch(/\(aws:s3\/bucket:Bucket: fraud-features\) at test\/fixtures\/programs\/component-locations\/index\.ts:8\n/);
+        expect(text).toMatch(/\(aws:s3\/bucket:Bucket: fraud-features\) at test\/fixtures\/programs\/component-locations\/index\.ts:8 \(created at test\/fixtures\/programs\/component-locations\/lib\/platform\.ts:13\)\n/);
+        expect(text).toMatch(/\(aws:s3\/bucket:Bucket: direct\) at test\/fixtures\/programs\/component-locations\/index\.ts:6\n/);
         const sarif = JSON.parse(tagguard(["check", program, "--format", "sarif"]).stdout);
         const result = sarif.runs[0].results.find((r: { message: { text: string } }) => r.message.text.startsWith("aws:s3/bucket:Bucket fraud-features"));
         expect(result.locations[0].physicalLocation).toEqual({ artifactLocation: { uri: "test/fixtures/programs/component-locations/index.ts", uriBaseId: "%SRCROOT%" }, region: { startLine: 8, startColumn: 1 } });
         expect(result.relatedLocations[0].physicalLocation.region).toEqual({ startLine: 13, startColumn: 9 });
         const github = tagguard(["check", program, "--format", "github"]).stdout;
-        expect(github).toMatch(/^::error file=test\/fixtures\/programs\/component-locations\/index\.ts,line=8,col=1,title=tagguard required-tags%3A aws%3As3\/bucket%3ABucket fraud-features::/m);
+        expect(github).toMatch(/^::error file=test\/fixtures\/programs\/component-locations\/index\.ts,line=8,col=1,title=tagguard required-tags%3A aws%3As3\/bucket%3ABucket fraud-features::urn:\S+ \(created at test\/fixtures\/programs\/component-locations\/lib\/platform\.ts:13\)%0A/m);
+        const markdown = tagguard(["check", program, "--format", "markdown"]).stdout;
+        expect(markdown).toMatch(/\| aws:s3\/bucket:Bucket fraud-features \| test\/fixtures\/programs\/component-locations\/index\.ts:8 \(created at test\/fixtures\/programs\/component-locations\/lib\/platform\.ts:13\) \|/);
     });
 
     test("advice names the provider: an explicit one without default tags is not told to run `pulumi config set`", () => {

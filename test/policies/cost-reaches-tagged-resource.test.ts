@@ -125,6 +125,19 @@ describe("cost-reaches-tagged-resource (served by the SDK)", () => {
         expect(diags.map((d) => [d.enforcementLevel, d.message])).toEqual([["advisory", expect.stringMatching(/that tagguard cannot find in this stack, so it cannot verify/)]]);
     });
 
+    test("stack half: a fleet with one config per subnet from the same template gets one finding, one per distinct template", async () => {
+        const OTHER_BAD_LT: ResourceCase = { ...BAD_LT, name: "gpu-lt", outputs: { ...BAD_LT.outputs, id: "lt-0other" } };
+        const config = (id: string, subnet: string) => ({ launchTemplateSpecification: { id, version: "$Latest" }, overrides: [{ subnetId: subnet }] });
+        const fleet: ResourceCase = {
+            type: "aws:ec2/spotFleetRequest:SpotFleetRequest", name: "agents",
+            props: { tags: FULL_TAGS, launchTemplateConfigs: [config("lt-0bad", "subnet-a"), config("lt-0bad", "subnet-b"), config("lt-0other", "subnet-a"), config("lt-0other", "subnet-b")] },
+        };
+        const diags = await preview([BAD_LT, OTHER_BAD_LT, fleet]);
+        expect(diags.filter((d) => d.urn === toAnalyzed(fleet).urn).map((d) => d.message)).toEqual([
+            expect.stringMatching(/^This fleet launches from launch template `cpu-lt`/), expect.stringMatching(/^This fleet launches from launch template `gpu-lt`/),
+        ]);
+    });
+
     test("stack half: unknown ASG tags at preview are judged from outputs", async () => {
         const asg: ResourceCase = { type: ASG, name: "late", props: { tags: UNKNOWN }, outputs: { tags: asgTags(FULL_TAGS, false) } };
         const diags = await preview([asg]);
