@@ -89,8 +89,11 @@ export function failureLine(logged: string, rootDir: string): { where?: string; 
     const missingPackage = /^Cannot find (?:module|package) '(?![./])[^']+'/.test(message);
     // The SDK's hint names `pulumi config set`; here config comes from the stack file or -c.
     const missingConfig = /^Missing required configuration variable '([^']+)'/.exec(message);
+    // The SDK runs TypeScript in an ES module package through ts-node's ESM loader, only when it can load `ts-node/esm`.
+    const typescriptAsModule = /^(?:TypeError \[ERR_UNKNOWN_FILE_EXTENSION\]: |TypeError: )?Unknown file extension "\.[cm]?ts"/.test(message);
     const hint = missingPackage ? " (run `npm install` in the program's folder first, as for `pulumi preview`)"
-        : missingConfig ? ` (set it in the stack's Pulumi.<stack>.yaml, or give it with \`-c ${missingConfig[1]}=VALUE\`)` : "";
+        : missingConfig ? ` (set it in the stack's Pulumi.<stack>.yaml, or give it with \`-c ${missingConfig[1]}=VALUE\`)`
+        : typescriptAsModule ? " (a TypeScript program in a package of `\"type\": \"module\"` needs ts-node in its dependencies, `npm install --save-dev ts-node`, as for `pulumi preview`)" : "";
     return { where: programFrame(body, rootDir), cause: `the program failed: ${message}${hint}` };
 }
 
@@ -165,7 +168,9 @@ export async function runProgram(opts: ProgramRunOptions): Promise<{ recorded: R
     if (exit.error) throw new ProgramError(`${where}: the program could not be started: ${exit.error.message}`);
     const errors = (recorded.logs ?? []).filter((l) => l.severity === "error");
     if (exit.code !== 0 || errors.length) {
+        const crash = crashError(output);
         const failure = errors.length ? failureLine(errors[0].message, project.dir)
+            : crash ? failureLine(crash, project.dir)
             : { cause: exit.signal ? `the program was killed by ${exit.signal}` : `the program exited with code ${exit.code}${lastLine(output) ? ` (${lastLine(output)})` : ""}` };
         let cause = failure.cause;
         if (recorded.unmockedCalls.length) {
@@ -176,6 +181,16 @@ export async function runProgram(opts: ProgramRunOptions): Promise<{ recorded: R
         throw new ProgramError(`${visible(location, { max: 300 })}: ${visible(cause, { max: 600 })}`);
     }
     return { recorded, output };
+}
+
+/**
+ * The error Node.js printed when the process died before the SDK could log one (a loader in `nodeargs`
+ * that is not installed, a syntax error in an ES module): the first `Error: ...` line and what follows it.
+ */
+export function crashError(output: string): string | undefined {
+    const lines = output.split("\n");
+    const start = lines.findIndex((l) => /^(?:[A-Z]\w*)?Error(?: \[[A-Z_]+\])?: \S/.test(l));
+    return start >= 0 ? lines.slice(start).join("\n") : undefined;
 }
 
 function lastLine(text: string): string | undefined {

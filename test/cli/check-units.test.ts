@@ -6,7 +6,7 @@ import { MOCKED_DATA_SOURCES, answerDataSource } from "../../cli/check/aws-mocks
 import { SECRET_PLACEHOLDER, providerInput, readStackConfig } from "../../cli/check/config";
 import { engineView } from "../../cli/check/engine-view";
 import { chooseStack, readProject, splitNodeArgs } from "../../cli/check/project";
-import { failureLine, runProgram } from "../../cli/check/run-program";
+import { crashError, failureLine, runProgram } from "../../cli/check/run-program";
 import { OUTPUT_VALUE_SIG, RESOURCE_REFERENCE_SIG, analyzerProperties } from "../../cli/engine/wire";
 import { UsageError } from "../../cli/input";
 import { SECRET_SIG, SECRET_SIG_KEY, UNKNOWN_VALUE } from "../../tagset/values";
@@ -250,7 +250,22 @@ describe("failure lines", () => {
         ["a missing file of the program is only named", "Running program 'x' failed with an unhandled exception:\nError: Cannot find module './missing'\n    at Object.<anonymous> (/work/app/index.ts:1:1)", { where: "index.ts:1:1", cause: "the program failed: Cannot find module './missing'" }],
         ["a compile error is its first diagnostic", "Running program 'x' failed with an unhandled exception:\nTSError: ⨯ Unable to compile TypeScript:\nindex.ts(4,7): error TS2322: Type 'string' is not assignable to type 'number'.\n", { cause: "the program does not compile: index.ts(4,7): error TS2322: Type 'string' is not assignable to type 'number'." }],
         ["the SDK's colours are dropped", "Running program 'x' failed with an unhandled exception:\n\u001b[39mError: boom\u001b[0m\n    at /work/app/index.ts:1:2", { where: "index.ts:1:2", cause: "the program failed: boom" }],
+        [
+            "TypeScript in an ES module package without ts-node says what to install",
+            "Running program 'x' failed with an unhandled exception:\nTypeError [ERR_UNKNOWN_FILE_EXTENSION]: Unknown file extension \".ts\" for /work/app/src/index.ts\n    at Object.getFileProtocolModuleFormat [as file:] (node:internal/modules/esm/get_format:218:9)",
+            { cause: "the program failed: TypeError [ERR_UNKNOWN_FILE_EXTENSION]: Unknown file extension \".ts\" for /work/app/src/index.ts (a TypeScript program in a package of `\"type\": \"module\"` needs ts-node in its dependencies, `npm install --save-dev ts-node`, as for `pulumi preview`)" },
+        ],
     ])("%s", (_name, logged, expected) => expect(failureLine(logged, root)).toEqual(expected));
+
+    test.each([
+        [
+            "a loader in nodeargs that is not installed (Node.js dies before the SDK logs anything)",
+            "node:internal/modules/esm/resolve:854\n  throw new ERR_MODULE_NOT_FOUND(packageName, fileURLToPath(base), null);\n        ^\n\nError [ERR_MODULE_NOT_FOUND]: Cannot find package '@acme/otel-register' imported from /work/app/\n    at packageResolve (node:internal/modules/esm/resolve:854:9)\n  code: 'ERR_MODULE_NOT_FOUND'\n}\n\nNode.js v20.20.2\n",
+            "Error [ERR_MODULE_NOT_FOUND]: Cannot find package '@acme/otel-register' imported from /work/app/",
+        ],
+        ["a syntax error in an ES module", "file:///work/app/index.mjs:3\nnew aws.s3.Bucket(\"x\", {\n                        ^\n\nSyntaxError: Unexpected end of input\n    at compileSourceTextModule (node:internal/modules/esm/utils:340:16)\n\nNode.js v20.20.2", "SyntaxError: Unexpected end of input"],
+        ["nothing that names an error", "Killed\n", undefined],
+    ])("%s", (_name, output, first) => expect(crashError(output)?.split("\n")[0]).toBe(first));
 });
 
 describe("the program run by the SDK's own runner, and what the engine would send", () => {

@@ -248,6 +248,11 @@ describe("programs written the ways real programs are, run as the Node language 
             fixture: "unmocked-data-source", code: 2,
             stderr: /^tagguard: test\/fixtures\/programs\/unmocked-data-source\/index\.ts:6:\d+: the program failed: TypeError: .*\[data source aws:route53\/getZone:getZone has no tagguard mock and answered empty: probably the cause\]\n$/,
         },
+        // Node.js dies before the SDK can log anything: its own error is the cause, not "exited with code 1 (Node.js v20...)".
+        {
+            fixture: "missing-loader", code: 2,
+            stderr: /^tagguard: test\/fixtures\/programs\/missing-loader: the program failed: Cannot find package '@acme\/otel-register' imported from \S+missing-loader\/ \(run `npm install` in the program's folder first, as for `pulumi preview`\)\n$/,
+        },
         { fixture: "input-throws", code: 2, stderr: /^tagguard: test\/fixtures\/programs\/input-throws\/index\.ts:5:11: the program failed: error serializing property "tags": no cost center on record for fraud\n$/ },
         {
             fixture: "late-registration", args: ["--policy-pack", path.join(ROOT, "test", "fixtures", "packs", "throwing")], code: 2,
