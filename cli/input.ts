@@ -4,6 +4,7 @@
  * failure one line naming the file and the cause.
  */
 import * as fs from "fs";
+import * as zlib from "zlib";
 import * as path from "path";
 import { ParseErrorCode, printParseErrorCode, visit as visitJson } from "jsonc-parser";
 import { visible } from "../tagset/text";
@@ -67,6 +68,15 @@ export function readTextFile(file: string, kind: string, maxBytes = MAX_INPUT_BY
         bytes = fs.readFileSync(file);
     } catch (e) {
         throw new UsageError(`${shownPath(file)}: ${describeErrno(e as NodeJS.ErrnoException)}`);
+    }
+    // gzip (a DIY backend writes its state files gzipped when PULUMI_DIY_BACKEND_GZIP is set): read through it.
+    if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) {
+        try {
+            bytes = zlib.gunzipSync(bytes, { maxOutputLength: maxBytes });
+        } catch (e) {
+            const tooBig = (e as NodeJS.ErrnoException).code === "ERR_BUFFER_TOO_LARGE";
+            throw new UsageError(`${shownPath(file)}: ${tooBig ? `gzip data that decompresses to more than the ${maxBytes} bytes tagguard reads` : "gzip data that is corrupt or cut short"}; expected ${kind}`);
+        }
     }
     return decodeText(bytes, file, kind);
 }

@@ -123,8 +123,8 @@ export function program(): Command {
             }
         });
     cli.command("audit")
-        .description("Attribution coverage of deployed stacks, from `pulumi stack export` files; touches nothing.")
-        .argument("<state...>", "stack export files (deployment version 3), or folders of them")
+        .description("Attribution coverage of deployed stacks, from `pulumi stack export` files or a DIY backend's state files; touches nothing.")
+        .argument("<state...>", "stack export files (deployment version 3) or backend state files (.json, .json.gz), or folders of them")
         .option("--policy-pack-config <file>", "the pack's config: scope and exemptions of required-tags, value rules of tag-values")
         .addOption(new Option("--format <format>", "output format").choices(AUDIT_FORMATS).default("text"))
         .option("--fail-under <pct>", "exit 1 when attributable coverage is below this percentage", parsePercent)

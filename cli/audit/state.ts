@@ -34,7 +34,7 @@ export interface LoadedStack {
 
 export type LoadResult = { ok: true; stack: LoadedStack } | { ok: false; file: string; error: string };
 
-/** The files named, with every `*.json` of a named folder (sorted); a folder without exports is an error. */
+/** The files named, with every `*.json` (and `*.json.gz`) of a named folder (sorted); a folder without exports is an error. */
 export function expandStatePaths(paths: readonly string[]): string[] {
     return paths.flatMap((p) => {
         if (!p.trim()) throw new UsageError("an empty path (an unset variable?) was given as a state file");
@@ -45,7 +45,7 @@ export function expandStatePaths(paths: readonly string[]): string[] {
             return [p]; // reported when read
         }
         if (!isDir) return [p];
-        const files = fs.readdirSync(p).filter((f) => f.endsWith(".json")).sort().map((f) => path.join(p, f));
+        const files = fs.readdirSync(p).filter((f) => f.endsWith(".json") || f.endsWith(".json.gz")).sort().map((f) => path.join(p, f));
         if (!files.length) throw new UsageError(`${shownPath(p)}: a folder with no stack exports (*.json) in it`);
         return files;
     });
@@ -64,8 +64,11 @@ export function parseStackExport(text: string, file: string): LoadResult {
     if (json.version !== SUPPORTED_DEPLOYMENT_VERSION) {
         return { ok: false, file, error: `deployment version ${JSON.stringify(json.version).slice(0, 40)}; tagguard reads version ${SUPPORTED_DEPLOYMENT_VERSION} (written by \`pulumi stack export\` of Pulumi 3)` };
     }
-    const deployment = json.deployment;
-    if (!isObject(deployment)) return { ok: false, file, error: "no `deployment` object" };
+    // A DIY backend's own state file (`.pulumi/stacks/<project>/<stack>.json`) holds the deployment as
+    // `checkpoint.latest`, absent until the stack's first update.
+    const checkpoint = isObject(json.checkpoint) ? json.checkpoint : undefined;
+    const deployment = checkpoint ? checkpoint.latest ?? { resources: [] } : json.deployment;
+    if (!isObject(deployment)) return { ok: false, file, error: checkpoint ? "`checkpoint.latest` is not an object" : "no `deployment` object (nor a backend state file's `checkpoint`)" };
     const raw = deployment.resources === undefined ? [] : deployment.resources;
     if (!Array.isArray(raw)) return { ok: false, file, error: `\`deployment.resources\` is ${raw === null ? "null" : `a ${typeof raw}`}, not a list` };
     const resources: StateResource[] = [];
@@ -81,8 +84,15 @@ export function parseStackExport(text: string, file: string): LoadResult {
             resources.push(r as unknown as StateResource);
         }
     }
-    const first = resources[0] ? urnParts(resources[0].urn) : { stack: path.basename(file, ".json"), project: "" };
+    const first = resources[0] ? urnParts(resources[0].urn) : namedStack(checkpoint?.stack) ?? { stack: path.basename(file).replace(/\.json(\.gz)?$/, ""), project: "" };
     return { ok: true, stack: { file, project: first.project, stack: first.stack, resources, malformed, skipped } };
+}
+
+/** A checkpoint's stack name: `organization/project/stack`, or the bare stack name older backends wrote. */
+function namedStack(name: unknown): { stack: string; project: string } | undefined {
+    if (typeof name !== "string" || !name) return undefined;
+    const parts = name.split("/");
+    return { stack: parts[parts.length - 1], project: parts.length === 3 ? parts[1] : "" };
 }
 
 /** Every export named (folders expanded, each real file once); `warnings` says which duplicates were dropped. */

@@ -2,6 +2,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import * as zlib from "zlib";
 import type { AuditReport } from "../../cli/audit/audit";
 import { SECRET_SIG, SECRET_SIG_KEY } from "../../tagset/values";
 import { FULL_TAGS } from "../fixtures";
@@ -79,6 +80,33 @@ describe("tagguard audit", () => {
         expect(report.summary).toMatchObject({ inScope: 4, attributable: 4, exempt: 1 });
         expect(report.exemptions).toEqual([{ name: "untagged", reason: "scheduled for deletion in INFRA-9", expires: "2026-12-31", inForce: true, matches: 1 }]);
         expect(report.nonCompliant.find((n) => n.urn.endsWith("::tagged-by-output"))!.invalid).toEqual(['`team` "fraud" must be one of platform']);
+    });
+
+    test("a DIY backend's own state files (.pulumi/stacks/<project>/<stack>.json, gzipped or not) are audited as their export is", () => {
+        // What `pulumi login s3://...` keeps in the bucket: the deployment under `checkpoint.latest`.
+        const backend = fs.mkdtempSync(path.join(dir, "backend-"));
+        const checkpoint = { version: 3, checkpoint: { stack: "acme/lake/prod", latest: KNOWN.deployment } };
+        write(backend, "prod.json", checkpoint);
+        const staging = JSON.stringify({ ...checkpoint, checkpoint: { ...checkpoint.checkpoint, stack: "acme/lake/staging" } }).replaceAll("urn:pulumi:prod::", "urn:pulumi:staging::");
+        fs.writeFileSync(path.join(backend, "staging.json.gz"), zlib.gzipSync(staging));
+        write(backend, "new.json", { version: 3, checkpoint: { stack: "acme/lake/new" } }); // created, never updated
+        write(backend, "prod.json.bak", "not read: a backup the backend keeps beside each file");
+        const fromExport = json([known]).report;
+        const { code, report } = json([backend]);
+        expect(code).toBe(0);
+        expect(report.errors).toEqual([]);
+        expect(report.summary).toEqual({ ...fromExport.summary, stacks: 3, inScope: 10, attributable: 8, cannotVerify: 2 });
+        expect(report.nonCompliant).toHaveLength(2 * fromExport.nonCompliant.length);
+        expect(report.byStack.map((t) => [t.key, t.attributable, t.inScope])).toEqual([["lake/prod", 4, 5], ["lake/staging", 4, 5]]);
+    });
+
+    test("gzip that is cut short is named, not crashed on", () => {
+        const gz = zlib.gzipSync(JSON.stringify(KNOWN));
+        const bad = path.join(dir, "cut.json.gz");
+        fs.writeFileSync(bad, gz.subarray(0, gz.length - 20));
+        const { code, report } = json([bad, known]);
+        expect(code).toBe(2);
+        expect(report.errors).toEqual([{ file: bad, error: expect.stringMatching(/gzip data that is corrupt or cut short/) }]);
     });
 
     test.each([
