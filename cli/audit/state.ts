@@ -46,7 +46,7 @@ export function expandStatePaths(paths: readonly string[]): string[] {
         }
         if (!isDir) return [p];
         const files = fs.readdirSync(p).filter((f) => f.endsWith(".json") || f.endsWith(".json.gz")).sort().map((f) => path.join(p, f));
-        if (!files.length) throw new UsageError(`${shownPath(p)}: a folder with no stack exports (*.json) in it`);
+        if (!files.length) throw new UsageError(`${shownPath(p)}: a folder with no stack exports (*.json or *.json.gz) in it`);
         return files;
     });
 }

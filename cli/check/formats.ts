@@ -32,12 +32,11 @@ export function splitFix(policy: string, message: string, fixes: ReadonlyMap<str
     return { message: message.replace(fix, "").replace(/\s+$/, "").replace(/,\s*$/, "."), fix };
 }
 
-/** `file:line` of a finding, and where inside a component of the project the resource was created (text and Markdown). */
-function placeOf(report: CheckReport, v: CheckViolation): string {
-    if (!v.location) return "";
-    const at = `${fromCwd(report.projectDir, v.location)}:${v.location.line}`;
-    return v.definedAt ? `${at} (created at ${fromCwd(report.projectDir, v.definedAt)}:${v.definedAt.line})` : at;
-}
+/** Where inside a component of the project the resource was created, when the finding points at the component. */
+const createdAt = (report: CheckReport, v: CheckViolation): string => (v.definedAt ? ` (created at ${fromCwd(report.projectDir, v.definedAt)}:${v.definedAt.line})` : "");
+
+/** `file:line` of a finding, with the line inside a component of the project (text and Markdown). */
+const placeOf = (report: CheckReport, v: CheckViolation): string => (v.location ? `${fromCwd(report.projectDir, v.location)}:${v.location.line}${createdAt(report, v)}` : "");
 
 const baselineMark = (v: { baseline?: string }): string => (v.baseline === "existing" ? "  (existing)" : "");
 
@@ -85,7 +84,7 @@ export function formatGithub(report: CheckReport, programFile: string): string {
         level: v.enforcementLevel === "mandatory" ? "error" : "warning",
         ...(v.location ? { file: fromCwd(report.projectDir, v.location), line: v.location.line, column: v.location.column } : { file }),
         title: `tagguard ${v.policy}: ${v.type} ${v.name}`,
-        message: `${v.urn}${v.definedAt ? ` (created at ${fromCwd(report.projectDir, v.definedAt)}:${v.definedAt.line})` : ""}\n${splitFix(v.policy, v.message).message}`,
+        message: `${v.urn}${createdAt(report, v)}\n${splitFix(v.policy, v.message).message}`,
     }));
     for (const c of report.notCheckedOffline) {
         annotations.push({ level: "warning", ...(c.location ? { file: fromCwd(report.projectDir, c.location), line: c.location.line, column: c.location.column } : { file }), title: `tagguard ${NOT_CHECKED_RULE}: ${c.type} ${c.name}`, message: `${c.urn}\nNot checked offline: ${UNCHECKED_ADVICE}.` });
