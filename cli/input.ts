@@ -13,6 +13,9 @@ import { visible } from "../tagset/text";
 export class UsageError extends Error {}
 
 /** Size bound for configuration, plans and state files read whole: 512 MiB, below V8's longest string. */
+/** A JSON object (not an array, not null): what every reader of tagguard's inputs checks before reading keys. */
+export const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+
 export const MAX_INPUT_BYTES = 512 * 1024 * 1024;
 
 /** A path for messages: as given, made visible (a file name can hold control characters). */

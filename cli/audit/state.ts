@@ -2,7 +2,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { urnParts } from "../../tagset/urn";
-import { UsageError, parseJsonText, readTextFile, shownPath, uniqueInputs } from "../input";
+import { UsageError, parseJsonText, readTextFile, shownPath, uniqueInputs, isObject } from "../input";
 
 export const SUPPORTED_DEPLOYMENT_VERSION = 3;
 
@@ -51,7 +51,6 @@ export function expandStatePaths(paths: readonly string[]): string[] {
     });
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
 export function parseStackExport(text: string, file: string): LoadResult {
     let json: unknown;

@@ -11,7 +11,7 @@
 import * as crypto from "crypto";
 import { shownValue } from "../../tagset/text";
 import { SECRET_SIG, SECRET_SIG_KEY, UNKNOWN_VALUE } from "../../tagset/values";
-import { UsageError, readTextFile, shownPath } from "../input";
+import { UsageError, readTextFile, shownPath, isObject } from "../input";
 import { readYamlFile, type PulumiProject, type StackRef } from "./project";
 
 /** What a program sees for a secure value tagguard cannot decrypt: a secret made of characters AWS accepts in tags. */
@@ -38,7 +38,6 @@ export interface StackConfig {
     undecrypted: string[];
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 const isSecure = (v: unknown): v is { secure: unknown } => isObject(v) && "secure" in v && Object.keys(v).length === 1;
 
 /** `key` or `ns:key` -> `ns:key`; the CLI's `parseConfigKey`. */

@@ -8,7 +8,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as yaml from "js-yaml";
 import { shownValue, visible } from "../../tagset/text";
-import { UsageError, readJsonFile, readTextFile, shownPath } from "../input";
+import { UsageError, readJsonFile, readTextFile, shownPath, isObject } from "../input";
 
 export { UsageError };
 
@@ -52,7 +52,6 @@ export function readYamlFile(file: string): unknown {
     }
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
 /** Splits `nodeargs` as Go's shlex does: whitespace-separated words, single and double quotes, backslash escapes. */
 export function splitNodeArgs(text: string): string[] {

@@ -4,6 +4,7 @@
  * in `sdk/go/common/resource/plugin/analyzer_plugin.go`, without `KeepResources` or `KeepOutputValues`.
  */
 import { SECRET_SIG, SECRET_SIG_KEY, UNKNOWN_VALUE } from "../../tagset/values";
+import { isObject } from "../input";
 
 /** `{ [SIG_KEY]: RESOURCE_REFERENCE_SIG, urn, id?, packageVersion? }`: a resource passed as an input. */
 export const RESOURCE_REFERENCE_SIG = "5cf8f73096256a8f31e491e813e4eb8e";
@@ -12,7 +13,6 @@ export const OUTPUT_VALUE_SIG = "d0e6a833031e9bbcd3f4e8bde6ca49a4";
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
 /** Keys the engine treats as internal (`resource.IsInternalPropertyKey`): they start with `__`. */
 const isInternalKey = (key: string): boolean => key.startsWith("__");

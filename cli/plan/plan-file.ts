@@ -4,7 +4,7 @@
  * validated; everything else passes through untouched.
  */
 import { z } from "zod";
-import { UsageError, parseJsonText, readTextFile, shownPath } from "../input";
+import { UsageError, parseJsonText, readTextFile, shownPath, isObject } from "../input";
 import { visible } from "../../tagset/text";
 
 const Expression: z.ZodType<unknown> = z.unknown();
@@ -85,7 +85,6 @@ const OPTIONAL_STRINGS = ["module_address", "provider_name", "deposed"] as const
 /** The plan format's major version tagguard reads (`format_version` 0.x and 1.x). */
 const READ_MAJOR_VERSIONS = new Set(["0", "1"]);
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
 const HOW_TO_MAKE_ONE = "run `terraform plan -out tfplan` and then `terraform show -json tfplan > plan.json` (or the same with `tofu`)";
 

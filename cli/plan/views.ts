@@ -12,6 +12,7 @@ import type { RegistryEntry } from "../../tagset/registry-types";
 import { pulumiTypeOf, terraformPropertyName } from "../../tagset/terraform";
 import { NO_STRINGS, SECRET_SIG, SECRET_SIG_KEY, UNKNOWN_VALUE, readOwn, setOwn } from "../../tagset/values";
 import type { ConfigModule, ProviderConfig, ResourceChange, TerraformPlan } from "./plan-file";
+import { isObject } from "../input";
 
 const AWS_PROVIDER = "pulumi:providers:aws";
 
@@ -22,7 +23,6 @@ interface Planned {
     sensitive: unknown;
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 const hasOwn = (o: unknown, key: string | number): boolean => typeof o === "object" && o !== null && Object.prototype.hasOwnProperty.call(o, key);
 
 /** The plan has the attribute, known or only in `after_unknown`. */
