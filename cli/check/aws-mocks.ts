@@ -25,6 +25,12 @@ export function stableHex(seed: string, length = 17): string {
     return (h1.toString(16).padStart(8, "0") + h2.toString(16).padStart(8, "0")).repeat(2).slice(0, length);
 }
 
+/** A stable UUID-shaped id derived from a string (certificates, secret versions, cache policies). */
+function uuidOf(seed: string): string {
+    const h = stableHex(seed, 32);
+    return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+}
+
 function policyDocument(inputs: Inputs): Record<string, unknown> {
     const statements = Array.isArray(inputs.statements) ? (inputs.statements as Inputs[]) : [];
     const principals = (list: unknown): Record<string, unknown> | undefined => {
@@ -86,6 +92,83 @@ const ANSWERS: Readonly<Record<string, Answer>> = {
     "aws:sagemaker/getPrebuiltEcrImage:getPrebuiltEcrImage": (inputs, { region }) => ({
         id: str(inputs.repositoryName, "image"), registryId: "683313688378", registryPath: `683313688378.dkr.ecr.${region}.amazonaws.com/${str(inputs.repositoryName, "image")}:${str(inputs.imageTag, "1")}`,
     }),
+    "aws:route53/getZone:getZone": (inputs) => {
+        const name = str(inputs.name, "example.com").replace(/\.$/, "");
+        const zoneId = str(inputs.zoneId, `Z${stableHex(name, 13).toUpperCase()}`);
+        return {
+            id: zoneId, zoneId, name, arn: `arn:aws:route53:::hostedzone/${zoneId}`, privateZone: inputs.privateZone === true, comment: "", callerReference: zoneId,
+            nameServers: [1, 2, 3, 4].map((n) => `ns-${n}.awsdns-0${n}.tagguard-mock.net`), primaryNameServer: "ns-1.awsdns-01.tagguard-mock.net", resourceRecordSetCount: 2, tags: {},
+        };
+    },
+    "aws:acm/getCertificate:getCertificate": (inputs, { region }) => {
+        const arn = `arn:aws:acm:${region}:${MOCK_ACCOUNT_ID}:certificate/${uuidOf(str(inputs.domain, "certificate"))}`;
+        return { id: arn, arn, domain: str(inputs.domain, "example.com"), region, status: "ISSUED", certificate: "", certificateChain: "", tags: {} };
+    },
+    "aws:secretsmanager/getSecret:getSecret": (inputs, { region }) => {
+        const name = str(inputs.name, str(inputs.arn, "secret").split(":").pop() ?? "secret");
+        const arn = str(inputs.arn, `arn:aws:secretsmanager:${region}:${MOCK_ACCOUNT_ID}:secret:${name}-${stableHex(name, 6)}`);
+        return { id: arn, arn, name, description: "", kmsKeyId: "", policy: "", region, tags: {}, type: "" };
+    },
+    // Programs mostly JSON.parse the value: an empty JSON object parses, and holds no secret.
+    "aws:secretsmanager/getSecretVersion:getSecretVersion": (inputs, { region }) => {
+        const secretId = str(inputs.secretId, "secret");
+        const arn = secretId.startsWith("arn:") ? secretId : `arn:aws:secretsmanager:${region}:${MOCK_ACCOUNT_ID}:secret:${secretId}-${stableHex(secretId, 6)}`;
+        return { id: `${arn}|AWSCURRENT`, arn, secretId, secretString: "{}", secretBinary: "", versionId: uuidOf(secretId), versionStages: ["AWSCURRENT"], region };
+    },
+    "aws:ecr/getAuthorizationToken:getAuthorizationToken": (inputs, { region }) => {
+        const registryId = str(inputs.registryId, MOCK_ACCOUNT_ID);
+        return {
+            id: region, region, registryId, userName: "AWS", password: "tagguard-mock", authorizationToken: Buffer.from("AWS:tagguard-mock").toString("base64"),
+            proxyEndpoint: `https://${registryId}.dkr.ecr.${region}.amazonaws.com`, expiresAt: "2099-01-01T00:00:00Z",
+        };
+    },
+    "aws:ecr/getRepository:getRepository": (inputs, { region }) => {
+        const name = str(inputs.name, "repository");
+        const registryId = str(inputs.registryId, MOCK_ACCOUNT_ID);
+        return {
+            id: name, name, registryId, region, arn: `arn:aws:ecr:${region}:${registryId}:repository/${name}`, repositoryUrl: `${registryId}.dkr.ecr.${region}.amazonaws.com/${name}`,
+            imageTagMutability: "MUTABLE", mostRecentImageTags: [], encryptionConfigurations: [], imageScanningConfigurations: [], imageTagMutabilityExclusionFilters: [], tags: {},
+        };
+    },
+    "aws:iam/getPolicy:getPolicy": (inputs) => {
+        const name = str(inputs.name, str(inputs.arn, "policy").split("/").pop() ?? "policy");
+        const arn = str(inputs.arn, `arn:aws:iam::${MOCK_ACCOUNT_ID}:policy/${name}`);
+        return { id: arn, arn, name, path: "/", description: "", policy: '{"Version":"2012-10-17","Statement":[]}', policyId: `ANPA${stableHex(arn, 17).toUpperCase()}`, attachmentCount: 0, tags: {} };
+    },
+    "aws:ec2/getSecurityGroup:getSecurityGroup": (inputs, { region }) => {
+        const id = str(inputs.id, `sg-${stableHex(JSON.stringify(inputs))}`);
+        return { id, name: str(inputs.name, "default"), description: "", vpcId: str(inputs.vpcId, `vpc-${stableHex("default")}`), region, arn: `arn:aws:ec2:${region}:${MOCK_ACCOUNT_ID}:security-group/${id}`, tags: {} };
+    },
+    // IRSA reads `identities[0].oidcs[0].issuer`; kubeconfigs read the endpoint and certificate authority.
+    "aws:eks/getCluster:getCluster": (inputs, { region }) => {
+        const name = str(inputs.name, "cluster");
+        const oidc = stableHex(name, 32).toUpperCase();
+        return {
+            id: name, name, region, arn: `arn:aws:eks:${region}:${MOCK_ACCOUNT_ID}:cluster/${name}`, clusterId: uuidOf(name), status: "ACTIVE", version: "1.31", platformVersion: "eks.1",
+            endpoint: `https://${oidc}.gr7.${region}.eks.amazonaws.com`, certificateAuthorities: [{ data: Buffer.from("tagguard-mock-ca").toString("base64") }],
+            identities: [{ oidcs: [{ issuer: `https://oidc.eks.${region}.amazonaws.com/id/${oidc}` }] }], roleArn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:role/${name}-cluster`,
+            vpcConfig: { clusterSecurityGroupId: `sg-${stableHex(name)}`, vpcId: `vpc-${stableHex(name)}`, subnetIds: [0, 1].map((i) => `subnet-${stableHex(name + i)}`), securityGroupIds: [], endpointPrivateAccess: false, endpointPublicAccess: true, publicAccessCidrs: ["0.0.0.0/0"] },
+            kubernetesNetworkConfigs: [{ ipFamily: "ipv4", serviceIpv4Cidr: "172.20.0.0/16" }], enabledClusterLogTypes: [], tags: {},
+        };
+    },
+    "aws:cloudfront/getCachePolicy:getCachePolicy": (inputs) => {
+        const id = str(inputs.id, uuidOf(str(inputs.name, "cache-policy")));
+        return { id, name: str(inputs.name, "cache-policy"), arn: `arn:aws:cloudfront::${MOCK_ACCOUNT_ID}:cache-policy/${id}`, comment: "", defaultTtl: 86400, maxTtl: 31536000, minTtl: 1, etag: stableHex(id, 14).toUpperCase(), parametersInCacheKeyAndForwardedToOrigins: [] };
+    },
+    // The account ELB writes access logs from (us-east-1's; other regions have their own, which no tag depends on).
+    "aws:elb/getServiceAccount:getServiceAccount": (_i, { region }) => ({ id: "127311923021", arn: "arn:aws:iam::127311923021:root", region }),
+    "aws:kms/getAlias:getAlias": (inputs, { region }) => {
+        const name = str(inputs.name, "alias/key");
+        const keyId = uuidOf(name);
+        return { id: `arn:aws:kms:${region}:${MOCK_ACCOUNT_ID}:${name}`, arn: `arn:aws:kms:${region}:${MOCK_ACCOUNT_ID}:${name}`, name, region, targetKeyId: keyId, targetKeyArn: `arn:aws:kms:${region}:${MOCK_ACCOUNT_ID}:key/${keyId}` };
+    },
+    "aws:s3/getBucket:getBucket": (inputs, { region }) => {
+        const bucket = str(inputs.bucket, "bucket");
+        return {
+            id: bucket, bucket, region, bucketRegion: region, arn: `arn:aws:s3:::${bucket}`, bucketDomainName: `${bucket}.s3.amazonaws.com`,
+            bucketRegionalDomainName: `${bucket}.s3.${region}.amazonaws.com`, hostedZoneId: "Z3AQBSTGFYJSTF", websiteDomain: "", websiteEndpoint: "",
+        };
+    },
 };
 
 export const MOCKED_DATA_SOURCES: readonly string[] = Object.keys(ANSWERS).sort();

@@ -43,13 +43,35 @@ describe("AWS data-source mocks", () => {
         ["aws:kms/getKey:getKey", { keyId: "alias/data" }, { arn: expect.stringMatching(/^arn:aws:kms:eu-west-1:123456789012:key\//) }],
         ["aws:eks/getClusterAuth:getClusterAuth", { name: "ml" }, { name: "ml", token: expect.any(String) }],
         ["aws:sagemaker/getPrebuiltEcrImage:getPrebuiltEcrImage", { repositoryName: "sagemaker-xgboost", imageTag: "1.7-1" }, { registryPath: "683313688378.dkr.ecr.eu-west-1.amazonaws.com/sagemaker-xgboost:1.7-1" }],
+        ["aws:route53/getZone:getZone", { name: "ml.example.com." }, { name: "ml.example.com", zoneId: expect.stringMatching(/^Z[0-9A-F]{13}$/), privateZone: false }],
+        ["aws:acm/getCertificate:getCertificate", { domain: "*.ml.example.com" }, { domain: "*.ml.example.com", arn: expect.stringMatching(/^arn:aws:acm:eu-west-1:123456789012:certificate\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/) }],
+        ["aws:secretsmanager/getSecret:getSecret", { name: "prod/db" }, { name: "prod/db", arn: expect.stringMatching(/^arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod\/db-[0-9a-f]{6}$/) }],
+        ["aws:secretsmanager/getSecretVersion:getSecretVersion", { secretId: "prod/db" }, { secretString: "{}", versionStages: ["AWSCURRENT"] }],
+        ["aws:ecr/getAuthorizationToken:getAuthorizationToken", {}, { userName: "AWS", password: "tagguard-mock", proxyEndpoint: "https://123456789012.dkr.ecr.eu-west-1.amazonaws.com" }],
+        ["aws:ecr/getRepository:getRepository", { name: "trainer" }, { repositoryUrl: "123456789012.dkr.ecr.eu-west-1.amazonaws.com/trainer" }],
+        ["aws:iam/getPolicy:getPolicy", { arn: "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess" }, { arn: "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess", name: "AmazonS3ReadOnlyAccess" }],
+        ["aws:ec2/getSecurityGroup:getSecurityGroup", { name: "default", vpcId: "vpc-1" }, { id: expect.stringMatching(/^sg-/), name: "default", vpcId: "vpc-1" }],
+        ["aws:eks/getCluster:getCluster", { name: "ml" }, { endpoint: expect.stringMatching(/^https:\/\//), identities: [{ oidcs: [{ issuer: expect.stringMatching(/^https:\/\/oidc\.eks\.eu-west-1\.amazonaws\.com\/id\//) }] }], certificateAuthorities: [{ data: expect.any(String) }] }],
+        ["aws:cloudfront/getCachePolicy:getCachePolicy", { name: "Managed-CachingOptimized" }, { name: "Managed-CachingOptimized", id: expect.stringMatching(/^[0-9a-f-]{36}$/) }],
+        ["aws:elb/getServiceAccount:getServiceAccount", {}, { arn: expect.stringMatching(/^arn:aws:iam::\d{12}:root$/) }],
+        ["aws:kms/getAlias:getAlias", { name: "alias/data" }, { targetKeyArn: expect.stringMatching(/^arn:aws:kms:eu-west-1:123456789012:key\//) }],
+        ["aws:s3/getBucket:getBucket", { bucket: "models" }, { arn: "arn:aws:s3:::models", bucketRegionalDomainName: "models.s3.eu-west-1.amazonaws.com" }],
     ])("%s", (token, inputs, expected) => {
         expect(answerDataSource(token, inputs, ctx)).toMatchObject(expected);
         expect(answerDataSource(token, inputs, ctx)).toEqual(answerDataSource(token, inputs, ctx)); // stable
     });
 
-    test("the table above covers every mock", () => expect(MOCKED_DATA_SOURCES).toHaveLength(14));
-    test("an unmocked data source has no answer", () => expect(answerDataSource("aws:route53/getZone:getZone", {}, ctx)).toBeUndefined());
+    test.each(MOCKED_DATA_SOURCES)("%s answers only fields the installed @pulumi/aws declares for its result", (token) => {
+        // aws:<module>/<function>:<function> -> @pulumi/aws/<module>/<function>.d.ts (`index` is the package root).
+        const [, module, fn] = /^aws:([^/]+)\/([^:]+):/.exec(token)!;
+        const typings = fs.readFileSync(require.resolve(`@pulumi/aws/${module === "index" ? "" : `${module}/`}${fn}.d.ts`), "utf8");
+        const result = /export interface Get\w*Result \{([\s\S]*?)\n\}/.exec(typings)![1];
+        const declared = new Set([...result.matchAll(/readonly (\w+)\??:/g)].map((m) => m[1]));
+        expect(Object.keys(answerDataSource(token, {}, ctx)!).filter((k) => !declared.has(k))).toEqual([]);
+    });
+
+    test("the table above covers every mock", () => expect(MOCKED_DATA_SOURCES).toHaveLength(27));
+    test("an unmocked data source has no answer", () => expect(answerDataSource("aws:ec2/getInstanceTypeOffering:getInstanceTypeOffering", {}, ctx)).toBeUndefined());
 });
 
 describe("the project, read as the Pulumi CLI reads Pulumi.yaml", () => {
@@ -268,6 +290,15 @@ describe("failure lines", () => {
     ])("%s", (_name, output, first) => expect(crashError(output)?.split("\n")[0]).toBe(first));
 });
 
+test("data sources as public programs use them (a JSON secret, an ECR login, an EKS OIDC issuer, a zone, a certificate) give values the program can work with", async () => {
+    const project = readProject(path.join(PROGRAMS, "data-source-idioms"));
+    const { recorded } = await runProgram({ project, stack: readStackConfig({ project, stack: chooseStack(project) }), organization: "acme" });
+    expect(recorded.unmockedCalls).toEqual([]);
+    expect(recorded.resources.find((r) => r.name === "features")!.inputs.tags).toMatchObject({
+        registry_user: "AWS", oidc_host: "oidc.eks.us-east-1.amazonaws.com", zone: expect.stringMatching(/^z[0-9a-f]{13}$/), cert: "us-east-1",
+    });
+});
+
 describe("the program run by the SDK's own runner, and what the engine would send", () => {
     const project = readProject(path.join(PROGRAMS, "configured"));
     const stack = readStackConfig({ project, stack: chooseStack(project, "dev") });
@@ -281,7 +312,7 @@ describe("the program run by the SDK's own runner, and what the engine would sen
         const tags = find("from-data-sources").inputs.tags as Record<string, string>;
         expect(tags).toMatchObject({ account: "123456789012", region: "eu-west-1", partition: "aws", zone: "eu-west-1a", subnets: "3", subnet: "eu-west-1a", unmocked: "none" });
         expect(find("on-default-provider").inputs.tags).toEqual({ lifecycle_phase: "training", owner: "jane.doe" });
-        expect(recorded.unmockedCalls).toEqual([{ token: "aws:route53/getZone:getZone", count: 1 }]);
+        expect(recorded.unmockedCalls).toEqual([{ token: "aws:ec2/getInstanceTypeOffering:getInstanceTypeOffering", count: 1 }]);
     });
 
     test("a secret config value stays secret on the wire", () => {

@@ -115,7 +115,7 @@ describe("tagguard check", () => {
             ["advisory", "from-data-sources", expect.stringMatching(/`doc`: value contains "\{".* outside AWS's cross-service guidance .*EC2 accepts it/)],
         ]);
         expect(report.warnings).toEqual([
-            "data source aws:route53/getZone:getZone has no tagguard mock (called 1 time): it answered empty",
+            "data source aws:ec2/getInstanceTypeOffering:getInstanceTypeOffering has no tagguard mock (called 1 time): it answered empty",
             expect.stringMatching(/^config configured:dbPassword holds encrypted values tagguard cannot decrypt/),
         ]);
         // Registration order is the order the program's registrations reach the engine, not source order.
@@ -221,6 +221,7 @@ describe("programs written the ways real programs are, run as the Node language 
             resources: ["acme:ml:Pipeline features", "aws:ec2/instance:Instance trainer", "aws:iam/instanceProfile:InstanceProfile trainer-profile", "aws:iam/role:Role trainer-role", "aws:s3/bucket:Bucket features-data"],
             mandatory: ["cost-reaches-tagged-resource trainer", "required-tags features-data", "required-tags trainer"],
         },
+        { fixture: "data-source-idioms", code: 0, resources: ["aws:s3/bucket:Bucket features"], warnings: [] },
         { fixture: "esm-top-level-await", code: 1, resources: ["aws:s3/bucket:Bucket esm-data"], mandatory: ["required-tags esm-data"] },
         { fixture: "esm-javascript", code: 1, resources: ["aws:ebs/volume:Volume scratch"], mandatory: ["required-tags scratch"] },
         {
@@ -246,7 +247,7 @@ describe("programs written the ways real programs are, run as the Node language 
         { fixture: "unhandled-rejection", code: 2, stderr: /^tagguard: test\/fixtures\/programs\/unhandled-rejection\/index\.ts:5:11: the program failed: quota service unreachable\n$/ },
         {
             fixture: "unmocked-data-source", code: 2,
-            stderr: /^tagguard: test\/fixtures\/programs\/unmocked-data-source\/index\.ts:6:\d+: the program failed: TypeError: .*\[data source aws:route53\/getZone:getZone has no tagguard mock and answered empty: probably the cause\]\n$/,
+            stderr: /^tagguard: test\/fixtures\/programs\/unmocked-data-source\/index\.ts:6:\d+: the program failed: TypeError: .*\[data source aws:ec2\/getInstanceTypeOffering:getInstanceTypeOffering has no tagguard mock and answered empty: probably the cause\]\n$/,
         },
         // Node.js dies before the SDK can log anything: its own error is the cause, not "exited with code 1 (Node.js v20...)".
         {
