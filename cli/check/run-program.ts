@@ -185,12 +185,15 @@ export async function runProgram(opts: ProgramRunOptions): Promise<{ recorded: R
 
 /**
  * The error Node.js printed when the process died before the SDK could log one (a loader in `nodeargs`
- * that is not installed, a syntax error in an ES module): the first `Error: ...` line and what follows it.
+ * that is not installed, a syntax error in an ES module): its last `Error: ...` line and what follows it.
  */
 export function crashError(output: string): string | undefined {
     const lines = output.split("\n");
-    const start = lines.findIndex((l) => /^(?:[A-Z]\w*)?Error(?: \[[A-Z_]+\])?: \S/.test(l));
-    return start >= 0 ? lines.slice(start).join("\n") : undefined;
+    // The last one: Node prints the fatal error at the end, after whatever the program logged itself.
+    for (let start = lines.length - 1; start >= 0; start--) {
+        if (/^(?:[A-Z]\w*)?Error(?: \[[A-Z_]+\])?: \S/.test(lines[start])) return lines.slice(start).join("\n");
+    }
+    return undefined;
 }
 
 function lastLine(text: string): string | undefined {

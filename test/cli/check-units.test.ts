@@ -286,6 +286,7 @@ describe("failure lines", () => {
             "Error [ERR_MODULE_NOT_FOUND]: Cannot find package '@acme/otel-register' imported from /work/app/",
         ],
         ["a syntax error in an ES module", "file:///work/app/index.mjs:3\nnew aws.s3.Bucket(\"x\", {\n                        ^\n\nSyntaxError: Unexpected end of input\n    at compileSourceTextModule (node:internal/modules/esm/utils:340:16)\n\nNode.js v20.20.2", "SyntaxError: Unexpected end of input"],
+        ["the fatal error, not one the program logged before it", "Error: retrying the quota service\nfile:///work/app/index.mjs:9\n\nReferenceError: quota is not defined\n    at file:///work/app/index.mjs:9:1\n\nNode.js v20.20.2", "ReferenceError: quota is not defined"],
         ["nothing that names an error", "Killed\n", undefined],
     ])("%s", (_name, output, first) => expect(crashError(output)?.split("\n")[0]).toBe(first));
 });
