@@ -1,6 +1,6 @@
 /**
  * Cost reaches a tagged resource: the instances and volumes that autoscaling groups, node groups,
- * launch templates and instances create carry the tag set too, and SageMaker domains propagate their
+ * launch templates, fleets, AWS Batch compute environments and instances create carry the tag set too, and SageMaker domains propagate their
  * tags. Tags on the launching resource alone attribute nothing: the bill's line items are the
  * instances and volumes.
  */
@@ -170,9 +170,24 @@ function checkInstanceVolumes(ctx: CheckContext<unknown>, defaults: ProviderTagC
     };
 }
 
+const BATCH_COMPUTE_ENVIRONMENT_TYPE = "aws:batch/computeEnvironment:ComputeEnvironment";
+const BATCH_COMPUTE_TYPE = "computeResources.type";
+
+/** Properties this policy reads beyond the registry's paths, by type: tools that build resources from other sources copy them too. */
+export const COST_REACH_EXTRA_PATHS: Readonly<Record<string, readonly string[]>> = { [BATCH_COMPUTE_ENVIRONMENT_TYPE]: [BATCH_COMPUTE_TYPE] };
+
+/** Fleets and AWS Batch compute environments: each place their instances get tags from must carry the set. */
 function checkLaunchSpecifications(ctx: CheckContext<unknown>): CheckResult {
+    const batch = ctx.resource.type === BATCH_COMPUTE_ENVIRONMENT_TYPE;
+    const what = batch ? "compute environment" : "fleet";
+    if (batch) {
+        // Fargate environments and unmanaged ones (no `computeResources`) launch no EC2 instances.
+        const computeType = unwrapSecret(readPath(ctx.resource.props, BATCH_COMPUTE_TYPE)[0]);
+        if (isUnknown(computeType)) return { findings: [advisory("`computeResources` is unknown during preview; it is verified at update.")], conclusive: false };
+        if (computeType === undefined || (typeof computeType === "string" && /^FARGATE/i.test(computeType))) return PASS;
+    }
     const refs = launchTemplateRefsSet(ctx.resource, ctx.entry);
-    if (refs.length) return judgeLaunchTemplates(ctx, refs, "This fleet");
+    if (refs.length) return judgeLaunchTemplates(ctx, refs, `This ${what}`);
     const lacking: string[] = [];
     let unknown = false;
     // Each listed specification launches instances, with tags or without.
@@ -183,8 +198,10 @@ function checkLaunchSpecifications(ctx: CheckContext<unknown>): CheckResult {
             else if (g.missing.length) lacking.push(`\`${where}\` lacks ${keyList(g.missing)}`);
         }
     }
-    if (unknown) return { findings: [advisory("Launch specification tags are unknown during preview; they are verified at update.")], conclusive: false };
-    return lacking.length ? { findings: [{ message: `Instances of this fleet would be unattributable: ${lacking.join("; ")}.` }], conclusive: true } : PASS;
+    if (unknown) return { findings: [advisory(`The tags of the ${what}'s instances are unknown during preview; they are verified at update.`)], conclusive: false };
+    // Batch: the environment's own `tags` (and provider default tags) never reach its instances (AWS by design).
+    const fix = batch ? " Set `computeResources.tags` to the tag set: AWS Batch applies them to the instances it launches, and neither the environment's own tags nor provider default tags reach them." : "";
+    return lacking.length ? { findings: [{ message: `Instances of this ${what} would be unattributable: ${lacking.join("; ")}.${fix}` }], conclusive: true } : PASS;
 }
 
 function checkTagPropagation(ctx: CheckContext<unknown>): CheckResult {
@@ -224,7 +241,7 @@ export const COST_CARRYING_TYPES: ReadonlySet<string> = new Set(Object.entries(R
 export function costReachesTaggedResourcePolicy(): ResourceAndStackPolicy {
     return resourcePolicy({
         name: COST_REACHES_TAGGED_RESOURCE,
-        description: "Cost reaches a tagged resource: autoscaling groups propagate the tag set at launch or launch from a tagging launch template, launch templates tag instances and volumes, EKS node groups use such a template, instances tag their volumes, SageMaker domains propagate tags.",
+        description: "Cost reaches a tagged resource: autoscaling groups propagate the tag set at launch or launch from a tagging launch template, launch templates tag instances and volumes, EKS node groups use such a template, fleets and AWS Batch compute environments tag the instances they launch, instances tag their volumes, SageMaker domains propagate tags.",
         enforcementLevel: "mandatory",
         remediationSteps: LAUNCH_TEMPLATE_FIX,
         configSchema: CostReachConfigSchema,

@@ -23,6 +23,8 @@ const MAX_DEPTH = 4;
 const CARRIER_BLOCKS: readonly [RegExp, "volumes" | "instances"][] = [
     [/BlockDevices?$/, "volumes"],
     [/^launchSpecifications?$/, "instances"],
+    // AWS Batch applies `computeResources.tags` to the instances it launches; the environment's own tags reach nothing.
+    [/^computeResources$/, "instances"],
 ];
 
 /** `namespace.Interface` -> its declaration, for `inputs.<ns>.<Name>` references. */

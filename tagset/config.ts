@@ -14,8 +14,8 @@ import { ENVIRONMENTS } from "./vocabulary";
 
 /** The services of the mission: EC2 (with EBS, billed as "EC2 - Other"), S3, EKS, SageMaker, MSK. */
 export const DEFAULT_SERVICES = ["ec2", "ebs", "s3", "eks", "sagemaker", "msk"] as const;
-/** Types outside those modules that carry EC2 cost: autoscaling groups launch the instances. */
-export const DEFAULT_INCLUDED_TYPES = ["aws:autoscaling/group:Group"] as const;
+/** Types outside those modules that carry EC2 cost: autoscaling groups and AWS Batch compute environments launch instances. */
+export const DEFAULT_INCLUDED_TYPES = ["aws:autoscaling/group:Group", "aws:batch/computeEnvironment:ComputeEnvironment"] as const;
 
 /** The provider modules of the registry (`ec2`, `s3`, ...), sorted. */
 export const KNOWN_MODULES: readonly string[] = [...new Set(Object.values(REGISTRY).map((e) => e.module))].sort();

@@ -174,7 +174,7 @@ export const REGISTRY: Readonly<Record<string, RegistryEntry>> = {
     "aws:backup/vaultLockConfiguration:VaultLockConfiguration": {"module":"backup","tags":"none"},
     "aws:backup/vaultNotifications:VaultNotifications": {"module":"backup","tags":"none"},
     "aws:backup/vaultPolicy:VaultPolicy": {"module":"backup","tags":"none"},
-    "aws:batch/computeEnvironment:ComputeEnvironment": {"module":"batch","tags":"map","launchTemplateRefs":["computeResources.launchTemplate"],"tagsAll":true},
+    "aws:batch/computeEnvironment:ComputeEnvironment": {"module":"batch","tags":"map","carriers":[{"path":"computeResources.tags","shape":"map","reaches":"instances"}],"launchTemplateRefs":["computeResources.launchTemplate"],"tagsAll":true},
     "aws:batch/jobDefinition:JobDefinition": {"module":"batch","tags":"map","tagsAll":true},
     "aws:batch/jobQueue:JobQueue": {"module":"batch","tags":"map","tagsAll":true},
     "aws:batch/schedulingPolicy:SchedulingPolicy": {"module":"batch","tags":"map","tagsAll":true},

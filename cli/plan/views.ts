@@ -5,7 +5,7 @@
  * AWS provider configuration's `default_tags` as the provider's `defaultTags`, and the configuration's
  * references as dependencies. Only what the policies read is translated.
  */
-import { LAUNCH_TEMPLATE_TYPE } from "../../policies/cost-reaches-tagged-resource";
+import { COST_REACH_EXTRA_PATHS, LAUNCH_TEMPLATE_TYPE } from "../../policies/cost-reaches-tagged-resource";
 import type { AnalyzedResource, ProviderRef, WireProps } from "../engine/analyzer-client";
 import { REGISTRY } from "../../tagset/registry.generated";
 import type { RegistryEntry } from "../../tagset/registry-types";
@@ -163,7 +163,7 @@ function asgTags(after: Planned): unknown {
 interface PlannedType {
     token: string;
     entry: RegistryEntry;
-    /** The registry paths its carriers and launch-template references live at, split into segments, with the top property's name. */
+    /** The registry paths its carriers and launch-template references live at (and those the policies read besides), split into segments, with the top property's name. */
     paths: readonly { segments: readonly string[]; property: string }[];
     /** Properties referring to a launch template, with their Terraform attribute names. */
     launchTemplateRefs: readonly { property: string; attribute: string }[];
@@ -174,7 +174,7 @@ function plannedType(token: string, entry: RegistryEntry): PlannedType {
     return {
         token,
         entry,
-        paths: [...(entry.carriers ?? []).map((c) => c.path), ...refs].map((p) => p.split(".")).map((segments) => ({ segments, property: segments[0].replace(/\[\]$/, "") })),
+        paths: [...(entry.carriers ?? []).map((c) => c.path), ...refs, ...(COST_REACH_EXTRA_PATHS[token] ?? [])].map((p) => p.split(".")).map((segments) => ({ segments, property: segments[0].replace(/\[\]$/, "") })),
         launchTemplateRefs: [...new Set(refs.map((path) => path.split(/[.[]/)[0]))].map((property) => ({ property, attribute: terraformPropertyName(property) })),
     };
 }

@@ -224,6 +224,16 @@ describe("cost reaches a tagged resource, in Terraform's shapes", () => {
         if (expected.length) expect(r.violations[0].message).toMatch(/root_block_device\.tags|ebs_block_device\[0\]\.tags/);
     });
 
+    test.each([
+        ["EC2, instances tagged only through default tags", { type: "EC2", tags: null }, ["cost-reaches-tagged-resource:mandatory"]],
+        ["spot, instances tagged", { type: "SPOT", tags: FULL_TAGS }, []],
+        ["Fargate: no instances", { type: "FARGATE", tags: null }, []],
+    ])("AWS Batch compute environment, %s", async (_name, computeResources, expected) => {
+        const r = await run({ changes: [{ address: "aws_batch_compute_environment.gpu", after: { type: "MANAGED", tags_all: FULL_TAGS, compute_resources: [{ max_vcpus: 64, ...computeResources }] } }] });
+        expect(verdicts(r)["aws_batch_compute_environment.gpu"] ?? []).toEqual(expected);
+        if (expected.length) expect(r.violations[0].message).toMatch(/^Instances of this compute environment would be unattributable: `compute_resources\.tags` lacks `cost_center`.*Set `compute_resources\.tags` to the tag set/);
+    });
+
     test.each([["ENABLED", []], ["DISABLED", ["cost-reaches-tagged-resource:mandatory"]]])("SageMaker domain with tag_propagation %s", async (value, expected) => {
         const r = await run({ changes: [{ address: "aws_sagemaker_domain.d", after: { domain_name: "d", tags_all: FULL_TAGS, tag_propagation: value } }] });
         expect(verdicts(r)["aws_sagemaker_domain.d"] ?? []).toEqual(expected);

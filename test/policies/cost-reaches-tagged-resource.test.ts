@@ -7,6 +7,7 @@ const LT = "aws:ec2/launchTemplate:LaunchTemplate";
 const NODE_GROUP = "aws:eks/nodeGroup:NodeGroup";
 const INSTANCE = "aws:ec2/instance:Instance";
 const DOMAIN = "aws:sagemaker/domain:Domain";
+const BATCH = "aws:batch/computeEnvironment:ComputeEnvironment";
 const specs = (types: string[], tags: Record<string, string> = FULL_TAGS) => types.map((resourceType) => ({ resourceType, tags }));
 const GOOD_LT: ResourceCase = { type: LT, name: "gpu-lt", props: { tags: FULL_TAGS, tagSpecifications: specs(["instance", "volume", "network-interface"]) }, outputs: { id: "lt-0abc", name: "gpu-lt-123", tagSpecifications: specs(["instance", "volume"]) } };
 const BAD_LT: ResourceCase = { type: LT, name: "cpu-lt", props: { tagSpecifications: specs(["instance"]) }, outputs: { id: "lt-0bad", tagSpecifications: specs(["instance"]) } };
@@ -65,6 +66,19 @@ const cases: Case[] = [
         resource: { type: "aws:ec2/spotFleetRequest:SpotFleetRequest", props: { launchSpecifications: [{ instanceType: "p3.2xlarge" }, { tags: without(FULL_TAGS, "team") }] } },
         violation: /^Instances of this fleet would be unattributable: `launchSpecifications\[0\]\.tags` lacks `cost_center`, .*`team`; `launchSpecifications\[1\]\.tags` lacks `team`\.$/,
     },
+    // AWS Batch: only `computeResources.tags` reach the instances; the environment's own tags and default tags never do.
+    {
+        name: "Batch EC2 compute environment tagged only on itself (and by default tags)",
+        resource: { type: BATCH, props: { tags: FULL_TAGS, computeResources: { type: "EC2", maxVcpus: 64, instanceTypes: ["p3.2xlarge"] } }, provider: awsProvider(FULL_TAGS) },
+        violation: /^Instances of this compute environment would be unattributable: `computeResources\.tags` lacks `cost_center`, .*`team`\. Set `computeResources\.tags` to the tag set/,
+    },
+    { name: "Batch spot compute environment missing a key on its instances", resource: { type: BATCH, props: { computeResources: { type: "SPOT", tags: without(FULL_TAGS, "model_id") } } }, violation: /`computeResources\.tags` lacks `model_id`\./ },
+    { name: "Batch compute environment tagging its instances", resource: { type: BATCH, props: { computeResources: { type: "SPOT", tags: FULL_TAGS } } } },
+    { name: "Batch on Fargate launches no instances", resource: { type: BATCH, props: { tags: FULL_TAGS, computeResources: { type: "FARGATE_SPOT", maxVcpus: 16 } } } },
+    { name: "an unmanaged Batch compute environment launches no instances", resource: { type: BATCH, props: { tags: FULL_TAGS, type: "UNMANAGED" } } },
+    { name: "Batch compute type unknown at preview", resource: { type: BATCH, props: { computeResources: { type: UNKNOWN } } }, advisory: /`computeResources` is unknown during preview/ },
+    { name: "Batch instance tags unknown at preview", resource: { type: BATCH, props: { computeResources: { type: "EC2", tags: UNKNOWN } } }, advisory: /The tags of the compute environment's instances are unknown during preview/ },
+    { name: "Batch from a launch template: judged in the stack half", resource: { type: BATCH, props: { computeResources: { type: "EC2", launchTemplate: { launchTemplateId: UNKNOWN } } } } },
     { name: "SageMaker domain with tag propagation", resource: { type: DOMAIN, props: { tags: FULL_TAGS, tagPropagation: "ENABLED" } } },
     { name: "SageMaker domain without tag propagation", resource: { type: DOMAIN, props: { tags: FULL_TAGS } }, violation: /set `tagPropagation: "ENABLED"`/ },
     { name: "SageMaker domain with tag propagation unknown", resource: { type: DOMAIN, props: { tagPropagation: UNKNOWN } }, advisory: /`tagPropagation` is unknown/ },
