@@ -1,7 +1,8 @@
 /**
  * Auto-tagging for existing programs: a stack transform that gives every taggable resource in scope the
  * attribution set, in the shape its type takes (map, autoscaling list, launch-template specifications,
- * instance volume tags), keeping every value the program set itself.
+ * instance volume tags, the tags fleets and Batch give the instances they launch), keeping every value
+ * the program set itself.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { DEFAULT_INCLUDED_TYPES, DEFAULT_SERVICES, scopedEntry } from "../tagset/config";
@@ -18,7 +19,7 @@ export interface AutoTagScope {
     excludeTypes: string[];
 }
 
-/** The pack's default scope: EC2, EBS, S3, EKS, SageMaker, MSK and autoscaling groups. */
+/** The pack's default scope: EC2, EBS, S3, EKS, SageMaker, MSK, autoscaling groups and Batch compute environments. */
 export const DEFAULT_AUTO_TAG_SCOPE: AutoTagScope = { services: [...DEFAULT_SERVICES], includeTypes: [...DEFAULT_INCLUDED_TYPES], excludeTypes: [] };
 
 type Props = Record<string, unknown>;
@@ -45,6 +46,23 @@ function tagVolumes(props: Props, out: Props, tags: Record<string, string>): voi
 }
 
 /**
+ * The places instances get tags from (spot fleet `launchSpecifications[].tags`, Batch
+ * `computeResources.tags`), each given the set. Batch on Fargate launches no instances, and its API refuses
+ * those tags there.
+ */
+function tagLaunchedInstances(props: Props, out: Props, path: string, tags: Record<string, string>): void {
+    const [block, rest] = path.split(/\[\]\.|\./, 2);
+    if (rest !== "tags" || !present(props[block])) return;
+    const tagged = (element: Props | undefined): Props | undefined =>
+        element && typeof element === "object" && !(typeof element.type === "string" && /^FARGATE/i.test(element.type))
+            ? { ...element, tags: mapShape.write(element.tags as Record<string, unknown> | undefined, tags) }
+            : element;
+    out[block] = path.includes("[]")
+        ? update<unknown[]>(props[block], (list) => (Array.isArray(list) ? list.map((e) => update<Props>(e, tagged)) : list))
+        : update<Props>(props[block], tagged);
+}
+
+/**
  * The props of a resource with the tag set added, or undefined when the type takes no tags or is out of
  * scope. Pure apart from wrapping Outputs; `registerAutoTagging` is the transform around it.
  */
@@ -62,6 +80,7 @@ export function autoTagProps(type: string, props: Props, tags: Record<string, st
         }
     }
     if ((entry.carriers ?? []).some((c) => c.reaches === "volumes")) tagVolumes(props, out, tags);
+    for (const carrier of (entry.carriers ?? []).filter((c) => c.reaches === "instances")) tagLaunchedInstances(props, out, carrier.path, tags);
     return out;
 }
 

@@ -21,6 +21,13 @@ describe("autoTagProps (the transform's logic)", () => {
         ["instance volumes through volumeTags", "aws:ec2/instance:Instance", { ami: "a" }, { ami: "a", tags: TAGS, volumeTags: TAGS }],
         ["instance volumes through block-device tags when the program uses them", "aws:ec2/instance:Instance", { rootBlockDevice: { tags: { Name: "root" } }, ebsBlockDevices: [{ deviceName: "/dev/sdf" }] },
             { tags: TAGS, rootBlockDevice: { tags: { ...TAGS, Name: "root" } }, ebsBlockDevices: [{ deviceName: "/dev/sdf", tags: TAGS }] }],
+        ["spot fleet launch specifications: each one's instances", "aws:ec2/spotFleetRequest:SpotFleetRequest", { launchSpecifications: [{ instanceType: "p3.2xlarge" }, { instanceType: "g5.xlarge", tags: { Name: "g5" } }] },
+            { tags: TAGS, launchSpecifications: [{ instanceType: "p3.2xlarge", tags: TAGS }, { instanceType: "g5.xlarge", tags: { ...TAGS, Name: "g5" } }] }],
+        ["a Batch environment's instances through computeResources.tags", "aws:batch/computeEnvironment:ComputeEnvironment", { type: "MANAGED", computeResources: { type: "SPOT", maxVcpus: 64 } },
+            { type: "MANAGED", tags: TAGS, computeResources: { type: "SPOT", maxVcpus: 64, tags: TAGS } }],
+        ["Batch on Fargate: no instances, and its API refuses their tags", "aws:batch/computeEnvironment:ComputeEnvironment", { computeResources: { type: "FARGATE", maxVcpus: 16 } },
+            { tags: TAGS, computeResources: { type: "FARGATE", maxVcpus: 16 } }],
+        ["an unmanaged Batch environment", "aws:batch/computeEnvironment:ComputeEnvironment", { type: "UNMANAGED" }, { type: "UNMANAGED", tags: TAGS }],
     ])("%s", (_name, type, props, expected) => {
         expect(autoTagProps(type, props, TAGS)).toEqual(expected);
     });
@@ -31,6 +38,11 @@ describe("autoTagProps (the transform's logic)", () => {
 
     test("the scope can be widened", () => {
         expect(autoTagProps("aws:lambda/function:Function", {}, TAGS, { services: ["lambda"], includeTypes: [], excludeTypes: [] })).toEqual({ tags: TAGS });
+    });
+
+    test("a Batch environment's computeResources given as an Output stays one, its instances tagged", async () => {
+        const props = autoTagProps("aws:batch/computeEnvironment:ComputeEnvironment", { computeResources: pulumi.output({ type: "EC2", tags: { Name: "gpu" } }) }, TAGS)!;
+        expect(await new Promise((resolve) => (props.computeResources as pulumi.Output<unknown>).apply(resolve))).toEqual({ type: "EC2", tags: { ...TAGS, Name: "gpu" } });
     });
 
     test("tags given as an Output stay an Output, with the set merged in", async () => {
