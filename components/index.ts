@@ -3,6 +3,7 @@
  * the ones AWS does not tag by itself (instances and volumes of node groups and autoscaling groups).
  */
 export { AttributedComponent, type AttributedArgs } from "./attributed-component";
+export { BatchTrainingEnvironment, type BatchTrainingEnvironmentArgs } from "./batch-training-environment";
 export { attributionProvider } from "./attribution-provider";
 export { autoTagProps, registerAutoTagging, DEFAULT_AUTO_TAG_SCOPE, type AutoTagScope, type AutoTaggingOptions } from "./auto-tagging";
 export { DevelopmentDomain, type DevelopmentDomainArgs } from "./development-domain";

@@ -11,7 +11,7 @@ import { createRecorder } from "../../cli/check/recording-monitor";
 import type { RecordedResource } from "../../cli/check/recorded";
 import type { AnalyzedResource } from "../../cli/engine/analyzer-client";
 import {
-    DevelopmentDomain, FeatureGroup, GpuNodeGroup, InferenceEndpoint, InvalidTagSetError, ModelBucket, StreamingCluster, TrainingFleet,
+    BatchTrainingEnvironment, DevelopmentDomain, FeatureGroup, GpuNodeGroup, InferenceEndpoint, InvalidTagSetError, ModelBucket, StreamingCluster, TrainingFleet,
     attributionProvider, type AttributionTags,
 } from "../../components";
 import { createPolicies } from "../../policies/all";
@@ -73,6 +73,11 @@ const components: ComponentCase[] = [
         name: "TrainingFleet (spot)",
         build: (tags, name) => new TrainingFleet(name, { tags, imageId: "ami-1", instanceTypes: ["g5.xlarge", "g4dn.xlarge"], subnetIds: ["subnet-1"], maxSize: 4, spot: true }),
         children: ["aws:ec2/launchTemplate:LaunchTemplate", "aws:autoscaling/group:Group"],
+    },
+    {
+        name: "BatchTrainingEnvironment (spot)",
+        build: (tags, name) => new BatchTrainingEnvironment(name, { tags, instanceTypes: ["g5", "p3.2xlarge"], maxVcpus: 256, subnetIds: ["subnet-1"], securityGroupIds: ["sg-1"], instanceRole: "ecsInstanceRole", spot: true }),
+        children: ["aws:ec2/launchTemplate:LaunchTemplate", "aws:batch/computeEnvironment:ComputeEnvironment", "aws:batch/jobQueue:JobQueue"],
     },
     {
         name: "InferenceEndpoint",
@@ -178,6 +183,13 @@ describe("shapes and specifics", () => {
         const asg = engine.find((r) => r.type === "aws:autoscaling/group:Group")!;
         expect(asg.inputs).toHaveProperty("mixedInstancesPolicy.launchTemplate.overrides", [{ instanceType: "a" }, { instanceType: "b" }]);
         expect(asg.inputs.tags).toEqual(expect.arrayContaining(Object.entries(TAGS).map(([key, value]) => ({ key, value, propagateAtLaunch: true }))));
+    });
+
+    test("the Batch environment tags the instances it launches, and their volumes through its launch template", async () => {
+        const engine = toEngine(await record(() => new BatchTrainingEnvironment("batch-shape", { tags: TAGS, instanceTypes: ["g5"], maxVcpus: 64, subnetIds: ["subnet-1"], securityGroupIds: ["sg-1"], instanceRole: "ecsInstanceRole" })));
+        const ce = engine.find((r) => r.type === "aws:batch/computeEnvironment:ComputeEnvironment")!;
+        expect(ce.inputs.computeResources).toMatchObject({ type: "EC2", tags: TAGS, launchTemplate: { launchTemplateId: expect.any(String) } });
+        expect(ce.inputs.tags).toEqual(TAGS);
     });
 
     test("the development domain propagates its tags", async () => {
