@@ -6,7 +6,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { DEFAULT_INCLUDED_TYPES, DEFAULT_SERVICES, scopedEntry } from "../tagset/config";
-import { asgListShape, mapShape, tagSpecificationsShape, type AsgTag, type TagSpecification } from "../tagset/shapes";
+import { asgListShape, isFargateCompute, mapShape, tagSpecificationsShape, type AsgTag, type TagSpecification } from "../tagset/shapes";
 import { resolveTags, type AttributionTags } from "./tag-set";
 
 /** Which types the auto-tagger touches: provider modules, extra types, excluded types. */
@@ -54,7 +54,7 @@ function tagLaunchedInstances(props: Props, out: Props, path: string, tags: Reco
     const [block, rest] = path.split(/\[\]\.|\./, 2);
     if (rest !== "tags" || !present(props[block])) return;
     const tagged = (element: Props | undefined): Props | undefined =>
-        element && typeof element === "object" && !(typeof element.type === "string" && /^FARGATE/i.test(element.type))
+        element && typeof element === "object" && !isFargateCompute(element.type)
             ? { ...element, tags: mapShape.write(element.tags as Record<string, unknown> | undefined, tags) }
             : element;
     out[block] = path.includes("[]")

@@ -8,7 +8,7 @@ import { CostReachConfigSchema } from "../tagset/config";
 import { carrierPlaces, effectiveTags, providerTagConfig, type ProviderTagConfig } from "../tagset/effective-tags";
 import { REGISTRY } from "../tagset/registry.generated";
 import type { RegistryEntry } from "../tagset/registry-types";
-import { LAUNCHED_RESOURCE_TYPES, mapShape, tagSpecificationsShape, type ReadResult, type TagMap } from "../tagset/shapes";
+import { LAUNCHED_RESOURCE_TYPES, isFargateCompute, mapShape, tagSpecificationsShape, type ReadResult, type TagMap } from "../tagset/shapes";
 import { visible } from "../tagset/text";
 import { isUnknown, readOwn, readPath, unwrapSecret } from "../tagset/values";
 import { REQUIRED_TAG_KEYS } from "../tagset/vocabulary";
@@ -184,7 +184,7 @@ function checkLaunchSpecifications(ctx: CheckContext<unknown>): CheckResult {
         // Fargate environments and unmanaged ones (no `computeResources`) launch no EC2 instances.
         const computeType = unwrapSecret(readPath(ctx.resource.props, BATCH_COMPUTE_TYPE)[0]);
         if (isUnknown(computeType)) return { findings: [advisory("`computeResources` is unknown during preview; it is verified at update.")], conclusive: false };
-        if (computeType === undefined || (typeof computeType === "string" && /^FARGATE/i.test(computeType))) return PASS;
+        if (computeType === undefined || isFargateCompute(computeType)) return PASS;
     }
     const refs = launchTemplateRefsSet(ctx.resource, ctx.entry);
     if (refs.length) return judgeLaunchTemplates(ctx, refs, `This ${what}`);

@@ -111,6 +111,9 @@ export const asgListShape = {
 
 /** What launch-template tag specifications must tag for cost to reach a tagged resource. */
 export const LAUNCHED_RESOURCE_TYPES = ["instance", "volume"] as const;
+
+/** An AWS Batch `computeResources.type` on Fargate (`FARGATE`, `FARGATE_SPOT`): no EC2 instances, and no instance tags allowed. */
+export const isFargateCompute = (computeType: unknown): boolean => typeof computeType === "string" && /^FARGATE/i.test(computeType);
 /** What tagguard's writers tag (network interfaces carry no cost of their own but help attribution). */
 export const WRITTEN_RESOURCE_TYPES = ["instance", "volume", "network-interface"] as const;
 
