@@ -8,7 +8,7 @@ import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
 import * as path from "path";
 import { valueProblem } from "../../tagset/rules";
 import { REQUIRED_TAG_KEYS, intendedKey, isAttributionKey, type AttributionTagKey } from "../../tagset/vocabulary";
-import { visible } from "../../tagset/text";
+import { shownValue, visible } from "../../tagset/text";
 import { shownPath } from "../input";
 import {
     centsToNumber, decimalUnits, modelEconomics, monthOverMonth, roundToTotal, splitShared, teamShowback,
@@ -193,6 +193,14 @@ async function buildAttributionReport(opts: ReportOptions): Promise<AttributionR
         progress("aggregated");
         // A header-only export (an empty day of a CUR, the wrong file) would report $0, fully reconciled, as if clean.
         if (!(await rows(con, "SELECT 1 FROM agg LIMIT 1")).length) throw new BillingInputError(`${inputsNamed(opts.files)}: no billing line (only a header?): nothing to report`);
+        // Not one cost that is a number (a spreadsheet's re-save with comma decimals, the wrong column): a $0 report would pass as clean.
+        const [counted] = await rows(con, "SELECT sum(lines) AS lines, sum(bad_cost) AS bad FROM agg");
+        if (num(counted.bad) === num(counted.lines)) {
+            const [example] = await rows(con, "SELECT cost_text FROM lines WHERE cost IS NULL AND cost_text IS NOT NULL AND trim(cost_text) <> '' LIMIT 1");
+            const text = example ? String(example.cost_text) : undefined;
+            const commaDecimal = text !== undefined && /^\s*-?[\d.]*\d,\d+\s*$/.test(text);
+            throw new BillingInputError(`${inputsNamed(opts.files)}: no line has a cost that is a number${text === undefined ? " (the cost column is empty)" : `, such as ${shownValue(text)}`}${commaDecimal ? ": comma decimal separators, as a spreadsheet saves CSV in some locales; export the file from AWS again, or save it with \".\" as the decimal separator" : ""}: nothing to report`);
+        }
         const allPeriods = (await rows(con, "SELECT DISTINCT billing_period FROM agg WHERE billing_period IS NOT NULL ORDER BY 1")).map((r) => String(r.billing_period));
         if (opts.period && !allPeriods.includes(opts.period)) {
             throw new BillingInputError(`--period ${opts.period}: no billing line in that period; the exports hold ${allPeriods.length ? allPeriods.slice(0, 13).map((p) => visible(p, { max: 20 })).join(", ") : "no billing period at all"}`);

@@ -62,6 +62,7 @@ const CUR_CATEGORY = `CASE
 /**
  * Creates the view `lines`: billing_period, charge_day, charge_category, service, resource_id,
  * currency, cost (exact decimal of the chosen measure; NULL where the export's number is unparsable),
+ * cost_text (the cost column as the export writes it, to show what could not be read),
  * quantity and unit (what was consumed, in the export's unit), instance_type (from the usage type or
  * description, for GPU-hours),
  * tags (as the export holds them; `tagsExpression` turns them into JSON text, best after aggregating).
@@ -93,6 +94,7 @@ export async function createLinesView(con: DuckDBConnection, files: readonly str
             ${has("ResourceId") ? "ResourceId" : "NULL"} AS resource_id,
             BillingCurrency AS currency,
             ${decimal(measure === "effective" ? "EffectiveCost" : "BilledCost")} AS cost,
+            ${measure === "effective" ? "EffectiveCost" : "BilledCost"} AS cost_text,
             ${has("ConsumedQuantity") ? decimal("ConsumedQuantity") : "NULL::DECIMAL(38, 10)"} AS quantity,
             ${has("ConsumedUnit") ? "NULLIF(ConsumedUnit, '')" : "NULL::VARCHAR"} AS unit,
             ${instanceType(described.length ? `coalesce(${described.map((c) => `CAST(${c} AS VARCHAR)`).join(", ")})` : "NULL::VARCHAR")} AS instance_type,
@@ -108,6 +110,7 @@ export async function createLinesView(con: DuckDBConnection, files: readonly str
             ${has("line_item_resource_id") ? "NULLIF(line_item_resource_id, '')" : "NULL"} AS resource_id,
             line_item_currency_code AS currency,
             ${measure === "effective" ? curEffectiveCost(has) : decimal("line_item_unblended_cost")} AS cost,
+            line_item_unblended_cost AS cost_text,
             ${has("line_item_usage_amount") ? decimal("line_item_usage_amount") : "NULL::DECIMAL(38, 10)"} AS quantity,
             ${has("pricing_unit") ? "NULLIF(pricing_unit, '')" : "NULL::VARCHAR"} AS unit,
             ${instanceType(["product_instance_type", "line_item_usage_type"].filter(has).length ? `coalesce(${["product_instance_type", "line_item_usage_type"].filter(has).map((c) => `NULLIF(CAST(${c} AS VARCHAR), '')`).join(", ")})` : "NULL::VARCHAR")} AS instance_type,

@@ -292,6 +292,14 @@ const reportCases: Case[] = [
     // An empty day of a CUR, or the wrong file: never a clean $0 report.
     { name: "report: a header only", args: ["report", "{dir}/h.csv"], files: { "h.csv": focus() }, exit: 2, message: /h\.csv: no billing line \(only a header\?\): nothing to report/ },
     { name: "report: two exports with a header only", args: ["report", "{dir}/h1.csv", "{dir}/h2.csv.gz", "--fail-under", "90"], files: { "h1.csv": focus(), "h2.csv.gz": gzip(focus()) }, exit: 2, message: /^tagguard: 2 exports: no billing line/ },
+    // A European spreadsheet's re-save: semicolons between fields, comma decimals. Every cost unreadable is no $0 report.
+    {
+        name: "report: comma decimals in a semicolon CSV", args: ["report", "{dir}/eu.csv", "--fail-under", "0"],
+        files: { "eu.csv": [FOCUS_HEADER.replace(/,/g, ";"), "12,5;12,5;USD;2026-10-01 00:00:00;Usage;2026-10-02 00:00:00;Amazon Elastic Compute Cloud;i-1;{}"].join("\n") },
+        exit: 2, message: /eu\.csv: no line has a cost that is a number, such as "12,5": comma decimal separators, .*save it with "\." as the decimal separator: nothing to report/,
+    },
+    { name: "report: no cost is a number", args: ["report", "{dir}/na.csv"], files: { "na.csv": focus(focusLine("N/A", FULL_TAGS), focusLine("n/a", FULL_TAGS)) }, exit: 2, message: /na\.csv: no line has a cost that is a number, such as "N\/A": nothing to report/ },
+    { name: "report: some costs not numbers are left out and counted", args: ["report", "{dir}/some.csv"], files: { "some.csv": focus(focusLine("N/A", FULL_TAGS), focusLine("7", FULL_TAGS)) }, exit: 0, message: /left out: 1 line with a cost that is not a number/ },
     { name: "report: a header-only file beside a real one is fine", args: ["report", "{dir}/h.csv", "{dir}/f.csv", "--format", "json"], files: { "h.csv": focus(), "f.csv": focus(focusLine("7", FULL_TAGS)) }, exit: 0, message: /"total": 7\b/ },
     { name: "report: UTF-16 CSV", args: ["report", "{dir}/u.csv"], files: { "u.csv": Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(focus(focusLine("1", FULL_TAGS)), "utf16le")]) }, exit: 2, message: /UTF-16/ },
     { name: "report: missing FOCUS columns", args: ["report", "{dir}/m.csv"], files: { "m.csv": "Cost,Tags\n1,{}" }, exit: 2, message: /missing|BilledCost/ },
