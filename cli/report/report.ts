@@ -119,13 +119,15 @@ const SERVICE_GROUPS: [string, RegExp][] = [
     ["MSK", /managed streaming for apache kafka|^amazonmsk$|^amazonkafka$/i],
 ];
 
-/** `cost`, `Cost Center `, `env`: the attribution key a raw tag key means, if any. */
+/** `cost`, `Cost Center `, `env`, `user:team`: the attribution key a raw tag key means, if any. */
 export function normalizeKey(raw: string, aliases: Record<string, AttributionTagKey> = {}): AttributionTagKey | undefined {
     const trimmed = raw.trim();
     const alias = Object.entries(aliases).find(([k]) => k.trim().toLowerCase() === trimmed.toLowerCase());
     if (alias) return alias[1];
-    if (isAttributionKey(trimmed)) return trimmed;
-    return intendedKey(trimmed);
+    // AWS's FOCUS exports name user-defined cost allocation tags `user:<key>` (AWS-generated ones `aws:<key>`).
+    const key = trimmed.replace(/^user:/i, "");
+    if (isAttributionKey(key)) return key;
+    return intendedKey(key);
 }
 
 const num = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));

@@ -114,7 +114,7 @@ export async function createLinesView(con: DuckDBConnection, files: readonly str
             ${has("line_item_usage_amount") ? decimal("line_item_usage_amount") : "NULL::DECIMAL(38, 10)"} AS quantity,
             ${has("pricing_unit") ? "NULLIF(pricing_unit, '')" : "NULL::VARCHAR"} AS unit,
             ${instanceType(["product_instance_type", "line_item_usage_type"].filter(has).length ? `coalesce(${["product_instance_type", "line_item_usage_type"].filter(has).map((c) => `NULLIF(CAST(${c} AS VARCHAR), '')`).join(", ")})` : "NULL::VARCHAR")} AS instance_type,
-            ${has("resource_tags") ? `regexp_replace(${tagsJson("resource_tags", columns.get("resource_tags"))}, '"user_', '"', 'g')` : "NULL"} AS tags
+            ${has("resource_tags") ? `regexp_replace(${tagsJson("resource_tags", columns.get("resource_tags"))}, '([{,]\\s*)"user_', '\\1"', 'g')` : "NULL"} AS tags
         FROM ${source}`;
     }
     await con.run(`CREATE OR REPLACE TEMP VIEW lines AS ${select}`);

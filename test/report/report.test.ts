@@ -10,6 +10,7 @@ import { valueProblem } from "../../tagset/rules";
 
 const ROOT = path.join(__dirname, "..", "..");
 const SAMPLE = path.join(ROOT, "test", "fixtures", "focus", "focus_sample.csv");
+const ML_PLATFORM = path.join(ROOT, "examples", "billing", "focus-ml-platform.csv");
 const BIN = path.join(ROOT, "cli", "bin", "tagguard.js");
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tagguard-report-"));
 
@@ -82,6 +83,23 @@ describe("the FOCUS sample (CC BY 4.0), against figures computed here", () => {
         expect(["Team", " team ", "cost-center", "CostCenter", "Cost Center", "env", "Environment", "owner_team"].map((k) => normalizeKey(k, { OWNER_TEAM: "team" })))
             .toEqual(["team", "team", "cost_center", "cost_center", "cost_center", "environment", "environment", "team"]);
         expect(normalizeKey(" org")).toBeUndefined();
+        // AWS's FOCUS exports prefix user-defined cost allocation tags; AWS-generated ones are never attribution keys.
+        expect(["user:team", "user:CostCenter", "USER:model_id", "aws:createdBy", "user:org"].map((k) => normalizeKey(k))).toEqual(["team", "cost_center", "model_id", undefined, undefined]);
+    });
+
+    test("an AWS FOCUS export whose tag keys carry `user:` attributes as the same export without it", async () => {
+        const prefixed = path.join(dir, "focus-user-prefix.csv");
+        const rows = parse(fs.readFileSync(ML_PLATFORM, "utf8"), { columns: true }) as Record<string, string>[];
+        const header = Object.keys(rows[0]);
+        const cell = (v: string) => (/[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+        const withPrefix = (tags: string) => (tags.startsWith("{") ? JSON.stringify(Object.fromEntries(Object.entries(JSON.parse(tags) as Record<string, string>).map(([k, v]) => [`user:${k}`, v]))) : tags);
+        fs.writeFileSync(prefixed, [header.join(","), ...rows.map((r) => header.map((h) => cell(h === "Tags" ? withPrefix(r[h]) : r[h])).join(","))].join("\n"));
+        const [plain, aws] = await Promise.all([attributionReport(base([ML_PLATFORM])), attributionReport(base([prefixed]))]);
+        expect(aws.usageTotal).toBe(plain.usageTotal);
+        expect(plain.coverage[0].fraction).toBeGreaterThan(0.9);
+        expect(aws.coverage).toEqual(plain.coverage);
+        expect(aws.byModel).toEqual(plain.byModel);
+        expect(aws.byTeam).toEqual(plain.byTeam);
     });
 });
 
@@ -233,6 +251,14 @@ describe("AWS CUR 2.0: the amortization rule per line item type", () => {
         expect(r.separateLines).toEqual([{ key: "Purchase", cost: 5 + 0 + 5 + 0 + 7 }, { key: "Tax", cost: 9 }]);
         expect(r.byModel).toEqual([{ key: "xgb", cost: 19 }]); // user_ prefixes stripped
         expect(r.reconciliation.balanced).toBe(true);
+    });
+
+    test("only keys lose CUR's `user_` prefix: a value that starts with it is kept", async () => {
+        const valued = path.join(dir, "cur-values.csv");
+        const own = JSON.stringify({ user_team: "user_research", user_model_id: "xgb", user_lifecycle_phase: "training", user_cost_center: "cc", user_project: "p", user_environment: "production", user_created_by: "a", user_managed_by: "pulumi" }).replace(/"/g, '""');
+        fs.writeFileSync(valued, [header, `2026-10-01,2026-10-02,Usage,AmazonEC2,i-1,USD,10,,,,,,,,"${own}"`].join("\n"));
+        const r = await attributionReport(base([valued], { schema: "cur2" }));
+        expect(r.byTeam.map((t) => t.key)).toEqual(["user_research"]);
     });
 
     test("billed cost is the unblended cost", async () => {
