@@ -198,7 +198,8 @@ async function buildAttributionReport(opts: ReportOptions): Promise<AttributionR
         // Not one cost that is a number (a spreadsheet's re-save with comma decimals, the wrong column): a $0 report would pass as clean.
         const [counted] = await rows(con, "SELECT sum(lines) AS lines, sum(bad_cost) AS bad FROM agg");
         if (num(counted.bad) === num(counted.lines)) {
-            const [example] = await rows(con, "SELECT cost_text FROM lines WHERE cost IS NULL AND cost_text IS NOT NULL AND trim(cost_text) <> '' LIMIT 1");
+            // Text in a CSV, a number type in Parquet: read as text either way.
+            const [example] = await rows(con, "SELECT CAST(cost_text AS VARCHAR) AS cost_text FROM lines WHERE cost IS NULL AND trim(CAST(cost_text AS VARCHAR)) <> '' LIMIT 1");
             const text = example ? String(example.cost_text) : undefined;
             const commaDecimal = text !== undefined && /^\s*-?[\d.]*\d,\d+\s*$/.test(text);
             throw new BillingInputError(`${inputsNamed(opts.files)}: no line has a cost that is a number${text === undefined ? " (the cost column is empty)" : `, such as ${shownValue(text)}`}${commaDecimal ? ": comma decimal separators, as a spreadsheet saves CSV in some locales; export the file from AWS again, or save it with \".\" as the decimal separator" : ""}: nothing to report`);
