@@ -261,6 +261,17 @@ describe("AWS CUR 2.0: the amortization rule per line item type", () => {
         expect(r.byTeam.map((t) => t.key)).toEqual(["user_research"]);
     });
 
+    test("a Parquet export whose cost column holds no number is refused by name, as a CSV one is", async () => {
+        // Parquet has typed columns: the cost is a DOUBLE there, all null here.
+        const { DuckDBInstance } = await import("@duckdb/node-api");
+        const file = path.join(dir, "null-cost.parquet");
+        const con = await (await DuckDBInstance.create(":memory:")).connect();
+        await con.run(`COPY (SELECT NULL::DOUBLE AS BilledCost, NULL::DOUBLE AS EffectiveCost, 'USD' AS BillingCurrency, TIMESTAMP '2026-10-01' AS BillingPeriodStart, 'Usage' AS ChargeCategory,
+            TIMESTAMP '2026-10-02' AS ChargePeriodStart, 'Amazon Elastic Compute Cloud' AS ServiceName, MAP {'team': 'fraud'} AS Tags) TO '${file}' (FORMAT parquet)`);
+        con.closeSync();
+        await expect(attributionReport(base([file]))).rejects.toThrow(/null-cost\.parquet: no line has a cost that is a number \(the cost column is empty\): nothing to report/);
+    });
+
     test("billed cost is the unblended cost", async () => {
         const r = await attributionReport(base([file], { schema: "cur2", measure: "billed" }));
         expect(r.total).toBe(10 + 8 + 20 - 8 + 100 + 6 + 30 + 50 + 7 + 9);
