@@ -261,6 +261,13 @@ describe("AWS CUR 2.0: the amortization rule per line item type", () => {
         expect(r.byTeam.map((t) => t.key)).toEqual(["user_research"]);
     });
 
+    test("billed cost is the unblended cost", async () => {
+        const r = await attributionReport(base([file], { schema: "cur2", measure: "billed" }));
+        expect(r.total).toBe(10 + 8 + 20 - 8 + 100 + 6 + 30 + 50 + 7 + 9);
+    });
+});
+
+describe("exports that hold no usable cost", () => {
     test("a Parquet export whose cost column holds no number is refused by name, as a CSV one is", async () => {
         // Parquet has typed columns: the cost is a DOUBLE there, all null here.
         const { DuckDBInstance } = await import("@duckdb/node-api");
@@ -270,11 +277,6 @@ describe("AWS CUR 2.0: the amortization rule per line item type", () => {
             TIMESTAMP '2026-10-02' AS ChargePeriodStart, 'Amazon Elastic Compute Cloud' AS ServiceName, MAP {'team': 'fraud'} AS Tags) TO '${file}' (FORMAT parquet)`);
         con.closeSync();
         await expect(attributionReport(base([file]))).rejects.toThrow(/null-cost\.parquet: no line has a cost that is a number \(the cost column is empty\): nothing to report/);
-    });
-
-    test("billed cost is the unblended cost", async () => {
-        const r = await attributionReport(base([file], { schema: "cur2", measure: "billed" }));
-        expect(r.total).toBe(10 + 8 + 20 - 8 + 100 + 6 + 30 + 50 + 7 + 9);
     });
 });
 
