@@ -33,11 +33,13 @@ export function tagOrigin(key: string, props: unknown, provider: ProviderView | 
 export interface ProviderTagConfig {
     /** `defaultTags.tags`: absent when the provider sets none. */
     defaults: ReadResult;
+    /** Default tag keys that came inside a secret: never named, even where the provider's Check copied them into `tagsAll` in the clear. */
+    hiddenKeys: ReadonlySet<string>;
     ignoreKeys: ReadonlySet<string>;
     ignorePrefixes: readonly string[];
 }
 
-const NO_PROVIDER_TAGS: ProviderTagConfig = { defaults: { state: "absent" }, ignoreKeys: new Set(), ignorePrefixes: [] };
+const NO_PROVIDER_TAGS: ProviderTagConfig = { defaults: { state: "absent" }, hiddenKeys: NO_KEYS, ignoreKeys: new Set(), ignorePrefixes: [] };
 
 function stringList(v: unknown): string[] {
     v = unwrapSecret(v);
@@ -71,6 +73,7 @@ export function providerTagConfig(provider: ProviderView | undefined): ProviderT
     const ignore = objectOrJson(readOwn(provider.props, "ignoreTags"));
     const config: ProviderTagConfig = {
         defaults,
+        hiddenKeys: defaults.state === "known" ? hiddenKeys(defaults.tags) : NO_KEYS,
         ignoreKeys: new Set(stringList(readOwn(ignore, "keys"))),
         ignorePrefixes: stringList(readOwn(ignore, "keyPrefixes")),
     };
@@ -118,7 +121,10 @@ function computeEffectiveTags(props: unknown, entry: RegistryEntry, provider?: P
         return { shape: "asg-list", result: read, source: "tags", defaultsUnknown: false, notPropagated: read.notPropagated };
     }
     const all = mapShape.read(readOwn(props, "tagsAll"));
-    if (all.state === "known") return { shape: "map", result: all, source: "tagsAll", defaultsUnknown: false };
+    if (all.state === "known") {
+        hideKeysOfSecrets(all.tags, props, provider);
+        return { shape: "map", result: all, source: "tagsAll", defaultsUnknown: false };
+    }
     const own = mapShape.read(readOwn(props, "tags"));
     if (own.state === "unknown" || own.state === "malformed") return { shape: "map", result: own, source: "tags", defaultsUnknown: false };
     const config = providerTagConfig(provider);
@@ -129,6 +135,28 @@ function computeEffectiveTags(props: unknown, entry: RegistryEntry, provider?: P
     const fromDefaults = config.defaults.state === "known" && config.defaults.tags.size > 0;
     const source = own.state === "known" && own.tags.size > 0 ? (fromDefaults ? "tags and provider defaultTags" : "tags") : fromDefaults ? "provider defaultTags" : "tags";
     return { shape: "map", result: { state: "known", tags: merged }, source, defaultsUnknown: config.defaults.state === "unknown" };
+}
+
+/**
+ * `tagsAll` may hold in the clear the keys of a wholly secret `tags` map or of secret provider default
+ * tags (the provider's Check merges them key by key): those keys, and their values, stay secret. A
+ * secret `tags` map that cannot be read makes every key of `tagsAll` secret, since any may be its.
+ */
+function hideKeysOfSecrets(tags: TagMap, props: unknown, provider: ProviderView | undefined): void {
+    const rawOwn = readOwn(props, "tags");
+    const own = isSecretWrapper(rawOwn) ? mapShape.read(rawOwn) : undefined;
+    const fromDefaults = providerTagConfig(provider).hiddenKeys;
+    if (!own && fromDefaults.size === 0) return;
+    if (own && own.state !== "known") {
+        if (own.state !== "absent") markSecret(tags);
+        return;
+    }
+    const hide = (key: string): void => {
+        const v = tags.get(key);
+        if (v && !v.keySecret) tags.set(key, v.state === "known" ? { ...v, secret: true, keySecret: true } : { ...v, keySecret: true });
+    };
+    own?.tags.forEach((_, key) => hide(key));
+    fromDefaults.forEach(hide);
 }
 
 /**

@@ -347,6 +347,16 @@ const checkCases: Case[] = [
     { name: "check: -c with an empty key", args: ["check", path.join(PROGRAMS, "javascript"), "-c", "=v"], exit: 2, message: /-c|key=value/ },
     // The Pulumi CLI takes it as the key `p:__proto__`; it must not pollute anything or crash.
     { name: "check: a config key __proto__ is just a key", args: ["check", "{dir}"], files: { "Pulumi.yaml": "name: p\nruntime: nodejs\nmain: index.js\n", "Pulumi.dev.yaml": "config:\n  __proto__: x\n", "package.json": '{"main": "index.js"}', "index.js": "", "node_modules": { symlink: path.join(ROOT, "node_modules") } }, exit: 0, message: /1 resources registered/ },
+    // A wholly secret tags map: its keys are as secret as its values, in every format and policy (the provider's Check copies them into tagsAll).
+    ...(["text", "json", "sarif", "github", "markdown"] as const).map((format): Case => ({
+        name: `check: the keys of a wholly secret tags map are never printed (${format})`, args: ["check", "{dir}", "--format", format], exit: 1, message: /a secret key/,
+        files: {
+            "Pulumi.yaml": "name: p\nruntime: nodejs\nmain: index.js\n", "package.json": '{"main": "index.js"}', "node_modules": { symlink: path.join(ROOT, "node_modules") },
+            "index.js": `const pulumi = require("@pulumi/pulumi"); const aws = require("@pulumi/aws");
+new aws.sagemaker.Model("m", { executionRoleArn: "arn:aws:iam::1:role/x", tags: pulumi.secret({ "${SENTINEL},!": "v", Team: "fraud" }) });
+new aws.s3.Bucket("b", { tags: pulumi.secret({ "${SENTINEL}": "x".repeat(300) }) });`,
+        },
+    })),
     { name: "check: a policy pack folder that does not exist", args: ["check", path.join(PROGRAMS, "javascript"), "--policy-pack", "{dir}/nope"], exit: 2, message: /nope/ },
     { name: "check: a program that throws", args: ["check", path.join(PROGRAMS, "throws")], exit: 2, message: /throws|Error/ },
     { name: "check: invalid pack config", args: ["check", path.join(PROGRAMS, "javascript"), "--policy-pack-config", "{dir}/c.json"], files: { "c.json": JSON.stringify({ "required-tags": { services: ["s4"] } }) }, exit: 2, message: /did you mean "s3"/ },

@@ -61,6 +61,22 @@ const cases: Case[] = [
     { name: "a secret value's bad characters are not shown", resource: tagged(MODEL, { team: secret("p@ss{word}") }), refused: [/`team`: value contains characters that SageMaker refuses/] },
     { name: "a secret value too long is reported without the value", resource: tagged(BUCKET, { team: secret("s".repeat(300)) }), refused: [/`team`: value is 300 characters/] },
     { name: "keys of a wholly secret map are never named", resource: tagged(MODEL, secret({ "hidden,key": "v" })), refused: [/tags a secret key: key contains characters that SageMaker refuses/] },
+    // The provider's Check copies a secret map's keys into `tagsAll`, which may arrive in the clear: they stay hidden.
+    {
+        name: "a wholly secret tags map whose keys tagsAll holds in the clear: never named",
+        resource: tagged(MODEL, secret({ "hidden,key": "v" }), { tagsAll: { "hidden,key": secret("v") } }),
+        refused: [/^Tags AWS would refuse: tagsAll a secret key: key contains characters that SageMaker refuses/],
+    },
+    {
+        name: "a wholly secret tags map beside plain default tags in tagsAll: only the secret map's keys are hidden",
+        resource: { ...tagged(BUCKET, secret({ "Secret Key": "x".repeat(300) }), { tagsAll: { "Secret Key": secret("x".repeat(300)), "aws:plain": "1" } }), provider: awsProvider({ "aws:plain": "1" }) },
+        refused: [/tagsAll `aws:plain`: keys starting with `aws:` are reserved/, /tagsAll a secret key: value is 300 characters/],
+    },
+    {
+        name: "secret provider default tags copied into tagsAll in the clear: never named",
+        resource: { ...tagged(MODEL, FULL_TAGS, { tagsAll: { ...FULL_TAGS, "hidden,key": "v" } }), provider: { type: "pulumi:providers:aws", props: { defaultTags: secret(JSON.stringify({ tags: { "hidden,key": "v" } })) } } },
+        refused: [/^Tags AWS would refuse: tagsAll a secret key: key contains characters that SageMaker refuses/],
+    },
     {
         name: "secret provider default tags (JSON text, as the engine sends them) hide keys and values",
         resource: { ...tagged(MODEL, FULL_TAGS), provider: { type: "pulumi:providers:aws", props: { defaultTags: secret(JSON.stringify({ tags: { "hidden,key": "p@ss{word}" } })) } } },
@@ -93,7 +109,7 @@ describe("aws-tag-limits (served by the SDK)", () => {
         expect(result.advisory).toHaveLength(c.advised ? 1 : 0);
         for (const re of c.advised ?? []) expect(result.advisory[0]).toMatch(re);
         const all = [...result.mandatory, ...result.advisory].join("\n");
-        expect(all).not.toMatch(/s{300}|fraud#1!|p@ss|hidden/);
+        expect(all).not.toMatch(/s{300}|x{300}|fraud#1!|p@ss|hidden|Secret Key/);
         expect(all).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202e]/);
     });
 
