@@ -6,7 +6,7 @@ import { awsTagLimitsPolicy } from "./aws-tag-limits";
 import { COST_REACHES_TAGGED_RESOURCE, LAUNCH_TEMPLATE_FIX, costReachesTaggedResourcePolicy } from "./cost-reaches-tagged-resource";
 import { fillDerivableTagsPolicy } from "./fill-derivable-tags";
 import { configSchemaOf } from "./framework";
-import { HOW_TO_FIX, REQUIRED_TAGS, requiredTagsPolicy } from "./required-tags";
+import { HOW_TO_FIX_PATTERN, REQUIRED_TAGS, requiredTagsPolicy } from "./required-tags";
 import { tagValuesPolicy } from "./tag-values";
 
 export const PACK_NAME = "tagguard";
@@ -37,8 +37,11 @@ export function policyConfigSchemas(): ReadonlyMap<string, z.ZodObject> {
     }));
 }
 
-/** Fix texts the policies end many messages with: reports print each once per run instead of per resource. */
-export const REPEATED_FIXES: ReadonlyMap<string, string> = new Map([
-    [REQUIRED_TAGS, HOW_TO_FIX],
+/**
+ * Fix texts the policies end many messages with (a literal, or a pattern where the fix names the
+ * resource's own keys): reports print each distinct one once per run instead of per resource.
+ */
+export const REPEATED_FIXES: ReadonlyMap<string, string | RegExp> = new Map<string, string | RegExp>([
+    [REQUIRED_TAGS, HOW_TO_FIX_PATTERN],
     [COST_REACHES_TAGGED_RESOURCE, LAUNCH_TEMPLATE_FIX],
 ]);

@@ -9,10 +9,21 @@ import { advisory, keyList, keyName, resourcePolicy, type CheckResult, type Find
 
 export const REQUIRED_TAGS = "required-tags";
 
-/** The fix for resources of the default provider (stack config), printed once per run by `tagguard check`. */
-export const HOW_TO_FIX =
-    "Set them once for every resource of the default provider in the stack file (`aws:defaultTags: {tags: {team: fraud, cost_center: cc-1042, ...}}` under `config:` in Pulumi.<stack>.yaml, " +
-    "or `pulumi config set --path 'aws:defaultTags.tags.team' fraud`), on the resource's `tags`, or build the resource with tagguard's components.";
+/**
+ * The fix for resources of the default provider (stack config), naming the keys to set. Tools print each
+ * distinct one once per run, under `How to fix`.
+ */
+export function howToFix(keys: readonly string[]): string {
+    const listed = keys.length ? keys : REQUIRED_TAG_KEYS;
+    return `Set ${listed.length === 1 ? "it" : "them"} once for every resource of the default provider in the stack file (\`aws:defaultTags: {tags: {${listed.map((k) => `${k}: ...`).join(", ")}}}\` under \`config:\` in Pulumi.<stack>.yaml, ` +
+        `or \`pulumi config set --path 'aws:defaultTags.tags.${listed[0]}' <value>\` for each), on the resource's \`tags\`, or build the resource with tagguard's components.`;
+}
+
+/** A `howToFix` text inside a message; its first group lists the keys it names. */
+export const HOW_TO_FIX_PATTERN = /Set (?:it|them) once for every resource of the default provider in the stack file \(`aws:defaultTags: \{tags: \{((?:[a-z_]+: \.\.\.(?:, )?)+)\}\}` under `config:` in Pulumi\.<stack>\.yaml, or `pulumi config set --path 'aws:defaultTags\.tags\.[a-z_]+' <value>` for each\), on the resource's `tags`, or build the resource with tagguard's components\./;
+
+/** The keys a `howToFix` text names (its pattern's first group). */
+export const keysOfFix = (listed: string): string[] => [...listed.matchAll(/([a-z_]+): \.\.\./g)].map((m) => m[1]);
 
 /** Which provider's default tags were looked at, and the fix that fits it. */
 function providerAdvice(eff: EffectiveTags, provider: ProviderView | undefined, missing: readonly string[]): string {
@@ -24,8 +35,8 @@ function providerAdvice(eff: EffectiveTags, provider: ProviderView | undefined, 
         return `It uses provider \`${visible(label.name, { max: 64 })}\`, whose \`defaultTags\` ${some ? "do not set them" : "set none"} (the default tags of other providers do not reach its resources): ` +
             `add ${missing.length === 1 ? "it" : "them"} to that provider's \`defaultTags: {tags: {...}}\`, or set ${missing.length === 1 ? "it" : "them"} on the resource's \`tags\`.`;
     }
-    if (label?.kind === "default") return `${some ? "The default AWS provider's default tags (stack config `aws:defaultTags`) do not set them." : "The default AWS provider sets no default tags (stack config `aws:defaultTags`)."} ${HOW_TO_FIX}`;
-    return HOW_TO_FIX;
+    if (label?.kind === "default") return `${some ? "The default AWS provider's default tags (stack config `aws:defaultTags`) do not set them." : "The default AWS provider sets no default tags (stack config `aws:defaultTags`)."} ${howToFix(missing)}`;
+    return howToFix(missing);
 }
 
 export interface RequiredKeyStatus {
@@ -97,7 +108,7 @@ export function requiredTagFindings(eff: EffectiveTags, provider?: ProviderView)
             const hidden = hiddenKeys(tags);
             parts.push(`Found ${status.nearMisses.map(([found, meant]) => `${keyName(found, hidden)} (did you mean \`${meant}\`?)`).join(", ")}: keys are case-sensitive, and cost reports split them.`);
         }
-        parts.push(providerAdvice(eff, provider, [...status.missing, ...status.notStrings]));
+        parts.push(providerAdvice(eff, provider, [...status.missing, ...status.notStrings].sort()));
         findings.push({ message: parts.join(" ") });
     }
     if (status.unknown.length) findings.push(advisory(`Values of ${keyList(status.unknown)} are unknown during preview; they count as present and are verified at update.`));
@@ -112,7 +123,7 @@ export function requiredTagsPolicy(): ResourceAndStackPolicy {
         name: REQUIRED_TAGS,
         description: "Every taggable EC2, EBS, S3, EKS, SageMaker and MSK resource carries the attribution tags team, cost_center, project, model_id, environment, lifecycle_phase, created_by and managed_by.",
         enforcementLevel: "mandatory",
-        remediationSteps: HOW_TO_FIX,
+        remediationSteps: howToFix(REQUIRED_TAG_KEYS),
         configSchema: RequiredTagsConfigSchema,
         recheckInStack: true,
         check: ({ resource, entry }) => requiredTagFindings(effectiveTags(resource.props, entry, resource.provider), resource.provider),

@@ -26,10 +26,31 @@ export function indent(text: string, spaces: number): string {
 export const fromCwd = (projectDir: string, l: SourceLocation): string => path.relative(process.cwd(), path.join(projectDir, l.file)).split(path.sep).join("/");
 
 /** A message without the fix its policy repeats on every resource; the fix, if it was there. */
-export function splitFix(policy: string, message: string, fixes: ReadonlyMap<string, string> = REPEATED_FIXES): { message: string; fix?: string } {
-    const fix = fixes.get(policy);
-    if (!fix || !message.includes(fix)) return { message };
+export function splitFix(policy: string, message: string, fixes: ReadonlyMap<string, string | RegExp> = REPEATED_FIXES): { message: string; fix?: string } {
+    const known = fixes.get(policy);
+    const fix = known === undefined ? undefined : typeof known === "string" ? (message.includes(known) ? known : undefined) : known.exec(message)?.[0];
+    if (!fix) return { message };
     return { message: message.replace(fix, "").replace(/\s+$/, "").replace(/,\s*$/, "."), fix };
+}
+
+/** The fixes split from a run's messages: each distinct one once, by policy, in the order met. */
+export class RepeatedFixes {
+    private readonly byPolicy = new Map<string, Set<string>>();
+
+    add(policy: string, fix: string | undefined): void {
+        if (fix === undefined) return;
+        let fixes = this.byPolicy.get(policy);
+        if (!fixes) this.byPolicy.set(policy, (fixes = new Set()));
+        fixes.add(fix);
+    }
+
+    get size(): number {
+        return this.byPolicy.size;
+    }
+
+    *entries(): IterableIterator<[policy: string, fix: string]> {
+        for (const [policy, fixes] of this.byPolicy) for (const fix of fixes) yield [policy, fix];
+    }
 }
 
 /** Where inside a component of the project the resource was created, when the finding points at the component. */
@@ -50,20 +71,20 @@ export function formatText(report: CheckReport): string {
     const order = new Map(report.resources.map((r, i) => [r.urn, r.type === "pulumi:pulumi:Stack" ? Number.MAX_SAFE_INTEGER : i]));
     const byResource = new Map<string, CheckViolation[]>();
     for (const v of report.violations) byResource.set(v.urn, [...(byResource.get(v.urn) ?? []), v]);
-    const fixes = new Map<string, string>();
+    const fixes = new RepeatedFixes();
     for (const [, vs] of [...byResource].sort(([a], [b]) => (order.get(a) ?? 1e9) - (order.get(b) ?? 1e9))) {
         for (const v of vs) {
             const place = placeOf(report, v);
             const where = place ? ` at ${visible(place)}` : "";
             lines.push(`        - [${v.enforcementLevel}]  ${visible(v.policy)}  (${visible(v.type)}: ${visible(v.name)})${where}${baselineMark(v)}`);
             const { message, fix } = splitFix(v.policy, v.message);
-            if (fix) fixes.set(v.policy, fix);
+            fixes.add(v.policy, fix);
             lines.push(indent(visibleLines(message), 10));
         }
     }
     if (fixes.size) {
         lines.push("", "How to fix:");
-        for (const [policy, fix] of fixes) lines.push(`    ${policy}: ${fix}`);
+        for (const [policy, fix] of fixes.entries()) lines.push(`    ${policy}: ${fix}`);
     }
     if (report.notCheckedOffline.length) {
         lines.push("", `Not checked offline (${report.notCheckedOffline.length} remote component${report.notCheckedOffline.length === 1 ? "" : "s"}; ${UNCHECKED_ADVICE}):`);
@@ -103,13 +124,13 @@ export function formatMarkdown(report: CheckReport): string {
         ...(s.baseline ? [`Against the baseline: ${s.baseline.new} new (${s.baseline.newMandatory} mandatory), ${s.baseline.existing} existing, ${s.baseline.fixed} fixed.`] : []),
         ...(s.unchecked ? [`${s.unchecked} remote components not checked offline.`] : []),
     ];
-    const fixes = new Map<string, string>();
+    const fixes = new RepeatedFixes();
     const rows = report.violations.map((v) => {
         const { message, fix } = splitFix(v.policy, v.message);
-        if (fix) fixes.set(v.policy, fix);
+        fixes.add(v.policy, fix);
         return { level: v.enforcementLevel, policy: v.policy, subject: `${v.type} ${v.name}`, where: placeOf(report, v), message, status: v.baseline };
     });
-    for (const [policy, fix] of fixes) lines.push(`How to fix (${policy}): ${fix}`);
+    for (const [policy, fix] of fixes.entries()) lines.push(`How to fix (${policy}): ${fix}`);
     return markdownSummary(`tagguard check: ${report.project}/${report.stack}`, lines, rows);
 }
 

@@ -3,9 +3,9 @@ import * as path from "path";
 import type { Log, Result } from "sarif";
 import { createPolicies } from "../../policies/all";
 import { REPEATED_FIXES } from "../../policies/all";
-import { indent, pct, sarifLog, sarifRules, splitFix } from "../check/formats";
+import { RepeatedFixes, indent, pct, sarifLog, sarifRules, splitFix } from "../check/formats";
 import { cappedAnnotations, findingKey, markdownSummary, type Annotation } from "../findings";
-import { terraformWording } from "./wording";
+import { terraformFix } from "./wording";
 import { packInfo } from "../engine/in-process-pack";
 import { jsonText, visible, visibleLines } from "../output";
 import type { PlanReport, PlanViolation } from "./plan";
@@ -15,7 +15,7 @@ export type PlanFormat = (typeof PLAN_FORMATS)[number];
 
 const subject = (v: PlanViolation): string => (v.address === null ? "the plan" : visible(v.address));
 const relative = (file: string): string => path.relative(process.cwd(), file).split(path.sep).join("/") || file;
-const PLAN_FIXES: ReadonlyMap<string, string> = new Map([...REPEATED_FIXES].map(([policy, fix]) => [policy, terraformWording(fix)]));
+const PLAN_FIXES: ReadonlyMap<string, string | RegExp> = new Map([...REPEATED_FIXES].map(([policy, fix]) => [policy, terraformFix(fix)]));
 const inModule = (v: PlanViolation): string => (v.moduleSource ? ` in module ${visible(v.moduleSource)}` : "");
 
 export function formatPlanText(report: PlanReport): string {
@@ -33,7 +33,7 @@ export function formatPlanText(report: PlanReport): string {
         .map((v) => ({ v, position: v.address === null ? Number.POSITIVE_INFINITY : order.get(v.file)?.get(v.address) ?? 0 }))
         .sort((a, b) => (a.position === b.position ? 0 : a.position - b.position))
         .map(({ v }) => v);
-    const fixes = new Map<string, string>();
+    const fixes = new RepeatedFixes();
     // Many resources share a message: each is split from its fix, made visible and indented once.
     const shown = new Map<string, Map<string, { text: string; fix?: string }>>();
     for (const v of sorted) {
@@ -45,12 +45,12 @@ export function formatPlanText(report: PlanReport): string {
             const { message, fix } = splitFix(v.policy, v.message, PLAN_FIXES);
             byMessage.set(v.message, (rendered = { text: indent(visibleLines(message), 10), fix }));
         }
-        if (rendered.fix) fixes.set(v.policy, rendered.fix);
+        fixes.add(v.policy, rendered.fix);
         lines.push(rendered.text);
     }
     if (fixes.size) {
         lines.push("", "How to fix:");
-        for (const [policy, fix] of fixes) lines.push(`    ${policy}: ${fix}`);
+        for (const [policy, fix] of fixes.entries()) lines.push(`    ${policy}: ${fix}`);
     }
     const n = s.notChecked;
     const left = [[n.unchanged, "unchanged"], [n.deleted, "deleted"], [n.forgotten, "forgotten (removed from state)"], [n.notManaged, "data sources"], [n.otherProvider, "of other providers"], [n.unknownType, "of AWS types tagguard does not know"], [n.tagsUnknownToRegistry, "taggable but unknown to tagguard's registry"]]
@@ -83,13 +83,13 @@ export function formatPlanMarkdown(report: PlanReport): string {
         `${s.violations.mandatory} mandatory and ${s.violations.advisory} advisory violations.`,
         ...(s.baseline ? [`Against the baseline: ${s.baseline.new} new (${s.baseline.newMandatory} mandatory), ${s.baseline.existing} existing, ${s.baseline.fixed} fixed.`] : []),
     ];
-    const fixes = new Map<string, string>();
+    const fixes = new RepeatedFixes();
     const rows = report.violations.map((v) => {
         const { message, fix } = splitFix(v.policy, v.message, PLAN_FIXES);
-        if (fix) fixes.set(v.policy, fix);
+        fixes.add(v.policy, fix);
         return { level: v.enforcementLevel, policy: v.policy, subject: v.address ?? "(plan)", where: v.moduleSource ?? relative(v.file), message, status: v.baseline };
     });
-    for (const [policy, fix] of fixes) lines.push(`How to fix (${policy}): ${fix}`);
+    for (const [policy, fix] of fixes.entries()) lines.push(`How to fix (${policy}): ${fix}`);
     return markdownSummary(`tagguard plan: ${report.plans.map((p) => relative(p.file)).join(", ")}`, lines, rows);
 }
 

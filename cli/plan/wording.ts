@@ -4,11 +4,23 @@
  * `default_tags` block, plan and apply. The rules and their messages stay in the policies; only the
  * vocabulary is translated here.
  */
-import { HOW_TO_FIX } from "../../policies/required-tags";
+import { HOW_TO_FIX_PATTERN, keysOfFix } from "../../policies/required-tags";
 import { QUOTED_PROPERTY_NAMES, terraformPropertyName } from "../../tagset/terraform";
 
-export const TERRAFORM_HOW_TO_FIX =
-    "Set them once for every resource of the provider in its `default_tags` block (`provider \"aws\" { default_tags { tags = { team = \"fraud\", ... } } }`), or on the resource's `tags`.";
+/** The pack's `howToFix` in Terraform's words, naming the same keys. */
+export function terraformHowToFix(keys: readonly string[]): string {
+    return `Set ${keys.length === 1 ? "it" : "them"} once for every resource of the provider in its \`default_tags\` block (\`provider "aws" { default_tags { tags = { ${keys.map((k) => `${k} = "..."`).join(", ")} } } }\`), or on the resource's \`tags\`.`;
+}
+
+/** A `terraformHowToFix` text inside a message. */
+const TERRAFORM_HOW_TO_FIX_PATTERN = /Set (?:it|them) once for every resource of the provider in its `default_tags` block \(`provider "aws" \{ default_tags \{ tags = \{ (?:[a-z_]+ = "\.\.\."(?:, )?)+ \} \} \}`\), or on the resource's `tags`\./;
+
+/** How a repeated fix of the pack (`REPEATED_FIXES`) reads in a plan's messages. */
+export function terraformFix(fix: string | RegExp): string | RegExp {
+    if (typeof fix === "string") return terraformWording(fix);
+    if (fix === HOW_TO_FIX_PATTERN) return TERRAFORM_HOW_TO_FIX_PATTERN;
+    throw new Error(`no Terraform wording for the repeated fix ${fix.source}`);
+}
 
 const PHRASES: readonly [RegExp, string][] = [
     [/`defaultTags: \{tags: \{\.\.\.\}\}`/g, "`default_tags { tags = {...} }` block"],
@@ -43,7 +55,7 @@ export function terraformWording(message: string): string {
 }
 
 function translate(message: string): string {
-    let text = message.split(HOW_TO_FIX).join(TERRAFORM_HOW_TO_FIX);
+    let text = message.replace(new RegExp(HOW_TO_FIX_PATTERN.source, "g"), (_fix, keys: string) => terraformHowToFix(keysOfFix(keys)));
     for (const [pattern, replacement] of PHRASES) text = text.replace(pattern, replacement);
     // Only back-quoted spans name properties; tag keys in them are the user's and are not in the set.
     return text.replace(/`([^`\n]*)`/g, (whole, span: string) => (whole.includes("default_tags") ? whole : `\`${renameProperties(span)}\``))

@@ -8,6 +8,9 @@ import * as path from "path";
 import { parsePolicyPackConfig } from "../../cli/engine/policy-config";
 import { planReport, type PlanReport } from "../../cli/plan/plan";
 import { withoutInstanceKeys } from "../../cli/plan/views";
+import { terraformFix, terraformWording } from "../../cli/plan/wording";
+import { splitFix } from "../../cli/check/formats";
+import { HOW_TO_FIX_PATTERN, howToFix } from "../../policies/required-tags";
 import { FULL_TAGS, without } from "../fixtures";
 import { plan, tempDir, writePlan, type PlanSpec } from "./helpers";
 
@@ -95,6 +98,17 @@ describe("required tags in the plan's shapes", () => {
         expect(message).toMatch(/looked at tags_all/);
         expect(message).toMatch(/`default_tags \{ tags = \{\.\.\.\} \}` block/);
         expect(message).not.toMatch(/pulumi|tagsAll|defaultTags|preview/i);
+    });
+
+    test("the fix for the default provider names the missing keys in both dialects, and is printed once", () => {
+        const pulumiFix = howToFix(["cost_center", "team"]);
+        const message = terraformWording(`Missing required tags: \`cost_center\`, \`team\` (looked at tagsAll). ${pulumiFix}`);
+        expect(message).toBe('Missing required tags: `cost_center`, `team` (looked at tags_all). Set them once for every resource of the provider in its `default_tags` block (`provider "aws" { default_tags { tags = { cost_center = "...", team = "..." } } }`), or on the resource\'s `tags`.');
+        expect(splitFix("required-tags", message, new Map([["required-tags", terraformFix(HOW_TO_FIX_PATTERN)]]))).toEqual({
+            message: "Missing required tags: `cost_center`, `team` (looked at tags_all).",
+            fix: 'Set them once for every resource of the provider in its `default_tags` block (`provider "aws" { default_tags { tags = { cost_center = "...", team = "..." } } }`), or on the resource\'s `tags`.',
+        });
+        expect(terraformWording(howToFix(["model_id"]))).toMatch(/^Set it once .*tags = \{ model_id = "\.\.\." \}/);
     });
 });
 

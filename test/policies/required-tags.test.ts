@@ -176,7 +176,9 @@ describe("required-tags (served by the SDK)", () => {
 describe("advice that fits the resource's provider", () => {
     const bucket = (provider?: ResourceCase["provider"], tags: Record<string, string> = { model_id: "m-v1" }): ResourceCase => ({ type: "aws:s3/bucketV2:BucketV2", props: { tags }, provider });
     test.each([
-        ["the default provider without default tags", bucket(awsProvider()), /The default AWS provider sets no default tags \(stack config `aws:defaultTags`\)\. Set them once .*in the stack file \(`aws:defaultTags: \{tags: \{team: fraud, .*under `config:` in Pulumi\.<stack>\.yaml, or `pulumi config set --path/],
+        // The fix names the keys that are missing, never a fixed example of keys the resource may have.
+        ["the default provider without default tags", bucket(awsProvider()), /The default AWS provider sets no default tags \(stack config `aws:defaultTags`\)\. Set them once .*in the stack file \(`aws:defaultTags: \{tags: \{cost_center: \.\.\., created_by: \.\.\., environment: \.\.\., lifecycle_phase: \.\.\., managed_by: \.\.\., project: \.\.\., team: \.\.\.\}\}` under `config:` in Pulumi\.<stack>\.yaml, or `pulumi config set --path 'aws:defaultTags\.tags\.cost_center' <value>` for each\)/],
+        ["the default provider, one key missing", bucket(awsProvider(), without(FULL_TAGS, "cost_center")), /Missing required tags: `cost_center` .*Set it once .*`aws:defaultTags: \{tags: \{cost_center: \.\.\.\}\}` .*`pulumi config set --path 'aws:defaultTags\.tags\.cost_center' <value>`/],
         ["the default provider whose default tags lack keys", bucket(awsProvider(without(FULL_TAGS, "team", "model_id"))), /The default AWS provider's default tags \(stack config `aws:defaultTags`\) do not set them\./],
         ["an explicit provider without default tags", bucket({ ...awsProvider(), name: "west" }), /It uses provider `west`, whose `defaultTags` set none \(the default tags of other providers do not reach its resources\): add them to that provider's `defaultTags: \{tags: \{\.\.\.\}\}`, or set them on the resource's `tags`\./],
         ["an explicit provider whose default tags lack one key", bucket({ ...awsProvider(without(FULL_TAGS, "team")), name: "west" }, { model_id: "m-v1" }), /It uses provider `west`, whose `defaultTags` do not set them .*add it to that provider's/],
@@ -185,5 +187,7 @@ describe("advice that fits the resource's provider", () => {
         expect(r.mandatory).toHaveLength(1);
         expect(r.mandatory[0]).toMatch(message);
         if (/explicit/.test(_name)) expect(r.mandatory[0]).not.toMatch(/pulumi config set/);
+        // No key the resource has is offered as a fix.
+        expect(r.mandatory[0]).not.toMatch(/tags: \{[^}]*model_id/);
     });
 });
