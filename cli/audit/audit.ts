@@ -145,6 +145,7 @@ export function audit(results: readonly LoadResult[], config: AuditConfig, input
         if (stack.malformed) report.errors.push({ file: stack.file, error: `${stack.malformed} entries without a URN or type were skipped` });
         if (stack.skipped.pendingDelete) report.warnings.push(`${shownPath(stack.file)}: ${stack.skipped.pendingDelete} copies pending deletion (delete: true) not counted`);
         if (stack.skipped.duplicates) report.warnings.push(`${shownPath(stack.file)}: ${stack.skipped.duplicates} repeated URNs counted once`);
+        if (stack.skipped.external) report.warnings.push(`${shownPath(stack.file)}: ${stack.skipped.external} resource${stack.skipped.external === 1 ? "" : "s"} the stack only reads (external: true, read with \`.get\`) not counted: ${stack.skipped.external === 1 ? "it is" : "they are"} audited in the stack that manages ${stack.skipped.external === 1 ? "it" : "them"}`);
         const stackName = `${stack.project}/${stack.stack}`;
         const { views: resources, byUrn } = views(stack);
         const stackView = stackViewFromUrns(resources, (urn, property) => {

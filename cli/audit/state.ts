@@ -29,7 +29,7 @@ export interface LoadedStack {
     /** Entries that are not resources (no URN or type): skipped and counted. */
     malformed: number;
     /** Copies pending deletion and repeated URNs: skipped and counted. */
-    skipped: { pendingDelete: number; duplicates: number };
+    skipped: { pendingDelete: number; duplicates: number; external: number };
 }
 
 export type LoadResult = { ok: true; stack: LoadedStack } | { ok: false; file: string; error: string };
@@ -73,10 +73,12 @@ export function parseStackExport(text: string, file: string): LoadResult {
     const resources: StateResource[] = [];
     const seen = new Set<string>();
     let malformed = 0;
-    const skipped = { pendingDelete: 0, duplicates: 0 };
+    const skipped = { pendingDelete: 0, duplicates: 0, external: 0 };
     for (const r of raw) {
         if (!isObject(r) || typeof r.urn !== "string" || typeof r.type !== "string") malformed++;
         else if (r.delete === true) skipped.pendingDelete++;
+        // Read with `X.get`: another stack or team manages it, and the engine never analyzes reads.
+        else if (r.external === true) skipped.external++;
         else if (seen.has(r.urn)) skipped.duplicates++;
         else {
             seen.add(r.urn);

@@ -55,6 +55,31 @@ function policyDocument(inputs: Inputs): Record<string, unknown> {
     return { json: JSON.stringify(doc, null, 2), minifiedJson: JSON.stringify(doc), id: stableHex(JSON.stringify(doc), 10) };
 }
 
+/**
+ * What a parameter holds, as AWS's public parameters (`/aws/service/...`) hold it: the ECS- and
+ * EKS-optimized AMIs' `recommended` parameter is a JSON document (programs `JSON.parse(...).image_id`),
+ * its leaves and the other image parameters an AMI id, a release version or an image name.
+ */
+export function parameterValue(name: string): string {
+    const ami = `ami-${stableHex(name.replace(/\/(image_id|image_name|release_version|image_version)$/, ""))}`;
+    const leaf = name.split("/").pop() ?? "";
+    const service = /^\/aws\/service\/(ecs|eks)\/optimized-ami\/(?:([0-9.]+)\/)?.+?\/recommended(?:\/|$)/.exec(name);
+    const kubernetes = service?.[2] ?? "1.31";
+    if (service && leaf === "recommended") {
+        return JSON.stringify(service[1] === "ecs"
+            ? { ecs_agent_version: "1.88.0", ecs_runtime_version: "Docker version 25.0.6", image_id: ami, image_name: "amzn2-ami-ecs-hvm-2.0.20241217-x86_64-ebs", os: "Amazon Linux 2", schema_version: 1, source_image_name: "amzn2-ami-minimal-hvm-2.0.20241210.0-x86_64-ebs" }
+            : { image_id: ami, image_name: `amazon-eks-node-${kubernetes}-v20241121`, release_version: `${kubernetes}.0-20241121`, schema_version: "2" });
+    }
+    switch (leaf) {
+        case "image_id": case "image-id": case "ami-id": case "ami_id": return ami;
+        case "image_name": return service?.[1] === "eks" ? `amazon-eks-node-${kubernetes}-v20241121` : "amzn2-ami-ecs-hvm-2.0.20241217-x86_64-ebs";
+        case "release_version": return `${kubernetes}.0-20241121`;
+        case "image_version": return "1.26.2-943d9a41";
+    }
+    // `/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64`, Canonical's and the Deep Learning AMIs' `.../ami-id`.
+    return /ami/i.test(name) ? ami : "tagguard-mock-value";
+}
+
 const ANSWERS: Readonly<Record<string, Answer>> = {
     "aws:index/getCallerIdentity:getCallerIdentity": () => ({
         accountId: MOCK_ACCOUNT_ID, arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:user/tagguard-check`, userId: "AIDATAGGUARDCHECK0001", id: MOCK_ACCOUNT_ID,
@@ -78,11 +103,46 @@ const ANSWERS: Readonly<Record<string, Answer>> = {
         const id = str(inputs.id, `subnet-${stableHex(JSON.stringify(inputs))}`);
         return { id, availabilityZone: `${region}a`, cidrBlock: "10.0.1.0/24", vpcId: `vpc-${stableHex("default")}`, arn: `arn:aws:ec2:${region}:${MOCK_ACCOUNT_ID}:subnet/${id}` };
     },
-    "aws:ssm/getParameter:getParameter": (inputs, { region }) => ({
-        id: str(inputs.name, "parameter"), name: str(inputs.name, "parameter"), type: "String", version: 1,
-        value: /ami/i.test(str(inputs.name, "")) ? `ami-${stableHex(str(inputs.name, ""))}` : "tagguard-mock-value",
-        insecureValue: "tagguard-mock-value", arn: `arn:aws:ssm:${region}:${MOCK_ACCOUNT_ID}:parameter/${str(inputs.name, "parameter").replace(/^\//, "")}`,
-    }),
+    "aws:ssm/getParameter:getParameter": (inputs, { region }) => {
+        const name = str(inputs.name, "parameter");
+        const value = parameterValue(name);
+        return {
+            id: name, name, type: "String", version: 1, value, insecureValue: value, withDecryption: inputs.withDecryption !== false,
+            // AWS's public parameters belong to no account.
+            arn: `arn:aws:ssm:${region}:${name.startsWith("/aws/service/") ? "" : MOCK_ACCOUNT_ID}:parameter/${name.replace(/^\//, "")}`,
+        };
+    },
+    // EKS access entries and aws-auth maps name the role behind the caller's session (`getSessionContext({ arn: caller.arn })`).
+    "aws:iam/getSessionContext:getSessionContext": (inputs) => {
+        const arn = str(inputs.arn, `arn:aws:iam::${MOCK_ACCOUNT_ID}:user/tagguard-check`);
+        const assumed = /^arn:([^:]+):sts::(\d+):assumed-role\/(.+)\/([^/]+)$/.exec(arn);
+        const issuerName = assumed ? assumed[3].split("/").pop()! : arn.split("/").pop()!;
+        return {
+            id: arn, arn, issuerArn: assumed ? `arn:${assumed[1]}:iam::${assumed[2]}:role/${assumed[3]}` : arn, issuerName,
+            issuerId: `AROA${stableHex(issuerName, 17).toUpperCase()}`, sessionName: assumed ? assumed[4] : "",
+        };
+    },
+    // Programs read the management account and `roots[0].id` (service control policies, organization-wide tag policies).
+    "aws:organizations/getOrganization:getOrganization": () => {
+        const id = `o-${stableHex("organization", 10)}`;
+        const rootId = `r-${stableHex("root", 4)}`;
+        const account = (name: string, accountId: string) => ({
+            arn: `arn:aws:organizations::${MOCK_ACCOUNT_ID}:account/${id}/${accountId}`, email: `${name}@example.com`, id: accountId, joinedMethod: "CREATED",
+            joinedTimestamp: "2024-01-01T00:00:00Z", name, state: "ACTIVE", status: "ACTIVE",
+        });
+        const management = account("management", MOCK_ACCOUNT_ID);
+        const member = account("ml-platform", "210987654321");
+        return {
+            id, arn: `arn:aws:organizations::${MOCK_ACCOUNT_ID}:organization/${id}`, featureSet: "ALL",
+            masterAccountId: MOCK_ACCOUNT_ID, masterAccountArn: management.arn, masterAccountEmail: management.email, masterAccountName: management.name,
+            accounts: [management, member], nonMasterAccounts: [member],
+            awsServiceAccessPrincipals: ["tagpolicies.tag.amazonaws.com"], enabledPolicyTypes: ["SERVICE_CONTROL_POLICY", "TAG_POLICY"],
+            roots: [{
+                id: rootId, name: "Root", arn: `arn:aws:organizations::${MOCK_ACCOUNT_ID}:root/${id}/${rootId}`,
+                policyTypes: [{ status: "ENABLED", type: "SERVICE_CONTROL_POLICY" }, { status: "ENABLED", type: "TAG_POLICY" }],
+            }],
+        };
+    },
     "aws:iam/getRole:getRole": (inputs) => ({ id: str(inputs.name, "role"), name: str(inputs.name, "role"), arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:role/${str(inputs.name, "role")}`, assumeRolePolicy: "{}" }),
     "aws:kms/getKey:getKey": (inputs, { region }) => {
         const id = stableHex(str(inputs.keyId, "key"), 32);

@@ -142,14 +142,20 @@ interface Declaration {
     hasValue: boolean;
 }
 
-/** A project-level config entry: a literal value, or a declaration (`type`, `default`, `value`, `secret`, ...). */
+/**
+ * A project-level config entry as the CLI's project schema (`sdk/go/common/workspace/project.json`)
+ * takes it: a string, an integer, a boolean or a list, or a declaration (`type`, `items`, `description`,
+ * `secret`, `default`, `value`; an object value goes under `value:`).
+ */
 function declaration(key: string, raw: unknown, file: string): Declaration {
     const where = `${shownPath(file)}: config.${shownValue(key)}`;
-    if (raw === null || ["string", "number", "boolean"].includes(typeof raw)) return { value: raw, hasValue: raw !== null, hasDefault: false };
-    if (!isObject(raw)) throw new UsageError(`${where}: must be a string, number, boolean or a declaration with \`type\`, \`default\` or \`value\``);
+    if (typeof raw === "number" && !Number.isInteger(raw)) throw new UsageError(`${where}: ${raw} is not an integer; the project schema takes a string, an integer, a boolean, a list or a declaration (quote it to pass it as a string)`);
+    if (raw === null || ["string", "number", "boolean"].includes(typeof raw) || Array.isArray(raw)) return { value: raw, hasValue: raw !== null, hasDefault: false };
+    if (!isObject(raw)) throw new UsageError(`${where}: must be a string, integer, boolean, list or a declaration with \`type\`, \`default\` or \`value\``);
     const unknown = Object.keys(raw).filter((k) => !DECLARATION_KEYS.has(k));
     if (unknown.length) throw new UsageError(`${where}: unknown field ${shownValue(unknown[0])} (a declaration takes type, items, description, secret, default, value; give an object value as \`value:\`)`);
     if (raw.type !== undefined && !SIMPLE_TYPES.has(raw.type as string)) throw new UsageError(`${where}: type must be one of string, integer, boolean, array`);
+    if (raw.type === "array" && !isObject(raw.items)) throw new UsageError(`${where}: a declaration of type array needs \`items\` (such as \`items: {type: string}\`)`);
     if (raw.secret !== undefined && typeof raw.secret !== "boolean") throw new UsageError(`${where}: secret must be a boolean`);
     return { type: raw.type as string | undefined, items: raw.items, secret: raw.secret as boolean | undefined, default: raw.default, value: raw.value, hasDefault: "default" in raw && raw.default !== null, hasValue: "value" in raw && raw.value !== null };
 }

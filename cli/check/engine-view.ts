@@ -16,9 +16,9 @@ import type { PulumiProject } from "./project";
 import type { RecordedProgram, RecordedResource } from "./recorded";
 
 export interface EngineView {
-    /** Every registration, in order, as Analyze receives it (reads excluded: they are not creates). */
+    /** Every registration, in order, as Analyze receives it. */
     analyzed: AnalyzedResource[];
-    /** Every resource with its outputs, as AnalyzeStack receives them. */
+    /** Every registered resource with its outputs, as AnalyzeStack receives them. */
     stack: AnalyzedResource[];
     /** The root stack resource's URN (stack-level diagnostics are attached to it). */
     stackUrn: string;
@@ -85,5 +85,8 @@ export function engineView(recorded: RecordedProgram, project: Pick<PulumiProjec
     };
     const all = recorded.resources.map(toAnalyzed);
     const stackUrn = recorded.resources.find((r) => r.type === "pulumi:pulumi:Stack")?.urn ?? `urn:pulumi:${stack.stack}::${project.name}::pulumi:pulumi:Stack::${project.name}-${stack.stack}`;
-    return { analyzed: all.filter((_, i) => !recorded.resources[i].read), stack: all, stackUrn };
+    // Resources the program only reads (`X.get`) are never analyzed: the engine neither analyzes a read step nor
+    // hands it to AnalyzeStack, which walks the resources that have a goal (`stepGenerator.AnalyzeResources`).
+    const registered = all.filter((_, i) => !recorded.resources[i].read);
+    return { analyzed: registered, stack: registered, stackUrn };
 }

@@ -91,7 +91,7 @@ export function formatText(report: CheckReport): string {
         for (const c of report.notCheckedOffline) lines.push(`    ${visible(c.type)} ${visible(c.name)}${visible(where(c, report.projectDir))}`);
     }
     lines.push("");
-    lines.push(`Attribution: ${s.attributable} of ${s.inScope} resources in scope carry the full tag set (${pct(s.attributable, s.inScope)}); ${s.resources} resources registered${s.unchecked ? `; ${s.unchecked} remote component${s.unchecked === 1 ? "" : "s"} not checked offline` : ""}.`);
+    lines.push(`Attribution: ${s.attributable} of ${s.inScope} resources in scope carry the full tag set (${pct(s.attributable, s.inScope)}); ${s.resources} resources registered${s.read ? `; ${s.read} read (\`.get\`), not judged` : ""}${s.unchecked ? `; ${s.unchecked} remote component${s.unchecked === 1 ? "" : "s"} not checked offline` : ""}.`);
     lines.push(`Violations: ${s.violations.mandatory} mandatory, ${s.violations.advisory} advisory.${failed ? " A `pulumi preview --policy-pack` would fail." : ""}`);
     if (s.baseline) lines.push(`Against the baseline ${visible(s.baseline.file)}: ${s.baseline.new} new (${s.baseline.newMandatory} mandatory), ${s.baseline.existing} existing, ${s.baseline.fixed} fixed.${s.baseline.newMandatory ? "" : " Only new mandatory findings fail the run."}`);
     for (const w of report.warnings) lines.push(`warning: ${visibleLines(w)}`);

@@ -155,11 +155,14 @@ export function readProject(dir: string): PulumiProject {
             entryPoint = path.basename(main);
         }
     }
-    if (doc.config !== undefined && doc.config !== null && !isObject(doc.config)) throw new UsageError(`${file}: \`config\` must be a map`);
+    // `config: <folder>` is the deprecated spelling of `stackConfigDir`, which the CLI still reads.
+    if (doc.config !== undefined && doc.config !== null && !isObject(doc.config) && typeof doc.config !== "string") throw new UsageError(`${file}: \`config\` must be a map (or, deprecated, the stack config folder)`);
+    if (typeof doc.config === "string" && typeof doc.stackConfigDir === "string") throw new UsageError(`${file}: Should not use both config and stackConfigDir to define the stack config directory. Use only stackConfigDir instead.`);
+    const configDir = typeof doc.stackConfigDir === "string" ? doc.stackConfigDir : typeof doc.config === "string" ? doc.config : undefined;
     let stackConfigDir = abs;
-    if (typeof doc.stackConfigDir === "string") {
-        stackConfigDir = path.resolve(abs, doc.stackConfigDir);
-        if (stackConfigDir !== abs && !stackConfigDir.startsWith(abs + path.sep)) throw new UsageError(`${file}: stackConfigDir must be inside the project`);
+    if (configDir !== undefined) {
+        stackConfigDir = path.resolve(abs, configDir);
+        if (stackConfigDir !== abs && !stackConfigDir.startsWith(abs + path.sep)) throw new UsageError(`${file}: ${typeof doc.stackConfigDir === "string" ? "stackConfigDir" : "config"} must be inside the project`);
     }
     const entry = entryFile(programDir, entryPoint, runtime);
     if (!entry) throw new UsageError(`${programDir}: no program found (expected index.ts or index.js, a package.json "main", or Pulumi.yaml \`main\`)`);

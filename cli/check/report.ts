@@ -66,7 +66,8 @@ export interface CheckReport {
     project: string;
     stack: string;
     policyPack: { name: string; version: string; path: string };
-    resources: { urn: string; type: string; name: string; parent: string | null }[];
+    /** Every resource of the program, in registration order; `read` marks one it only reads (`X.get`), which is never judged. */
+    resources: { urn: string; type: string; name: string; parent: string | null; read?: true }[];
     violations: CheckViolation[];
     /** Remote components, listed so that nothing is passed silently. */
     notCheckedOffline: UncheckedComponent[];
@@ -74,7 +75,10 @@ export interface CheckReport {
     /** The project directory, for paths relative to the working directory in SARIF and annotations. */
     projectDir: string;
     summary: {
+        /** Registered (created or updated): what the pack judges. */
         resources: number;
+        /** Existing resources the program only reads (`X.get`): never judged, as the engine never analyzes them. */
+        read: number;
         inScope: number;
         attributable: number;
         /** Remote components whose resources could not be checked offline. */
@@ -110,13 +114,14 @@ export function buildReport(args: { project: string; projectDir: string; stack: 
         project: args.project,
         stack: args.stack,
         policyPack: { name: run.info.name, version: run.info.version, path: path.resolve(args.packDir) },
-        resources: view.stack.map((r) => ({ urn: r.urn, type: r.type, name: r.name, parent: r.options?.parent ?? null })),
+        resources: args.recorded.resources.map((r) => ({ urn: r.urn, type: r.type, name: r.name, parent: r.parent ?? null, ...(r.read ? { read: true as const } : {}) })),
         violations,
         notCheckedOffline,
         warnings: [...args.warnings, ...run.configWarnings],
         projectDir: path.resolve(args.projectDir),
         summary: {
             resources: view.stack.length,
+            read: args.recorded.resources.filter((r) => r.read).length,
             inScope: coverage.inScope,
             attributable: coverage.attributable,
             unchecked: notCheckedOffline.length,

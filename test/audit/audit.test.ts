@@ -123,6 +123,19 @@ describe("tagguard audit", () => {
         expect(stderr).toMatch(message);
     });
 
+    test("resources the stack only reads (external: true, `X.get`) are not audited: another stack manages them", () => {
+        const withReads = write(dir, "reads.json", exportOf([
+            bucket("tagged", { inputs: {}, outputs: { tagsAll: { ...FULL_TAGS } } }),
+            { urn: urn("aws:ec2/vpc:Vpc", "default-vpc"), custom: true, external: true, id: "vpc-0a1b2c", type: "aws:ec2/vpc:Vpc", provider: `${PROVIDER}::p1`, inputs: {}, outputs: { id: "vpc-0a1b2c", tagsAll: {} } },
+            bucket("central-logs", { external: true, inputs: {}, outputs: { tagsAll: {} } }),
+        ]));
+        const { code, report } = json([withReads]);
+        expect(code).toBe(0);
+        expect(report.summary).toMatchObject({ inScope: 1, attributable: 1 });
+        expect(report.nonCompliant).toEqual([]);
+        expect(report.warnings).toEqual([expect.stringMatching(/reads\.json: 2 resources the stack only reads \(external: true, read with `\.get`\) not counted/)]);
+    });
+
     test("--fail-under", () => {
         expect(tagguard([known, "--fail-under", "80", "--today", "2026-11-28"]).code).toBe(0);
         expect(tagguard([known, "--fail-under", "80.1", "--today", "2026-11-28"]).code).toBe(1);

@@ -39,6 +39,8 @@ describe("AWS data-source mocks", () => {
         ["aws:ec2/getSubnets:getSubnets", {}, { ids: [expect.stringMatching(/^subnet-/), expect.stringMatching(/^subnet-/), expect.stringMatching(/^subnet-/)] }],
         ["aws:ec2/getSubnet:getSubnet", { id: "subnet-1" }, { id: "subnet-1", availabilityZone: "eu-west-1a" }],
         ["aws:ssm/getParameter:getParameter", { name: "/aws/service/eks/optimized-ami/1.29/amazon-linux-2-gpu/recommended/image_id" }, { value: expect.stringMatching(/^ami-/) }],
+        ["aws:organizations/getOrganization:getOrganization", {}, { masterAccountId: "123456789012", roots: [{ id: expect.stringMatching(/^r-[0-9a-f]{4}$/), name: "Root", policyTypes: expect.arrayContaining([{ status: "ENABLED", type: "TAG_POLICY" }]) }] }],
+        ["aws:iam/getSessionContext:getSessionContext", { arn: "arn:aws:sts::123456789012:assumed-role/ci-deployer/gh-actions" }, { issuerArn: "arn:aws:iam::123456789012:role/ci-deployer", issuerName: "ci-deployer", sessionName: "gh-actions" }],
         ["aws:iam/getRole:getRole", { name: "ops" }, { arn: "arn:aws:iam::123456789012:role/ops" }],
         ["aws:kms/getKey:getKey", { keyId: "alias/data" }, { arn: expect.stringMatching(/^arn:aws:kms:eu-west-1:123456789012:key\//) }],
         ["aws:eks/getClusterAuth:getClusterAuth", { name: "ml" }, { name: "ml", token: expect.any(String) }],
@@ -70,7 +72,29 @@ describe("AWS data-source mocks", () => {
         expect(Object.keys(answerDataSource(token, {}, ctx)!).filter((k) => !declared.has(k))).toEqual([]);
     });
 
-    test("the table above covers every mock", () => expect(MOCKED_DATA_SOURCES).toHaveLength(27));
+    test("the table above covers every mock", () => expect(MOCKED_DATA_SOURCES).toHaveLength(29));
+
+    // AWS's public parameters, as AWS returns them: what programs JSON.parse or pass as an AMI id.
+    test.each([
+        ["/aws/service/ecs/optimized-ami/amazon-linux-2/recommended", (v: string) => expect(JSON.parse(v)).toMatchObject({ image_id: expect.stringMatching(/^ami-[0-9a-f]{17}$/), ecs_agent_version: expect.any(String), os: "Amazon Linux 2" })],
+        ["/aws/service/ecs/optimized-ami/amazon-linux-2/gpu/recommended", (v: string) => expect(JSON.parse(v).image_id).toMatch(/^ami-/)],
+        ["/aws/service/eks/optimized-ami/1.30/amazon-linux-2023/x86_64/nvidia/recommended", (v: string) => expect(JSON.parse(v)).toMatchObject({ image_id: expect.stringMatching(/^ami-/), release_version: expect.stringMatching(/^1\.30\.0-\d{8}$/) })],
+        ["/aws/service/eks/optimized-ami/1.30/amazon-linux-2023/x86_64/nvidia/recommended/release_version", (v: string) => expect(v).toMatch(/^1\.30\.0-\d{8}$/)],
+        ["/aws/service/ecs/optimized-ami/amazon-linux-2/recommended/image_id", (v: string) => expect(v).toMatch(/^ami-[0-9a-f]{17}$/)],
+        ["/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64", (v: string) => expect(v).toMatch(/^ami-/)],
+        ["/aws/service/canonical/ubuntu/server/22.04/stable/current/amd64/hvm/ebs-gp2/ami-id", (v: string) => expect(v).toMatch(/^ami-/)],
+        ["/ml/feature-store/endpoint", (v: string) => expect(v).toBe("tagguard-mock-value")],
+    ])("ssm.getParameter %s", (name, check) => {
+        const answer = answerDataSource("aws:ssm/getParameter:getParameter", { name }, ctx)!;
+        check(answer.value as string);
+        expect(answer.insecureValue).toBe(answer.value);
+    });
+
+    test("the image id inside `recommended` is the one its image_id leaf holds", () => {
+        const value = (name: string) => answerDataSource("aws:ssm/getParameter:getParameter", { name }, ctx)!.value as string;
+        const base = "/aws/service/ecs/optimized-ami/amazon-linux-2/recommended";
+        expect(JSON.parse(value(base)).image_id).toBe(value(`${base}/image_id`));
+    });
     test("an unmocked data source has no answer", () => expect(answerDataSource("aws:ec2/getInstanceTypeOffering:getInstanceTypeOffering", {}, ctx)).toBeUndefined());
 });
 
@@ -117,7 +141,7 @@ describe("the project, read as the Pulumi CLI reads Pulumi.yaml", () => {
         [{ "Pulumi.yaml": "name: p\nruntime: nodejs\nmain: nowhere/\n" }, /main "nowhere\/" does not exist/],
         [{ "Pulumi.yaml": "name: p\nruntime: nodejs\nmain: /etc\n" }, /must be a relative path/],
         [{ "Pulumi.yaml": "name: p\nruntime: nodejs\nmain: ../\n" }, /must be a subfolder/],
-        [{ "Pulumi.yaml": "name: p\nruntime: nodejs\nconfig: [1]\n" }, /`config` must be a map/],
+        [{ "Pulumi.yaml": "name: p\nruntime: nodejs\nconfig: [1]\n" }, /`config` must be a map \(or, deprecated, the stack config folder\)/],
         [{ "Pulumi.yaml": "name: p\nruntime: nodejs\n" }, /no program found/],
         [{ "Pulumi.yaml": "name: [p\n" }, /Pulumi\.yaml:\d+:\d+: not valid YAML/],
         [{ "Pulumi.yaml": "name: p\nruntime: nodejs\n", "package.json": '{"main": "index.ts",', "index.ts": "" }, /package\.json: the file ends before its JSON does/],
@@ -185,8 +209,43 @@ describe("config, merged as the CLI merges it", () => {
         ["an empty key", { "Pulumi.yaml": "name: p\nruntime: nodejs\n" }, ["=x"], /expected key=value/],
         ["a stack file that is not a map", { "Pulumi.yaml": "name: p\nruntime: nodejs\n", "Pulumi.dev.yaml": "- 1\n" }, [], /Pulumi\.dev\.yaml: must be a YAML map/],
         ["a non-string secure value", { "Pulumi.yaml": "name: p\nruntime: nodejs\n", "Pulumi.dev.yaml": "config:\n  p:x:\n    secure: 3\n" }, [], /`secure` must be a string/],
+        // The CLI's project schema: string, integer, boolean, list, or a declaration; lists of type array say what their items are.
+        ["a number that is not an integer", { "Pulumi.yaml": "name: p\nruntime: nodejs\nconfig:\n  ratio: 0.5\n" }, [], /config\."ratio": 0\.5 is not an integer; .*quote it/],
+        ["a declaration of type array without items", { "Pulumi.yaml": "name: p\nruntime: nodejs\nconfig:\n  zones:\n    type: array\n    default: [a]\n" }, [], /config\."zones": a declaration of type array needs `items`/],
+        ["a stack value that is not a list for a list declaration", { "Pulumi.yaml": "name: p\nruntime: nodejs\nconfig:\n  zones:\n    type: array\n    items:\n      type: string\n", "Pulumi.dev.yaml": "config:\n  p:zones: eu-central-1a\n" }, [], /'zones' must be of type 'array'/],
     ])("%s is an error", (_name, files, overrides, message) => {
         expect(() => read(files as Record<string, string>, "dev", overrides as string[])).toThrow(message);
+    });
+
+    test("project config values the CLI's schema takes: lists (as JSON, as the program reads them), integers, booleans, typed lists, declarations without a type", () => {
+        const c = read({
+            "Pulumi.yaml": "name: p\nruntime: nodejs\nconfig:\n  availabilityZones: [eu-central-1a, eu-central-1b]\n  replicas: 2\n  spot: true\n" +
+                "  instanceTypes:\n    type: array\n    items:\n      type: string\n    default: [g5.xlarge, g5.2xlarge]\n  owner:\n    description: who runs it\n    default: ml-platform\n" +
+                "  aws:defaultTags:\n    value:\n      tags:\n        team: fraud\n",
+        });
+        expect(c.config).toMatchObject({
+            "p:availabilityZones": '["eu-central-1a","eu-central-1b"]', "p:replicas": "2", "p:spot": "true",
+            "p:instanceTypes": '["g5.xlarge","g5.2xlarge"]', "p:owner": "ml-platform", "aws:defaultTags": '{"tags":{"team":"fraud"}}',
+        });
+    });
+
+    test("a stack value overrides a project-level list; a typed list given in the stack is checked", () => {
+        const c = read({
+            "Pulumi.yaml": "name: p\nruntime: nodejs\nconfig:\n  availabilityZones: [eu-central-1a]\n  zones:\n    type: array\n    items:\n      type: string\n",
+            "Pulumi.dev.yaml": "config:\n  p:availabilityZones:\n    - us-east-1a\n    - us-east-1b\n  p:zones:\n    - us-east-1c\n",
+        });
+        expect(JSON.parse(c.config["p:availabilityZones"])).toEqual(["us-east-1a", "us-east-1b"]);
+        expect(JSON.parse(c.config["p:zones"])).toEqual(["us-east-1c"]);
+    });
+
+    test("`config: <folder>` is the deprecated spelling of stackConfigDir; both at once is the CLI's error", () => {
+        const dir = tempProject({ "Pulumi.yaml": "name: p\nruntime: nodejs\nconfig: stacks\n", "package.json": PKG, "index.ts": "", "stacks/Pulumi.prod.yaml": "config:\n  p:x: '1'\n" });
+        const project = readProject(dir);
+        expect(project.stackConfigDir).toBe(path.join(dir, "stacks"));
+        expect(project.config).toEqual({});
+        expect(readStackConfig({ project, stack: chooseStack(project) }).config).toEqual({ "p:x": "1" });
+        const both = tempProject({ "Pulumi.yaml": "name: p\nruntime: nodejs\nconfig: stacks\nstackConfigDir: other\n", "package.json": PKG, "index.ts": "" });
+        expect(() => readProject(both)).toThrow(/Should not use both config and stackConfigDir/);
     });
 
     test("`__proto__` is an ordinary key", () => {
