@@ -5,7 +5,7 @@
  * the program set itself.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { DEFAULT_INCLUDED_TYPES, DEFAULT_SERVICES, scopedEntry } from "../tagset/config";
+import { DEFAULT_EXCLUDED_TYPES, DEFAULT_INCLUDED_TYPES, DEFAULT_SERVICES, scopedEntry } from "../tagset/config";
 import { asgListShape, isFargateCompute, mapShape, tagSpecificationsShape, type AsgTag, type TagSpecification } from "../tagset/shapes";
 import { resolveTags, type AttributionTags } from "./tag-set";
 
@@ -19,8 +19,8 @@ export interface AutoTagScope {
     excludeTypes: string[];
 }
 
-/** The pack's default scope: EC2, EBS, S3, EKS, SageMaker, MSK, autoscaling groups and Batch compute environments. */
-export const DEFAULT_AUTO_TAG_SCOPE: AutoTagScope = { services: [...DEFAULT_SERVICES], includeTypes: [...DEFAULT_INCLUDED_TYPES], excludeTypes: [] };
+/** The pack's default scope: EC2, EBS, S3 (not objects), EKS, SageMaker, MSK, autoscaling groups and Batch compute environments. */
+export const DEFAULT_AUTO_TAG_SCOPE: AutoTagScope = { services: [...DEFAULT_SERVICES], includeTypes: [...DEFAULT_INCLUDED_TYPES], excludeTypes: [...DEFAULT_EXCLUDED_TYPES] };
 
 type Props = Record<string, unknown>;
 

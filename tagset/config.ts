@@ -6,6 +6,7 @@
 import { closest, distance } from "fastest-levenshtein";
 import { z } from "zod";
 import { globMatches } from "./exemptions";
+import { S3_OBJECT_TYPES } from "./limits";
 import { REGISTRY } from "./registry.generated";
 import type { RegistryEntry } from "./registry-types";
 import { ValueRulesSchema } from "./rules";
@@ -16,6 +17,12 @@ import { ENVIRONMENTS } from "./vocabulary";
 export const DEFAULT_SERVICES = ["ec2", "ebs", "s3", "eks", "sagemaker", "msk"] as const;
 /** Types outside those modules that carry EC2 cost: autoscaling groups and AWS Batch compute environments launch instances. */
 export const DEFAULT_INCLUDED_TYPES = ["aws:autoscaling/group:Group", "aws:batch/computeEnvironment:ComputeEnvironment"] as const;
+/**
+ * Types inside those modules that carry no cost of their own: S3 objects. S3 bills storage and requests
+ * per bucket, so object tags attribute nothing, while they count against an object's 10 tags and are
+ * billed per tag.
+ */
+export const DEFAULT_EXCLUDED_TYPES: readonly string[] = S3_OBJECT_TYPES;
 
 /** The provider modules of the registry (`ec2`, `s3`, ...), sorted. */
 export const KNOWN_MODULES: readonly string[] = [...new Set(Object.values(REGISTRY).map((e) => e.module))].sort();
@@ -57,27 +64,39 @@ const scopeShape = {
         error: (iss) => unknownName(iss.input, "is not a provider module of @pulumi/aws", KNOWN_MODULES),
     })).default([...DEFAULT_SERVICES]).describe("Provider modules whose taggable types are checked (the middle of `aws:<module>/<name>:<Type>`)."),
     includeTypes: z.array(typeToken).default([...DEFAULT_INCLUDED_TYPES]).describe("Further type tokens to check."),
-    excludeTypes: z.array(typeToken).default([]).describe("Type tokens never checked."),
+    excludeTypes: z.array(typeToken).default([...DEFAULT_EXCLUDED_TYPES]).describe("Type tokens never checked. S3 objects are excluded by default (their tags attribute no cost: S3 bills per bucket); set `excludeTypes` without them, such as `[]`, to check them."),
     exemptions: z.array(ExemptionSchema).default([]).describe("Resources this policy skips, each with a reason and an expiry date."),
 };
 
-export const ScopeConfigSchema = z.object(scopeShape).strict();
+/** A type both included and excluded is a contradiction, not a silent exclusion: the default exclusions name how to lift them. */
+function noTypeBothIncludedAndExcluded(scope: { includeTypes: readonly string[]; excludeTypes: readonly string[] }, ctx: z.RefinementCtx): void {
+    scope.includeTypes.forEach((type, i) => {
+        if (!scope.excludeTypes.includes(type)) return;
+        const byDefault = DEFAULT_EXCLUDED_TYPES.includes(type);
+        ctx.addIssue({
+            code: "custom", path: ["includeTypes", i],
+            message: `${shownValue(type)} is also in excludeTypes${byDefault ? " (S3 objects are excluded by default): to check it, set `excludeTypes` without it, such as `[]`" : "; list it in one of the two"}`,
+        });
+    });
+}
+
+export const ScopeConfigSchema = z.object(scopeShape).strict().superRefine(noTypeBothIncludedAndExcluded);
 export type ScopeConfig = z.infer<typeof ScopeConfigSchema>;
 
 export const RequiredTagsConfigSchema = ScopeConfigSchema;
-export const TagValuesConfigSchema = z.object({ ...scopeShape, ...ValueRulesSchema.shape }).strict();
+export const TagValuesConfigSchema = z.object({ ...scopeShape, ...ValueRulesSchema.shape }).strict().superRefine(noTypeBothIncludedAndExcluded);
 export const TagLimitsConfigSchema = ScopeConfigSchema;
 export const CostReachConfigSchema = ScopeConfigSchema;
 export const CoverageConfigSchema = z.object({
     ...scopeShape,
     expiringWithinDays: z.int().min(0).default(7).describe("Resources whose `expires_at` falls within this many days are listed."),
-}).strict();
+}).strict().superRefine(noTypeBothIncludedAndExcluded);
 export const FillDerivableConfigSchema = z.object({
     ...scopeShape,
     environment: z.enum(ENVIRONMENTS).optional().describe("`environment` to fill in when a resource has none."),
     createdBy: z.string().min(1).optional().describe("`created_by` to fill in when a resource has none (for example `automation` in CI)."),
     useStackTags: z.boolean().default(true).describe("Fill `environment` and `created_by` from stack tags of the same names when set."),
-}).strict();
+}).strict().superRefine(noTypeBothIncludedAndExcluded);
 
 /**
  * The JSON Schema (draft-07) sent to the engine: `properties` and `required` of the top-level object.

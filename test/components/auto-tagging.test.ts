@@ -32,12 +32,14 @@ describe("autoTagProps (the transform's logic)", () => {
         expect(autoTagProps(type, props, TAGS)).toEqual(expected);
     });
 
-    test.each([["aws:s3/bucketPolicy:BucketPolicy"], ["aws:msk/configuration:Configuration"], ["aws:lambda/function:Function"], ["kubernetes:core/v1:Namespace"]])("%s is left alone", (type) => {
+    // S3 objects: their tags attribute no cost (S3 bills per bucket), and an object takes at most 10.
+    test.each([["aws:s3/bucketPolicy:BucketPolicy"], ["aws:msk/configuration:Configuration"], ["aws:lambda/function:Function"], ["kubernetes:core/v1:Namespace"], ["aws:s3/bucketObjectv2:BucketObjectv2"], ["aws:s3/objectCopy:ObjectCopy"]])("%s is left alone", (type) => {
         expect(autoTagProps(type, { tags: { a: "b" } }, TAGS)).toBeUndefined();
     });
 
     test("the scope can be widened", () => {
         expect(autoTagProps("aws:lambda/function:Function", {}, TAGS, { services: ["lambda"], includeTypes: [], excludeTypes: [] })).toEqual({ tags: TAGS });
+        expect(autoTagProps("aws:s3/bucketObjectv2:BucketObjectv2", {}, TAGS, { services: ["s3"], includeTypes: [], excludeTypes: [] })).toEqual({ tags: TAGS });
     });
 
     test("a Batch environment's computeResources given as an Output stays one, its instances tagged", async () => {

@@ -113,10 +113,11 @@ describe("aws-tag-limits (served by the SDK)", () => {
         expect(all).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202e]/);
     });
 
-    test("S3 objects: exactly 10 with defaults is allowed, 11 is not", async () => {
-        const ten = byLevel(await analyze(awsTagLimitsPolicy(), { type: OBJECT, props: { tags: { a: "1", b: "2" } }, provider: awsProvider(FULL_TAGS) }));
+    test("S3 objects, checked when the config includes them: exactly 10 with defaults is allowed, 11 is not", async () => {
+        const config = { excludeTypes: [] };
+        const ten = byLevel(await analyze(awsTagLimitsPolicy(), { type: OBJECT, props: { tags: { a: "1", b: "2" } }, provider: awsProvider(FULL_TAGS) }, { config }));
         expect(ten.mandatory).toEqual([]);
-        const eleven = byLevel(await analyze(awsTagLimitsPolicy(), { type: OBJECT, props: { tags: { a: "1", b: "2", c: "3" } }, provider: awsProvider(FULL_TAGS) }));
+        const eleven = byLevel(await analyze(awsTagLimitsPolicy(), { type: OBJECT, props: { tags: { a: "1", b: "2", c: "3" } }, provider: awsProvider(FULL_TAGS) }, { config }));
         expect(eleven.mandatory).toEqual([expect.stringMatching(/11 tags; AWS allows at most 10/)]);
     });
 });

@@ -116,6 +116,16 @@ const cases: Case[] = [
     { name: "non-AWS types are not applicable", resource: { type: "kubernetes:core/v1:Namespace", props: {} }, notApplicable: /not an @pulumi\/aws resource type/ },
     { name: "config widens the scope", resource: { type: "aws:lambda/function:Function", props: {} }, options: { config: { services: ["lambda"] } }, mandatory: [/^Missing required tags/] },
     { name: "config excludes a type", resource: { type: BUCKET, props: {} }, options: { config: { excludeTypes: [BUCKET] } }, notApplicable: /excluded by configuration/ },
+    // S3 objects carry no cost of their own (S3 bills per bucket): out of the default scope, in again by config.
+    ...["aws:s3/bucketObject:BucketObject", "aws:s3/bucketObjectv2:BucketObjectv2", "aws:s3/objectCopy:ObjectCopy"].flatMap((type): Case[] => [
+        { name: `${type} is out of the default scope`, resource: { type, props: { tags: {} } }, notApplicable: /excluded by configuration/ },
+        { name: `${type} is checked with excludeTypes: []`, resource: { type, props: { tags: {} } }, options: { config: { excludeTypes: [] } }, mandatory: [/^Missing required tags/] },
+    ]),
+    {
+        name: "a type both included and excluded is a config error naming how to lift the default",
+        resource: { type: "aws:s3/bucketObjectv2:BucketObjectv2", props: {} }, options: { config: { includeTypes: ["aws:s3/bucketObjectv2:BucketObjectv2"] } },
+        mandatory: [/invalid configuration for policy 'required-tags':\n {2}- includeTypes\.0: "aws:s3\/bucketObjectv2:BucketObjectv2" is also in excludeTypes \(S3 objects are excluded by default\): to check it, set `excludeTypes` without it, such as `\[\]`/],
+    },
     {
         name: "an exemption in force skips the resource with its reason",
         resource: { type: BUCKET, name: "legacy-logs", props: {} },
