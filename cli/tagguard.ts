@@ -187,7 +187,7 @@ export function program(): Command {
     cli.command("report")
         .description("Cost by model, team and lifecycle phase from billing exports (FOCUS 1.0-1.2, AWS CUR 2.0), reconciled to the bill.")
         .argument("<files...>", "CSV, CSV.gz or Parquet exports; globs are expanded")
-        .addOption(new Option("--schema <schema>", "export format").choices(["focus", "cur2"]).default("focus"))
+        .addOption(new Option("--schema <schema>", "export format (default: told by the export's columns)").choices(["focus", "cur2"]))
         .addOption(new Option("--cost <measure>", "effective (amortized) or billed (invoiced)").choices(["effective", "billed"]).default("effective"))
         .option("--period <YYYY-MM>", "only this billing period", parsePeriod)
         .addOption(new Option("--format <format>", "output format (csv: chargeback records)").choices(REPORT_FORMATS).default("text"))
@@ -201,7 +201,7 @@ export function program(): Command {
         .option("--models <file>", "per model_id: monthly_predictions, monthly_value_usd, benchmark_cost_per_1k_usd, owner_team (YAML or JSON)")
         .option("--team <name>", "only this team's showback page (and its chargeback records)")
         .option("--chargeback-source <team>", "the team chargeback records are billed from", "platform")
-        .action(async (files: string[], opts: { schema: Schema; cost: CostMeasure; period?: string; format: ReportFormat; out?: string; failUnder?: number; allocation: AllocationMethod; allocateUnallocated: boolean; alias: Record<string, AttributionTagKey>; anomalyWarning: number; anomalyCritical: number; models?: string; team?: string; chargebackSource: string }) => {
+        .action(async (files: string[], opts: { schema?: Schema; cost: CostMeasure; period?: string; format: ReportFormat; out?: string; failUnder?: number; allocation: AllocationMethod; allocateUnallocated: boolean; alias: Record<string, AttributionTagKey>; anomalyWarning: number; anomalyCritical: number; models?: string; team?: string; chargebackSource: string }) => {
             try {
                 const tty = process.stderr.isTTY;
                 const started = Date.now();

@@ -2,6 +2,7 @@
 import { csvRow, html as esc, jsonText, visible as v } from "../output";
 import type { Delta, ModelEconomics, TeamShowback } from "./economics";
 import type { AttributionReport, Breakdown } from "./report";
+import { SCHEMA_NAMES } from "./sources";
 
 export const REPORT_FORMATS = ["text", "json", "csv", "html"] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
@@ -51,7 +52,7 @@ export function formatReportText(r: AttributionReport, team?: string): string {
         return page ? teamText(page, r.currency).join("\n") : `No attributed cost for team ${v(team)} in ${r.periods[r.periods.length - 1] ?? "the exports"}.`;
     }
     const lines = [
-        `Cost attribution (${r.costMeasure === "effective" ? "EffectiveCost, amortized" : "BilledCost, as invoiced"}, ${r.periods.length ? r.periods.join(", ") : "no billing period"}): total ${m(r.total)}`,
+        `Cost attribution (${SCHEMA_NAMES[r.schema]} export, ${r.costMeasure === "effective" ? "EffectiveCost, amortized" : "BilledCost, as invoiced"}, ${r.periods.length ? r.periods.join(", ") : "no billing period"}): total ${m(r.total)}`,
         `  usage ${m(r.usageTotal)}: attributed ${m(r.attributed)} (${pct(r.coverageAll)}), unallocated ${m(r.unallocated)}`,
         ...r.separateLines.map((s) => `  ${v(s.key)} (not spread over models) ${m(s.cost)}`),
         "",
@@ -210,7 +211,7 @@ table{border-collapse:collapse;font-size:13px;margin:8px 0}td,th{border-bottom:1
 nav a{margin-right:12px}
 </style></head><body>
 <h1>${esc(title)}</h1>
-<p class="meta">Billing period${r.periods.length === 1 ? "" : "s"} <b>${esc(r.periods.join(", ") || "none")}</b> · cost measure <b>${r.costMeasure === "effective" ? "EffectiveCost (amortized)" : "BilledCost (as invoiced)"}</b>, ${esc(r.currency)} · sources ${r.sources.map((s) => `<code>${esc(s)}</code>`).join(", ")}</p>
+<p class="meta">Billing period${r.periods.length === 1 ? "" : "s"} <b>${esc(r.periods.join(", ") || "none")}</b> · cost measure <b>${r.costMeasure === "effective" ? "EffectiveCost (amortized)" : "BilledCost (as invoiced)"}</b>, ${esc(r.currency)} · ${SCHEMA_NAMES[r.schema]} export${r.schemaFrom === "columns" ? " (told by its columns)" : ""}: ${r.sources.map((s) => `<code>${esc(s)}</code>`).join(", ")}</p>
 ${team === undefined ? `<nav>Teams: ${r.teams.map((t) => `<a href="#team-${esc(t.team)}">${esc(t.team)}</a>`).join("")}</nav>
 <div class="kpis"><div class="kpi">Total<b>${m(r.total)}</b></div><div class="kpi">Usage attributed<b>${pct(r.coverageAll)}</b></div>
 <div class="kpi">Unallocated usage<b>${m(r.unallocated)}</b></div>${r.separateLines.map((s) => `<div class="kpi">${esc(s.key)}<b>${m(s.cost)}</b></div>`).join("")}</div>

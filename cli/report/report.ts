@@ -22,7 +22,8 @@ export type { AllocationMethod };
 
 export interface ReportOptions {
     files: string[];
-    schema: Schema;
+    /** The export's schema; told by its columns when not given. */
+    schema?: Schema;
     measure: CostMeasure;
     /** Only this billing period (YYYY-MM). */
     period?: string;
@@ -63,6 +64,9 @@ export interface ChargebackRecord {
 }
 
 export interface AttributionReport {
+    /** The schema the exports were read as, and whether `--schema` named it or their columns told it. */
+    schema: Schema;
+    schemaFrom: "columns" | "option";
     costMeasure: CostMeasure;
     currency: string;
     /** `--period`, when given. */
@@ -182,7 +186,7 @@ async function buildAttributionReport(opts: ReportOptions): Promise<AttributionR
     const con = await db.connect();
     try {
         progress("reading the exports");
-        const { notes, tagsExpression } = await createLinesView(con, opts.files, opts.schema, opts.measure);
+        const { notes, tagsExpression, schema } = await createLinesView(con, opts.files, opts.schema, opts.measure);
         // One pass over the exports. Tags are grouped by their 64-bit hash (hashing a MAP is half the cost of
         // grouping by it; two different tag sets would have to collide on the same resource, day, category,
         // service and usage) and turned into JSON once per group. Every period is kept: month-over-month
@@ -332,6 +336,7 @@ async function buildAttributionReport(opts: ReportOptions): Promise<AttributionR
               + (SELECT coalesce(sum(cost), 0) FROM agg_scope WHERE cost IS NOT NULL AND charge_category IS DISTINCT FROM 'Usage') AS balanced`);
         const skipped = num(totals.skipped);
         return {
+            schema, schemaFrom: opts.schema ? "option" : "columns",
             costMeasure: opts.measure,
             currency,
             period: opts.period ?? null,

@@ -12,8 +12,10 @@ export class BillingInputError extends Error {}
 /** SQL string literal. */
 export const lit = (s: string): string => `'${s.replace(/'/g, "''")}'`;
 
-/** Every file the arguments name (globs expanded by DuckDB), grouped by reader. */
-function reader(files: readonly string[], schema: Schema): string {
+export const SCHEMA_NAMES: Readonly<Record<Schema, string>> = { focus: "FOCUS", cur2: "CUR 2.0" };
+
+/** Every file the arguments name (globs expanded by DuckDB), grouped by reader; without a schema, to learn the columns. */
+function reader(files: readonly string[], schema: Schema | undefined): string {
     const list = `[${files.map(lit).join(", ")}]`;
     if (files.every((f) => /\.parquet$/i.test(f))) return `read_parquet(${list}, union_by_name = true)`;
     if (files.some((f) => /\.parquet$/i.test(f))) throw new BillingInputError("mixing Parquet and CSV inputs in one report is not supported; report them separately");
@@ -59,6 +61,24 @@ const CUR_CATEGORY = `CASE
     WHEN line_item_line_item_type IN ('RIFee', 'SavingsPlanRecurringFee', 'SavingsPlanUpfrontFee', 'Fee') THEN 'Purchase'
     ELSE 'Adjustment' END`;
 
+/** Which schema an export's columns are: the one whose required columns are all there; an error naming what is missing otherwise. */
+function schemaOf(columns: ReadonlyMap<string, string>, given: Schema | undefined, files: readonly string[]): Schema {
+    const missing = (schema: Schema): string[] => REQUIRED[schema].filter((c) => !columns.has(c));
+    const list = (names: string[]): string => `column${names.length > 1 ? "s" : ""} ${names.join(", ")}`;
+    const named = files.join(", ");
+    if (given) {
+        const lacking = missing(given);
+        if (!lacking.length) return given;
+        const other: Schema = given === "focus" ? "cur2" : "focus";
+        const hint = missing(other).length ? "" : ` (its columns are a ${SCHEMA_NAMES[other]} export's: leave out --schema, or give --schema ${other})`;
+        throw new BillingInputError(`${named}: not a ${SCHEMA_NAMES[given]} export: missing ${list(lacking)}${hint}`);
+    }
+    const found = (["focus", "cur2"] as const).filter((schema) => !missing(schema).length);
+    if (found.length === 1) return found[0];
+    if (found.length === 2) throw new BillingInputError(`${named}: the files hold both FOCUS and CUR 2.0 columns (a FOCUS export beside a CUR 2.0 one?): report each kind separately, or give --schema`);
+    throw new BillingInputError(`${named}: neither a FOCUS export (missing ${list(missing("focus"))}) nor a CUR 2.0 export (missing ${list(missing("cur2"))})`);
+}
+
 /**
  * Creates the view `lines`: billing_period, charge_day, charge_category, service, resource_id,
  * currency, cost (exact decimal of the chosen measure; NULL where the export's number is unparsable),
@@ -68,17 +88,16 @@ const CUR_CATEGORY = `CASE
  * tags (as the export holds them; `tagsExpression` turns them into JSON text, best after aggregating).
  * Returns notes on what the sources lack (e.g. no Tags column).
  */
-export async function createLinesView(con: DuckDBConnection, files: readonly string[], schema: Schema, measure: CostMeasure): Promise<{ notes: string[]; tagsExpression: string }> {
-    const source = reader(files, schema);
+export async function createLinesView(con: DuckDBConnection, files: readonly string[], given: Schema | undefined, measure: CostMeasure): Promise<{ notes: string[]; tagsExpression: string; schema: Schema }> {
     let columns: Map<string, string>;
     try {
-        const described = await con.runAndReadAll(`DESCRIBE SELECT * FROM ${source}`);
+        const described = await con.runAndReadAll(`DESCRIBE SELECT * FROM ${reader(files, undefined)}`);
         columns = new Map(described.getRowObjectsJson().map((r) => [String(r.column_name), String(r.column_type)]));
     } catch (e) {
         throw new BillingInputError(`cannot read ${files.join(", ")}: ${e instanceof Error ? e.message.split("\n")[0] : String(e)}`);
     }
-    const missing = REQUIRED[schema].filter((c) => !columns.has(c));
-    if (missing.length) throw new BillingInputError(`${files.join(", ")}: not a ${schema === "focus" ? "FOCUS" : "CUR 2.0"} export: missing column${missing.length > 1 ? "s" : ""} ${missing.join(", ")}`);
+    const schema = schemaOf(columns, given, files);
+    const source = reader(files, schema);
     const has = (c: string): boolean => columns.has(c);
     const notes: string[] = [];
     let select: string;
@@ -118,5 +137,5 @@ export async function createLinesView(con: DuckDBConnection, files: readonly str
         FROM ${source}`;
     }
     await con.run(`CREATE OR REPLACE TEMP VIEW lines AS ${select}`);
-    return { notes, tagsExpression: schema === "focus" && has("Tags") ? tagsJson("tags", columns.get("Tags")) : "tags" };
+    return { notes, tagsExpression: schema === "focus" && has("Tags") ? tagsJson("tags", columns.get("Tags")) : "tags", schema };
 }

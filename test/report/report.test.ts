@@ -220,7 +220,7 @@ describe("a generated export with known answers", () => {
         expect(html).not.toMatch(/<script/);
         const bad = run([path.join(dir, "nocols.csv")]);
         expect(bad.status).toBe(2);
-        expect(bad.stderr).toMatch(/^tagguard: .*nocols\.csv: not a FOCUS export/);
+        expect(bad.stderr).toMatch(/^tagguard: .*nocols\.csv: neither a FOCUS export \(missing columns EffectiveCost, /);
     });
 });
 
@@ -264,6 +264,26 @@ describe("AWS CUR 2.0: the amortization rule per line item type", () => {
     test("billed cost is the unblended cost", async () => {
         const r = await attributionReport(base([file], { schema: "cur2", measure: "billed" }));
         expect(r.total).toBe(10 + 8 + 20 - 8 + 100 + 6 + 30 + 50 + 7 + 9);
+    });
+
+    test("without --schema, a CUR 2.0 export is told by its columns, and the report says which it read", async () => {
+        const told = await attributionReport(base([file], { schema: undefined }));
+        const forced = await attributionReport(base([file], { schema: "cur2" }));
+        expect({ ...told, schemaFrom: "option" }).toEqual(forced);
+        expect([told.schema, told.schemaFrom]).toEqual(["cur2", "columns"]);
+        const focus = await attributionReport(base([path.join(ROOT, "examples", "billing", "focus-ml-platform.csv")], { schema: undefined }));
+        expect([focus.schema, focus.schemaFrom]).toEqual(["focus", "columns"]);
+    });
+
+    test("--schema still forces one; a mismatch names the missing columns and what the export is", async () => {
+        await expect(attributionReport(base([file], { schema: "focus" }))).rejects.toThrow(/cur\.csv: not a FOCUS export: missing columns BilledCost, .* \(its columns are a CUR 2\.0 export's: leave out --schema, or give --schema cur2\)/);
+    });
+
+    test("FOCUS and CUR 2.0 files together, or neither: refused by name", async () => {
+        await expect(attributionReport(base([file, path.join(ROOT, "examples", "billing", "focus-ml-platform.csv")], { schema: undefined }))).rejects.toThrow(/the files hold both FOCUS and CUR 2\.0 columns .*report each kind separately/);
+        const neither = path.join(dir, "neither.csv");
+        fs.writeFileSync(neither, "Cost,line_item_unblended_cost\n1,1\n");
+        await expect(attributionReport(base([neither], { schema: undefined }))).rejects.toThrow(/neither\.csv: neither a FOCUS export \(missing columns BilledCost, .*\) nor a CUR 2\.0 export \(missing columns bill_billing_period_start_date, .*\)/);
     });
 });
 
@@ -408,7 +428,7 @@ describe("unit economics, showback, month over month and chargeback: known answe
 
     test("the HTML: periods, sources and measure in the header; one colour per key in every chart; stacked daily bars with totals; team × model; shared split with what was removed; no scripts", () => {
         const html = spawnSync(process.execPath, [BIN, "report", file, "--models", modelsFile, "--format", "html"], { encoding: "utf8", cwd: ROOT }).stdout;
-        expect(html).toMatch(/Billing periods <b>2026-09, 2026-10<\/b> · cost measure <b>EffectiveCost \(amortized\)<\/b>, USD · sources <code>economics\.csv<\/code>/);
+        expect(html).toMatch(/Billing periods <b>2026-09, 2026-10<\/b> · cost measure <b>EffectiveCost \(amortized\)<\/b>, USD · FOCUS export \(told by its columns\): <code>economics\.csv<\/code>/);
         const colourOf = (key: string) => [...html.matchAll(new RegExp(`>${key}</text><rect [^>]*fill="(#[0-9a-f]{6})"`, "g"))].map((m) => m[1]);
         expect(new Set(colourOf("xgb")).size).toBe(1);
         expect(html).toMatch(/<th>team<\/th><th>model<\/th><th class="num">cost<\/th>/);
