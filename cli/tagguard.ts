@@ -31,13 +31,28 @@ export const EXIT = { ok: 0, violations: 1, error: 2 } as const;
 /** The pack shipped with tagguard (`policies/` beside the CLI bundle in `cli/dist/`). */
 const DEFAULT_PACK = path.resolve(__dirname, "..", "..", "policies");
 
-/** tagguard's version, from its package.json (beside `cli/` in the package). */
-export function version(): string {
+/** tagguard's package.json (beside `cli/` in the package). */
+function manifest(): { version?: string; engines?: { node?: string } } {
     try {
-        return (JSON.parse(fs.readFileSync(path.resolve(__dirname, "..", "..", "package.json"), "utf8")) as { version: string }).version;
+        return JSON.parse(fs.readFileSync(path.resolve(__dirname, "..", "..", "package.json"), "utf8")) as { version?: string; engines?: { node?: string } };
     } catch {
-        return "unknown";
+        return {};
     }
+}
+
+/** tagguard's version, from its package.json. */
+export const version = (): string => manifest().version ?? "unknown";
+
+/**
+ * The Node.js lines tagguard supports and tests (`engines.node`, `^22.11.0 || ^24.11.0`): a warning on any
+ * other, since nothing is tested there (Node.js 20 reached its end of life in April 2026, and newer
+ * `@pulumi/pulumi` releases refuse it). It runs on anyway.
+ */
+export function nodeLineWarning(nodeVersion: string = process.versions.node, engines: string | undefined = manifest().engines?.node): string | undefined {
+    const lines = [...(engines ?? "").matchAll(/\^(\d+)\./g)].map((m) => m[1]);
+    const major = nodeVersion.split(".")[0];
+    if (!lines.length || lines.includes(major)) return undefined;
+    return `Node.js ${nodeVersion} is not a line tagguard supports and tests (${lines.join(", ")}); it runs, but upgrade Node.js before reporting a problem`;
 }
 
 const KNOWN_ERRORS = [UsageError, ProgramError, PolicyConfigError, PolicyPackError, BillingInputError];
@@ -282,6 +297,8 @@ function parseDay(value: string): Date {
 /** Runs the command line: signals stop child processes, any failure is one line and exit 2. */
 export function main(argv: string[]): Promise<unknown> {
     stopOnSignals();
+    const unsupported = nodeLineWarning();
+    if (unsupported) process.stderr.write(`tagguard: warning: ${unsupported}\n`);
     return program().parseAsync(argv).catch(fail);
 }
 

@@ -19,6 +19,8 @@ const ROOT = path.join(__dirname, "..", "..");
 const BIN = path.join(ROOT, "cli", "bin", "tagguard.js");
 const PROGRAMS = path.join(ROOT, "test", "fixtures", "programs");
 const GOLDEN = path.join(ROOT, "test", "golden", "legacy-untagged.violations.json");
+/** The pack reports the version of its own package.json, which the release keeps equal to tagguard's. */
+const PACK_VERSION = (JSON.parse(fs.readFileSync(path.join(ROOT, "policies", "package.json"), "utf8")) as { version: string }).version;
 
 function tagguard(args: string[], env: NodeJS.ProcessEnv = {}) {
     const r = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: "utf8", env: { ...process.env, TAGGUARD_TODAY: "2026-11-28", ...env }, timeout: 120_000 });
@@ -67,7 +69,7 @@ describe("tagguard check", () => {
         const lines = stdout.split("\n");
         expect(lines.slice(0, 4)).toEqual([
             "Policies:",
-            "    ❌ tagguard@v0.1.0 (local: policies)",
+            `    ❌ tagguard@v${PACK_VERSION} (local: policies)`,
             "        - [mandatory]  required-tags  (aws:ec2/vpc:Vpc: ml-vpc) at examples/legacy-untagged/index.ts:19",
             expect.stringMatching(/^ {10}Missing required tags: `cost_center`/),
         ]);
@@ -109,7 +111,7 @@ describe("tagguard check", () => {
         const { code, report } = json(["check", path.join(PROGRAMS, "configured"), "--stack", "dev"]);
         expect(code).toBe(0);
         expect(report.stack).toBe("dev");
-        expect(report.summary).toEqual({ resources: 7, inScope: 4, attributable: 4, unchecked: 0, violations: { mandatory: 0, advisory: 2 } });
+        expect(report.summary).toEqual({ resources: 7, read: 0, inScope: 4, attributable: 4, unchecked: 0, violations: { mandatory: 0, advisory: 2 } });
         // A JSON policy document from the data-source mock as a tag value: EC2 accepts any characters, so it is advice only.
         expect(report.violations.filter((v) => v.policy === "aws-tag-limits").map((v) => [v.enforcementLevel, v.name, v.message])).toEqual([
             ["advisory", "from-data-sources", expect.stringMatching(/`doc`: value contains "\{".* outside AWS's cross-service guidance .*EC2 accepts it/)],

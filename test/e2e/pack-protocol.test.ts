@@ -45,7 +45,7 @@ describe("the pack under the engine protocol", () => {
 
     test("GetAnalyzerInfo describes every policy with its level and schema", () => {
         expect(run.info.name).toBe("tagguard");
-        expect(run.info.version).toBe("0.1.0");
+        expect(run.info.version).toBe((JSON.parse(fs.readFileSync(path.join(PACK_DIR, "package.json"), "utf8")) as { version: string }).version);
         expect(run.info.policies.map((p) => [p.name, p.enforcementLevel])).toEqual([
             ["required-tags", "mandatory"], ["tag-values", "mandatory"], ["aws-tag-limits", "mandatory"],
             ["cost-reaches-tagged-resource", "mandatory"], ["attribution-coverage", "advisory"], ["fill-derivable-tags", "disabled"],
