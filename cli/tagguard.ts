@@ -114,7 +114,7 @@ export function program(): Command {
         .option("--organization <name>", "organization name the program and pack see (or give --stack org/stack)", "organization")
         .option("--type-check", "type-check a TypeScript program as `pulumi preview` does (slower)", false)
         .option("--timeout <seconds>", "stop a program that runs longer than this", parsePositive, 600)
-        .option("--fail-on-unchecked", "exit 1 when a remote component could not be checked offline", false)
+        .option("--fail-on-unchecked", "exit 1 when a component (remote, or rendered by a provider-side tool) could not be checked offline", false)
         .option("--baseline <report>", "a previous `--format json` report: findings it has are marked existing, and only new mandatory ones fail the run")
         .action(async (programDir: string, opts: { stack?: string; config: string[]; policyPack: string; policyPackConfig?: string; format: Format; organization: string; typeCheck: boolean; timeout: number; failOnUnchecked: boolean; baseline?: string }) => {
             const progress = progressLine();

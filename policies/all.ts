@@ -6,11 +6,12 @@ import { awsTagLimitsPolicy } from "./aws-tag-limits";
 import { COST_REACHES_TAGGED_RESOURCE, LAUNCH_TEMPLATE_FIX, costReachesTaggedResourcePolicy } from "./cost-reaches-tagged-resource";
 import { fillDerivableTagsPolicy } from "./fill-derivable-tags";
 import { configSchemaOf } from "./framework";
+import { POD_LABELS, POD_LABELS_FIX, podLabelsPolicy } from "./pod-labels";
 import { HOW_TO_FIX_PATTERN, REQUIRED_TAGS, requiredTagsPolicy } from "./required-tags";
 import { tagValuesPolicy } from "./tag-values";
 
 export const PACK_NAME = "tagguard";
-export const PACK_DESCRIPTION = "Cost attribution for ML infrastructure: every EC2, EBS, S3, EKS, SageMaker and MSK resource carries team, cost_center, project, model_id, environment, lifecycle_phase, created_by and managed_by, and the instances and volumes it launches do too.";
+export const PACK_DESCRIPTION = "Cost attribution for ML infrastructure: every EC2, EBS, S3, EKS, SageMaker and MSK resource carries team, cost_center, project, model_id, environment, lifecycle_phase, created_by and managed_by, the instances and volumes it launches do too, and so do the pods of Kubernetes workloads, as labels.";
 
 /** What a tool running the policies in its own process can observe (the pack itself passes nothing). */
 export interface PolicyObservers {
@@ -24,6 +25,7 @@ export function createPolicies(observers: PolicyObservers = {}): Policies {
         tagValuesPolicy(),
         awsTagLimitsPolicy(),
         costReachesTaggedResourcePolicy(),
+        podLabelsPolicy(),
         attributionCoveragePolicy(observers.onCoverage),
         fillDerivableTagsPolicy(),
     ];
@@ -44,4 +46,5 @@ export function policyConfigSchemas(): ReadonlyMap<string, z.ZodObject> {
 export const REPEATED_FIXES: ReadonlyMap<string, string | RegExp> = new Map<string, string | RegExp>([
     [REQUIRED_TAGS, HOW_TO_FIX_PATTERN],
     [COST_REACHES_TAGGED_RESOURCE, LAUNCH_TEMPLATE_FIX],
+    [POD_LABELS, POD_LABELS_FIX],
 ]);

@@ -1,6 +1,6 @@
 /** One attribution summary per stack: what is attributable, by service and team, what expires soon, what is exempt. */
 import type { StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
-import { CoverageConfigSchema, configParser, toPolicyConfigSchema, type Exemption } from "../tagset/config";
+import { CoverageConfigSchema, configParser, toPolicyConfigSchema, type Exemption, type NamespaceScope } from "../tagset/config";
 import { utcDay } from "../tagset/rules";
 import { visible } from "../tagset/text";
 import { shortUrn } from "../tagset/urn";
@@ -37,7 +37,7 @@ const bump = (m: Map<string, Tally>, key: string, attributable: boolean): void =
 };
 
 /** Computes the summary; the audit reports the same figures from state. */
-export function coverageSummary(resources: readonly ResourceView[], config: { services: string[]; includeTypes: string[]; excludeTypes: string[]; exemptions: Exemption[]; expiringWithinDays: number }, now: Date): CoverageSummary {
+export function coverageSummary(resources: readonly ResourceView[], config: { services: string[]; includeTypes: string[]; excludeTypes: string[]; exemptions: Exemption[]; expiringWithinDays: number; namespaces?: NamespaceScope }, now: Date): CoverageSummary {
     const summary: CoverageSummary = {
         inScope: 0, attributable: 0, unknown: 0, exempt: 0, byService: new Map(), byTeam: new Map(),
         notAttributable: [], expiringSoon: [], exemptionsInForce: [], exemptionsExpired: [],

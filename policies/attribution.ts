@@ -2,13 +2,15 @@
  * How one resource stands for attribution: the judgment shared by the stack summary of the pack, the
  * summary of `tagguard check` and `tagguard audit`, so all three count the same resources the same way.
  */
-import { scopedEntry, type Exemption, type ScopeConfig } from "../tagset/config";
-import { effectiveTags, knownValues, secretKeys } from "../tagset/effective-tags";
+import { scopedEntry, type Exemption, type NamespaceScope, type ScopeConfig } from "../tagset/config";
+import { attributionTags, knownValues, secretKeys } from "../tagset/effective-tags";
+import { SYSTEM_NAMESPACES } from "../tagset/kubernetes";
 import { exemptionMatches, exemptionStatus, isExpired } from "../tagset/exemptions";
 import type { RegistryEntry } from "../tagset/registry-types";
 import { formatDay, parseIsoDay } from "../tagset/rules";
 import { NO_STRINGS } from "../tagset/values";
 import type { ResourceView } from "./framework";
+import { namespaceOutOfScope } from "./pod-labels";
 import { requiredKeyStatus } from "./required-tags";
 
 export interface Attribution {
@@ -29,12 +31,20 @@ export interface Attribution {
 
 export type Classified = { state: "out-of-scope" } | { state: "exempt"; exemption: Exemption } | { state: "judged"; attribution: Attribution };
 
-export function classify(view: ResourceView, scope: Pick<ScopeConfig, "services" | "includeTypes" | "excludeTypes" | "exemptions">, today: Date): Classified {
+const SYSTEM_ONLY: NamespaceScope = { exclude: [...SYSTEM_NAMESPACES] };
+
+/**
+ * How a resource stands: AWS resources by their effective tags, Kubernetes workloads by their pods'
+ * labels (in the namespaces in scope), node pools by the tags they give what they launch. A Helm release,
+ * whose pods cannot be seen, is not counted.
+ */
+export function classify(view: ResourceView, scope: Pick<ScopeConfig, "services" | "includeTypes" | "excludeTypes" | "exemptions"> & { namespaces?: NamespaceScope }, today: Date): Classified {
     const scoped = scopedEntry(view.type, scope);
-    if ("skip" in scoped) return { state: "out-of-scope" };
+    if ("skip" in scoped || scoped.entry.opaquePods) return { state: "out-of-scope" };
+    if (scoped.entry.tags === "pod-labels" && namespaceOutOfScope(view, scope.namespaces ?? SYSTEM_ONLY) !== undefined) return { state: "out-of-scope" };
     const exemption = exemptionStatus(scope.exemptions, view, today);
     if (exemption.state === "active") return { state: "exempt", exemption: exemption.exemption };
-    const eff = effectiveTags(view.props, scoped.entry, view.provider);
+    const eff = attributionTags(view.props, scoped.entry, view.provider);
     const tags = eff.result.state === "known" ? eff.result.tags : new Map();
     const status = requiredKeyStatus(tags, eff.defaultsUnknown);
     const readable = eff.result.state !== "unknown";

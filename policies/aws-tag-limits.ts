@@ -1,5 +1,6 @@
 /** Effective tags stay within what each AWS API accepts, so a plan never fails at apply time for a tag. */
 import { TagLimitsConfigSchema } from "../tagset/config";
+import { hasOwnTags } from "../tagset/registry-types";
 import { carrierPlaces, effectiveTags, hiddenKeys, knownValues, secretKeys } from "../tagset/effective-tags";
 import { MAX_S3_OBJECT_TAGS, MAX_USER_TAGS, S3_OBJECT_TYPES, serviceTagRules, tagLimitProblems, type ServiceTagRules } from "../tagset/limits";
 import { WRITTEN_RESOURCE_TYPES, mapShape, tagSpecificationsShape, type ReadResult } from "../tagset/shapes";
@@ -18,6 +19,8 @@ export function awsTagLimitsPolicy(): ResourceAndStackPolicy {
         remediationSteps: "Shorten or rename the named tags; remove tags beyond the limit (provider default tags count toward it).",
         configSchema: TagLimitsConfigSchema,
         recheckInStack: true,
+        // Node pools carry tags to the instances they launch, in `spec.tags`: AWS's rules apply there.
+        judges: (entry) => hasOwnTags(entry) || !!entry.carriers?.length,
         check: ({ resource, entry }): CheckResult => {
             const eff = effectiveTags(resource.props, entry, resource.provider);
             const refused: string[] = [];
@@ -31,7 +34,7 @@ export function awsTagLimitsPolicy(): ResourceAndStackPolicy {
                     (p.advisory ? advice : refused).push(`${where}${p.key === "*" ? "" : ` ${keyName(p.key, hidden)}`}: ${p.problem}.`);
                 }
             };
-            checkMap(eff.source, eff.result, serviceTagRules(entry.module), S3_OBJECT_TYPES.includes(resource.type) ? MAX_S3_OBJECT_TAGS : MAX_USER_TAGS);
+            if (hasOwnTags(entry)) checkMap(eff.source, eff.result, serviceTagRules(entry.module), S3_OBJECT_TYPES.includes(resource.type) ? MAX_S3_OBJECT_TAGS : MAX_USER_TAGS);
             for (const carrier of entry.carriers ?? []) {
                 for (const { where, value } of carrierPlaces(resource.props, carrier)) {
                     if (carrier.shape === "map") {

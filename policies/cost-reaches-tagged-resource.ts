@@ -6,8 +6,7 @@
  */
 import { CostReachConfigSchema } from "../tagset/config";
 import { carrierPlaces, effectiveTags, providerTagConfig, type ProviderTagConfig } from "../tagset/effective-tags";
-import { REGISTRY } from "../tagset/registry.generated";
-import type { RegistryEntry } from "../tagset/registry-types";
+import { hasOwnTags, type RegistryEntry } from "../tagset/registry-types";
 import { LAUNCHED_RESOURCE_TYPES, isFargateCompute, mapShape, tagSpecificationsShape, type ReadResult, type TagMap } from "../tagset/shapes";
 import { visible } from "../tagset/text";
 import { isUnknown, readOwn, readPath, unwrapSecret } from "../tagset/values";
@@ -221,8 +220,28 @@ function checkLaunchTemplateRequired(ctx: CheckContext<unknown>): CheckResult {
     };
 }
 
+/** Where each kind of node pool puts `spec.tags`, for the fix. */
+const NODE_CLASS_REACH: Readonly<Record<string, string>> = {
+    EC2NodeClass: "Karpenter applies `spec.tags` to the instances, volumes and launch templates it creates, beside its own `karpenter.sh/*` tags",
+    NodeClass: "EKS Auto Mode applies `spec.tags` to the instances, root volumes and network interfaces it creates",
+};
+
+/** Karpenter `EC2NodeClass` and EKS Auto Mode `NodeClass`: the GPU instances of a shared cluster are tagged by `spec.tags` alone. */
+function checkNodeClass(ctx: CheckContext<unknown>): CheckResult {
+    const kind = ctx.resource.type.split(":").pop() ?? "node class";
+    const path = ctx.entry.carriers?.find((c) => c.reaches === "instances")?.path ?? "spec.tags";
+    const g = gaps(mapShape.read(readPath(ctx.resource.props, path)[0]));
+    if (g.state === "unknown") return { findings: [advisory(`\`${path}\` is unknown during preview; it is verified at update.`)], conclusive: false };
+    if (!g.missing.length) return PASS;
+    return {
+        findings: [{ message: `The EC2 instances and volumes this ${kind} launches would be unattributable: \`${path}\` lacks ${keyList(g.missing)}. ${NODE_CLASS_REACH[kind] ?? "Its `spec.tags` tag what it launches"}: give it the full tag set (on a node pool several models share, \`model_id: shared\`), and the pods their own set as labels.` }],
+        conclusive: true,
+    };
+}
+
 export function costReachCheck(ctx: CheckContext<unknown>): CheckResult {
     const { entry } = ctx;
+    if (entry.nodeClass) return checkNodeClass(ctx);
     if (entry.tags === "asg-list") return checkAutoscalingGroup(ctx);
     const carriers = entry.carriers ?? [];
     if (carriers.some((c) => c.shape === "tag-specifications") && ctx.resource.type === LAUNCH_TEMPLATE_TYPE) return checkLaunchTemplate(ctx);
@@ -233,10 +252,9 @@ export function costReachCheck(ctx: CheckContext<unknown>): CheckResult {
     return PASS;
 }
 
-/** The types this policy has something to say about (everything else is not applicable). */
-export const COST_CARRYING_TYPES: ReadonlySet<string> = new Set(Object.entries(REGISTRY)
-    .filter(([, e]) => e.tags !== "none" && (e.tags === "asg-list" || e.carriers?.length || e.tagPropagation || e.launchTemplateRefs?.length))
-    .map(([t]) => t));
+/** The entries this policy has something to say about: what launches instances or volumes, or creates what its tags must reach. */
+export const carriesCost = (e: RegistryEntry): boolean =>
+    e.nodeClass === true || (hasOwnTags(e) && (e.tags === "asg-list" || !!e.carriers?.length || !!e.tagPropagation || !!e.launchTemplateRefs?.length));
 
 export function costReachesTaggedResourcePolicy(): ResourceAndStackPolicy {
     return resourcePolicy({
@@ -246,7 +264,7 @@ export function costReachesTaggedResourcePolicy(): ResourceAndStackPolicy {
         remediationSteps: LAUNCH_TEMPLATE_FIX,
         configSchema: CostReachConfigSchema,
         recheckInStack: true,
-        appliesTo: (type) => COST_CARRYING_TYPES.has(type),
+        judges: carriesCost,
         check: costReachCheck,
     });
 }

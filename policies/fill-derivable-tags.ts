@@ -9,6 +9,7 @@ import type { z } from "zod";
 import { FillDerivableConfigSchema, configParser, scopedEntry, toPolicyConfigSchema } from "../tagset/config";
 import { effectiveTags } from "../tagset/effective-tags";
 import { exemptionStatus } from "../tagset/exemptions";
+import { hasOwnTags } from "../tagset/registry-types";
 import { asgListShape, mapShape, type AsgTag } from "../tagset/shapes";
 import { isSecretWrapper, ownKeys, readOwn } from "../tagset/values";
 import { ENVIRONMENTS, MANAGED_BY_PULUMI, type RequiredTagKey } from "../tagset/vocabulary";
@@ -66,7 +67,7 @@ export function fillDerivableTagsPolicy(): ResourceValidationPolicy {
                 const parsed = parse(args.getConfig());
                 if (!parsed.ok) return undefined;
                 const scoped = scopedEntry(args.type, parsed.config);
-                if ("skip" in scoped || scoped.entry.tags === "none") return undefined;
+                if ("skip" in scoped || !hasOwnTags(scoped.entry)) return undefined;
                 const view = viewOf({ type: args.type, urn: args.urn, name: args.name, props: args.props, provider: args.provider });
                 if (exemptionStatus(parsed.config.exemptions, view, today()).state === "active") return undefined;
                 const eff = effectiveTags(view.props, scoped.entry, view.provider);

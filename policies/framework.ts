@@ -16,7 +16,7 @@ import type { z } from "zod";
 import { configParser, scopedEntry, toPolicyConfigSchema, type ScopeConfig } from "../tagset/config";
 import type { ProviderView } from "../tagset/effective-tags";
 import { exemptionStatus } from "../tagset/exemptions";
-import type { RegistryEntry } from "../tagset/registry-types";
+import { hasOwnTags, type RegistryEntry } from "../tagset/registry-types";
 import { visible } from "../tagset/text";
 import { NO_KEYS, readOwn, snapshot } from "../tagset/values";
 
@@ -76,8 +76,10 @@ interface ResourcePolicySpec<S extends z.ZodObject> {
     check: ResourceCheck<z.infer<S>>;
     /** Check again, from outputs, the resources the resource half could not judge. */
     recheckInStack: boolean;
-    /** Narrows the policy to some of the types in scope; others are reported not applicable. */
-    appliesTo?: (type: string) => boolean;
+    /** The entries the policy judges (default: types with AWS tags of their own); other types in scope pass quietly. */
+    judges?: (entry: RegistryEntry) => boolean;
+    /** Why a resource the policy judges is out of its scope all the same (a Kubernetes namespace), if it is. */
+    outOfScope?: (resource: ResourceView, config: z.infer<S>) => string | undefined;
 }
 
 export type ResourceAndStackPolicy = ResourceValidationPolicy & Partial<Pick<StackValidationPolicy, "validateStack">>;
@@ -179,13 +181,22 @@ let current: Date | undefined;
 type Judged = { skip: string } | { result: CheckResult };
 
 /** Scope, exemptions and the check, for one resource; never throws. */
-export function judge<C extends ScopeConfig>(spec: { name: string; check: ResourceCheck<C>; appliesTo?: (type: string) => boolean }, resource: ResourceView, config: C, stackTags: ReadonlyMap<string, string>, stack?: StackView): Judged {
+interface JudgeSpec<C> {
+    name: string;
+    check: ResourceCheck<C>;
+    judges?: (entry: RegistryEntry) => boolean;
+    outOfScope?: (resource: ResourceView, config: C) => string | undefined;
+}
+
+export function judge<C extends ScopeConfig>(spec: JudgeSpec<C>, resource: ResourceView, config: C, stackTags: ReadonlyMap<string, string>, stack?: StackView): Judged {
     const { name: policy, check } = spec;
     try {
         const scoped = scopedEntry(resource.type, config);
         if ("skip" in scoped) return scoped;
         // A type in scope that the policy has no rule for passes quietly: not-applicable costs an exception per resource.
-        if (spec.appliesTo && !spec.appliesTo(resource.type)) return { result: PASS };
+        if (!(spec.judges ?? hasOwnTags)(scoped.entry)) return { result: PASS };
+        const outside = spec.outOfScope?.(resource, config);
+        if (outside !== undefined) return { skip: outside };
         const now = today();
         const exemption = exemptionStatus(config.exemptions, resource, now);
         if (exemption.state === "active") return { skip: exemption.note };
@@ -205,7 +216,7 @@ export function judge<C extends ScopeConfig>(spec: { name: string; check: Resour
 export function resourcePolicy<S extends z.ZodObject>(spec: ResourcePolicySpec<S>): ResourceAndStackPolicy {
     type C = z.infer<S> & ScopeConfig;
     const parse = configParser(spec.name, spec.configSchema);
-    const judgeSpec = { name: spec.name, check: spec.check as ResourceCheck<C>, appliesTo: spec.appliesTo };
+    const judgeSpec: JudgeSpec<C> = { name: spec.name, check: spec.check as ResourceCheck<C>, judges: spec.judges, outOfScope: spec.outOfScope as JudgeSpec<C>["outOfScope"] };
     /** URNs judged conclusively by the resource half in this process (same preview or update). */
     const judged = new Set<string>();
     const reportedConfigErrors = new Set<string>();

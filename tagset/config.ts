@@ -6,15 +6,19 @@
 import { closest, distance } from "fastest-levenshtein";
 import { z } from "zod";
 import { globMatches } from "./exemptions";
+import { KUBERNETES_MODULE, SYSTEM_NAMESPACES } from "./kubernetes";
 import { S3_OBJECT_TYPES } from "./limits";
-import { REGISTRY } from "./registry.generated";
+import { KNOWN_MODULES, KNOWN_TYPES, entryOf } from "./registry";
 import type { RegistryEntry } from "./registry-types";
 import { ValueRulesSchema } from "./rules";
 import { shownValue, visible } from "./text";
 import { ENVIRONMENTS } from "./vocabulary";
 
-/** The services of the mission: EC2 (with EBS, billed as "EC2 - Other"), S3, EKS, SageMaker, MSK. */
-export const DEFAULT_SERVICES = ["ec2", "ebs", "s3", "eks", "sagemaker", "msk"] as const;
+/**
+ * The services of the mission: EC2 (with EBS, billed as "EC2 - Other"), S3, EKS, SageMaker, MSK, and the
+ * Kubernetes workloads and node pools that spend EKS's compute.
+ */
+export const DEFAULT_SERVICES = ["ec2", "ebs", "s3", "eks", "sagemaker", "msk", KUBERNETES_MODULE] as const;
 /** Types outside those modules that carry EC2 cost: autoscaling groups and AWS Batch compute environments launch instances. */
 export const DEFAULT_INCLUDED_TYPES = ["aws:autoscaling/group:Group", "aws:batch/computeEnvironment:ComputeEnvironment"] as const;
 /**
@@ -24,9 +28,6 @@ export const DEFAULT_INCLUDED_TYPES = ["aws:autoscaling/group:Group", "aws:batch
  */
 export const DEFAULT_EXCLUDED_TYPES: readonly string[] = S3_OBJECT_TYPES;
 
-/** The provider modules of the registry (`ec2`, `s3`, ...), sorted. */
-export const KNOWN_MODULES: readonly string[] = [...new Set(Object.values(REGISTRY).map((e) => e.module))].sort();
-const KNOWN_TYPES: readonly string[] = Object.keys(REGISTRY);
 
 /** ` (did you mean "s3"?)` when a known name is close to the given one. */
 function didYouMean(given: string, known: readonly string[]): string {
@@ -43,15 +44,15 @@ const isoDay = z.iso.date({ error: "not a calendar date as YYYY-MM-DD" });
 
 const nonBlank = z.string().min(1).refine((s) => s.trim() !== "", { error: "must not be blank" });
 
-const typeToken = nonBlank.refine((t) => t in REGISTRY, {
-    error: (iss) => unknownName(iss.input, "is not a resource type of @pulumi/aws", KNOWN_TYPES),
+const typeToken = nonBlank.refine((t) => entryOf(t) !== undefined, {
+    error: (iss) => unknownName(iss.input, "is not a resource type tagguard knows", KNOWN_TYPES),
 });
 
 export const ExemptionSchema = z.object({
     urn: nonBlank.optional().describe("URN of the exempt resource; `*` matches any run of characters."),
     name: nonBlank.optional().describe("Resource name pattern; `*` matches any run of characters."),
     type: nonBlank.refine((t) => KNOWN_TYPES.some((k) => globMatches(t, k)), {
-        error: (iss) => unknownName(iss.input, "matches no resource type of @pulumi/aws", KNOWN_TYPES),
+        error: (iss) => unknownName(iss.input, "matches no resource type tagguard knows", KNOWN_TYPES),
     }).optional().describe("Type token pattern, such as `aws:ec2/instance:Instance` or `aws:sagemaker/*`."),
     reason: z.string().min(10).describe("Why the resource is exempt: shown in every report of the exemption."),
     expires: isoDay.describe("Last day (YYYY-MM-DD) on which the exemption applies; after it the resource is checked again."),
@@ -61,8 +62,8 @@ export type Exemption = z.infer<typeof ExemptionSchema>;
 
 const scopeShape = {
     services: z.array(z.enum(KNOWN_MODULES as [string, ...string[]], {
-        error: (iss) => unknownName(iss.input, "is not a provider module of @pulumi/aws", KNOWN_MODULES),
-    })).default([...DEFAULT_SERVICES]).describe("Provider modules whose taggable types are checked (the middle of `aws:<module>/<name>:<Type>`)."),
+        error: (iss) => unknownName(iss.input, "is not a provider module tagguard knows", KNOWN_MODULES),
+    })).default([...DEFAULT_SERVICES]).describe("Provider modules whose taggable types are checked (the middle of `aws:<module>/<name>:<Type>`; `kubernetes` for Kubernetes workloads and node pools)."),
     includeTypes: z.array(typeToken).default([...DEFAULT_INCLUDED_TYPES]).describe("Further type tokens to check."),
     excludeTypes: z.array(typeToken).default([...DEFAULT_EXCLUDED_TYPES]).describe("Type tokens never checked. S3 objects are excluded by default (their tags attribute no cost: S3 bills per bucket); set `excludeTypes` without them, such as `[]`, to check them."),
     exemptions: z.array(ExemptionSchema).default([]).describe("Resources this policy skips, each with a reason and an expiry date."),
@@ -86,9 +87,19 @@ export type ScopeConfig = z.infer<typeof ScopeConfigSchema>;
 export const RequiredTagsConfigSchema = ScopeConfigSchema;
 export const TagValuesConfigSchema = z.object({ ...scopeShape, ...ValueRulesSchema.shape }).strict().superRefine(noTypeBothIncludedAndExcluded);
 export const TagLimitsConfigSchema = ScopeConfigSchema;
+
+const namespacePattern = nonBlank.describe("A namespace; `*` matches any run of characters.");
+const namespacesOption = z.object({
+    exclude: z.array(namespacePattern).default([...SYSTEM_NAMESPACES]).describe("Namespaces whose workloads are not checked; by default the cluster's own (`kube-system`, `kube-public`, `kube-node-lease`). `*` matches any run of characters."),
+    include: z.array(namespacePattern).optional().describe("When given, only workloads in these namespaces are checked (exclusions still apply). `*` matches any run of characters."),
+}).strict().default({ exclude: [...SYSTEM_NAMESPACES] }).describe("Which namespaces' Kubernetes workloads are checked. A workload without a namespace is in its provider's namespace, else `default`.");
+export type NamespaceScope = z.infer<typeof namespacesOption>;
+
+export const PodLabelsConfigSchema = z.object({ ...scopeShape, ...ValueRulesSchema.shape, namespaces: namespacesOption }).strict().superRefine(noTypeBothIncludedAndExcluded);
 export const CostReachConfigSchema = ScopeConfigSchema;
 export const CoverageConfigSchema = z.object({
     ...scopeShape,
+    namespaces: namespacesOption,
     expiringWithinDays: z.int().min(0).default(7).describe("Resources whose `expires_at` falls within this many days are listed."),
 }).strict().superRefine(noTypeBothIncludedAndExcluded);
 export const FillDerivableConfigSchema = z.object({
@@ -167,9 +178,9 @@ export function configParser<S extends z.ZodObject>(policy: string, schema: S): 
 
 /** The registry entry of a type that is taggable and in scope, or why it is not checked. */
 export function scopedEntry(type: string, scope: Pick<ScopeConfig, "services" | "includeTypes" | "excludeTypes">): { entry: RegistryEntry } | { skip: string } {
-    const entry = REGISTRY[type];
-    if (!entry) return { skip: "not an @pulumi/aws resource type" };
-    if (entry.tags === "none") return { skip: `${type} takes no tags` };
+    const entry = entryOf(type);
+    if (!entry) return { skip: "not a resource type tagguard knows" };
+    if (entry.tags === "none" && !entry.carriers?.length) return { skip: `${type} takes no tags` };
     if (scope.excludeTypes.includes(type)) return { skip: `${type} is excluded by configuration` };
     if (!scope.services.includes(entry.module) && !scope.includeTypes.includes(type)) return { skip: `module ${entry.module} is out of scope` };
     return { entry };

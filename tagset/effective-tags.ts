@@ -85,8 +85,8 @@ export interface EffectiveTags {
     shape: "map" | "asg-list";
     /** The merged tags, or why they cannot be read. */
     result: ReadResult;
-    /** Where they came from, for messages. */
-    source: "tagsAll" | "tags" | "tags and provider defaultTags" | "provider defaultTags";
+    /** Where they came from, for messages (a property path for pod labels and node pools). */
+    source: "tagsAll" | "tags" | "tags and provider defaultTags" | "provider defaultTags" | string;
     /** The provider's default tags are unknown: a key not in `tags` may still arrive from them. */
     defaultsUnknown: boolean;
     /** Autoscaling groups: keys whose `propagateAtLaunch` is not true. */
@@ -110,6 +110,16 @@ export function effectiveTags(props: unknown, entry: RegistryEntry, provider?: P
     const tags = computeEffectiveTags(props, entry, provider);
     if (typeof props === "object" && props !== null) lastEffective = { props, entry, providerProps: provider?.props, providerType: provider?.type, tags };
     return tags;
+}
+
+/**
+ * The attribution set a resource carries, whatever its kind: an AWS resource's effective tags, a Kubernetes
+ * workload's pod labels, a node pool's `spec.tags` (what tags the instances it launches).
+ */
+export function attributionTags(props: unknown, entry: RegistryEntry, provider?: ProviderView): EffectiveTags {
+    const path = entry.tags === "pod-labels" ? entry.podLabels : entry.nodeClass ? entry.carriers?.find((c) => c.reaches === "instances")?.path : undefined;
+    if (path === undefined) return effectiveTags(props, entry, provider);
+    return { shape: "map", result: mapShape.read(readPath(props, path)[0]), source: path, defaultsUnknown: false };
 }
 
 /** One entry, not a WeakMap of every resource: its ephemeron tables cost more in garbage collection than computing the tags again. */

@@ -4,9 +4,9 @@
  */
 import { policyConfigSchemas } from "../../policies/all";
 import { classify, exemptionCounts, expiry, groupLabel } from "../../policies/attribution";
-import { costReachCheck, COST_CARRYING_TYPES } from "../../policies/cost-reaches-tagged-resource";
+import { carriesCost, costReachCheck } from "../../policies/cost-reaches-tagged-resource";
 import { quote, stackViewFromUrns, type ResourceView } from "../../policies/framework";
-import { type Exemption, type ScopeConfig, type TagValuesConfigSchema } from "../../tagset/config";
+import { type Exemption, type NamespaceScope, type PodLabelsConfigSchema, type ScopeConfig, type TagValuesConfigSchema } from "../../tagset/config";
 import { compileRules, formatDay, tagValueProblems, utcDay, type CompiledRules } from "../../tagset/rules";
 import { providerRefUrn, urnParts } from "../../tagset/urn";
 import { packConfigFor, type GivenPolicyConfig } from "../engine/policy-config";
@@ -15,7 +15,8 @@ import { shownPath } from "../input";
 import type { LoadResult, LoadedStack, StateResource } from "./state";
 
 export interface AuditConfig {
-    scope: ScopeConfig;
+    /** `required-tags`' scope and exemptions, with `pod-labels`' namespaces for Kubernetes workloads. */
+    scope: ScopeConfig & { namespaces: NamespaceScope };
     rules: CompiledRules;
     today: Date;
     /** Config keys naming no policy. */
@@ -24,11 +25,11 @@ export interface AuditConfig {
 
 /**
  * The audit takes the pack's config file, validated completely with the pack's own schemas: scope and
- * exemptions of `required-tags`, value rules of `tag-values`.
+ * exemptions of `required-tags`, value rules of `tag-values`, namespaces of `pod-labels`.
  */
 export function auditConfig(given: GivenPolicyConfig, today: Date, where?: string): AuditConfig {
     const { config, warnings } = packConfigFor(given, policyConfigSchemas(), where);
-    const scope = config.get("required-tags") as ScopeConfig;
+    const scope = { ...(config.get("required-tags") as ScopeConfig), namespaces: (config.get("pod-labels") as z.infer<typeof PodLabelsConfigSchema>).namespaces };
     const values = config.get("tag-values") as z.infer<typeof TagValuesConfigSchema>;
     return { scope, rules: compileRules(values), today, warnings };
 }
@@ -179,7 +180,7 @@ export function audit(results: readonly LoadResult[], config: AuditConfig, input
             if (a.missing.length || invalid.length || cannotVerify.length) report.nonCompliant.push({ stack: stackName, urn: view.urn, type: view.type, missing: a.missing, invalid, cannotVerify });
             const expires = expiry(a);
             if (expires && expires.day < todayDay) report.expired.push({ stack: stackName, urn: view.urn, type: view.type, expiresAt: expires.text });
-            if (COST_CARRYING_TYPES.has(view.type)) {
+            if (carriesCost(a.entry)) {
                 const reach = costReachCheck({ resource: view, entry: a.entry, config: undefined, today: config.today, stackTags: new Map(), stack: stackView });
                 for (const f of reach.findings) report.propagationGaps.push({ stack: stackName, urn: view.urn, type: view.type, level: f.advisory ? "advisory" : "mandatory", problem: f.message });
             }

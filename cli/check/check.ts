@@ -9,6 +9,7 @@ import { readStackConfig, type StackConfig } from "./config";
 import { engineView, type EngineView } from "./engine-view";
 import { markBaseline, type Baseline } from "../findings";
 import { formatGithub, formatMarkdown, formatSarif, formatText, type Format } from "./formats";
+import { RENDERING_INVOKES } from "./kubernetes-mocks";
 import { chooseStack, readProject, type PulumiProject } from "./project";
 import type { RecordedProgram } from "./recorded";
 import { buildReport, type CheckReport } from "./report";
@@ -78,7 +79,8 @@ export async function check(opts: CheckOptions): Promise<CheckOutcome> {
 
 function outcome(project: PulumiProject, stack: StackConfig, packDir: string, view: EngineView, run: PackRun, recorded: RecordedProgram, baseline: Baseline | undefined): CheckOutcome {
     const warnings = [
-        ...recorded.unmockedCalls.map((c) => `data source ${c.token} has no tagguard mock (called ${c.count} time${c.count === 1 ? "" : "s"}): it answered empty`),
+        // A chart's or kustomization's rendering is reported with its component, as not checked offline.
+        ...recorded.unmockedCalls.filter((c) => !RENDERING_INVOKES.has(c.token)).map((c) => `data source ${c.token} has no tagguard mock (called ${c.count} time${c.count === 1 ? "" : "s"}): it answered empty`),
         ...(recorded.offlineGaps ?? []),
         ...stack.undecrypted.map((k) => `config ${k} holds encrypted values tagguard cannot decrypt (set PULUMI_CONFIG_PASSPHRASE for a passphrase stack): the program sees a placeholder, and provider settings made from it are unknown`),
         ...(recorded.logs ?? []).filter((l) => l.severity === "warning").map((l) => `the program: ${l.message}`),

@@ -87,11 +87,12 @@ export function formatText(report: CheckReport): string {
         for (const [policy, fix] of fixes.entries()) lines.push(`    ${policy}: ${fix}`);
     }
     if (report.notCheckedOffline.length) {
-        lines.push("", `Not checked offline (${report.notCheckedOffline.length} remote component${report.notCheckedOffline.length === 1 ? "" : "s"}; ${UNCHECKED_ADVICE}):`);
-        for (const c of report.notCheckedOffline) lines.push(`    ${visible(c.type)} ${visible(c.name)}${visible(where(c, report.projectDir))}`);
+        const n = report.notCheckedOffline.length;
+        lines.push("", `Not checked offline (${n} component${n === 1 ? "" : "s"}: ${UNCHECKED_ADVICE}):`);
+        for (const c of report.notCheckedOffline) lines.push(`    ${visible(c.type)} ${visible(c.name)}${visible(where(c, report.projectDir))}${c.reason ? ` (${c.reason})` : ""}`);
     }
     lines.push("");
-    lines.push(`Attribution: ${s.attributable} of ${s.inScope} resources in scope carry the full tag set (${pct(s.attributable, s.inScope)}); ${s.resources} resources registered${s.read ? `; ${s.read} read (\`.get\`), not judged` : ""}${s.unchecked ? `; ${s.unchecked} remote component${s.unchecked === 1 ? "" : "s"} not checked offline` : ""}.`);
+    lines.push(`Attribution: ${s.attributable} of ${s.inScope} resources in scope carry the full tag set (${pct(s.attributable, s.inScope)}); ${s.resources} resources registered${s.read ? `; ${s.read} read (\`.get\`), not judged` : ""}${s.unchecked ? `; ${s.unchecked} component${s.unchecked === 1 ? "" : "s"} not checked offline` : ""}.`);
     lines.push(`Violations: ${s.violations.mandatory} mandatory, ${s.violations.advisory} advisory.${failed ? " A `pulumi preview --policy-pack` would fail." : ""}`);
     if (s.baseline) lines.push(`Against the baseline ${visible(s.baseline.file)}: ${s.baseline.new} new (${s.baseline.newMandatory} mandatory), ${s.baseline.existing} existing, ${s.baseline.fixed} fixed.${s.baseline.newMandatory ? "" : " Only new mandatory findings fail the run."}`);
     for (const w of report.warnings) lines.push(`warning: ${visibleLines(w)}`);
@@ -108,10 +109,10 @@ export function formatGithub(report: CheckReport, programFile: string): string {
         message: `${v.urn}${createdAt(report, v)}\n${splitFix(v.policy, v.message).message}`,
     }));
     for (const c of report.notCheckedOffline) {
-        annotations.push({ level: "warning", ...(c.location ? { file: fromCwd(report.projectDir, c.location), line: c.location.line, column: c.location.column } : { file }), title: `tagguard ${NOT_CHECKED_RULE}: ${c.type} ${c.name}`, message: `${c.urn}\nNot checked offline: ${UNCHECKED_ADVICE}.` });
+        annotations.push({ level: "warning", ...(c.location ? { file: fromCwd(report.projectDir, c.location), line: c.location.line, column: c.location.column } : { file }), title: `tagguard ${NOT_CHECKED_RULE}: ${c.type} ${c.name}`, message: `${c.urn}\nNot checked offline${c.reason ? ` (${c.reason})` : ""}: ${UNCHECKED_ADVICE}.` });
     }
     const s = report.summary;
-    annotations.push({ level: "notice", title: "tagguard attribution", message: `${s.attributable} of ${s.inScope} resources in scope are attributable; ${s.violations.mandatory} mandatory and ${s.violations.advisory} advisory violations${s.unchecked ? `; ${s.unchecked} remote components not checked offline` : ""}${s.baseline ? `; against the baseline: ${s.baseline.new} new, ${s.baseline.existing} existing, ${s.baseline.fixed} fixed` : ""}` });
+    annotations.push({ level: "notice", title: "tagguard attribution", message: `${s.attributable} of ${s.inScope} resources in scope are attributable; ${s.violations.mandatory} mandatory and ${s.violations.advisory} advisory violations${s.unchecked ? `; ${s.unchecked} components not checked offline` : ""}${s.baseline ? `; against the baseline: ${s.baseline.new} new, ${s.baseline.existing} existing, ${s.baseline.fixed} fixed` : ""}` });
     return cappedAnnotations(annotations).join("\n");
 }
 
@@ -122,7 +123,7 @@ export function formatMarkdown(report: CheckReport): string {
         `${s.attributable} of ${s.inScope} resources in scope carry the full tag set (${pct(s.attributable, s.inScope)}); ${s.resources} resources registered.`,
         `${s.violations.mandatory} mandatory and ${s.violations.advisory} advisory violations.`,
         ...(s.baseline ? [`Against the baseline: ${s.baseline.new} new (${s.baseline.newMandatory} mandatory), ${s.baseline.existing} existing, ${s.baseline.fixed} fixed.`] : []),
-        ...(s.unchecked ? [`${s.unchecked} remote components not checked offline.`] : []),
+        ...(s.unchecked ? [`${s.unchecked} components not checked offline.`] : []),
     ];
     const fixes = new RepeatedFixes();
     const rows = report.violations.map((v) => {
@@ -157,7 +158,7 @@ export function sarifLog(version: string, rules: ReportingDescriptor[], results:
 export function formatSarif(report: CheckReport, policies: readonly PolicyInfo[], programFile: string): Log {
     const rules = sarifRules(policies);
     if (report.notCheckedOffline.length) {
-        rules.push({ id: NOT_CHECKED_RULE, name: NOT_CHECKED_RULE, shortDescription: { text: "A remote component whose resources tagguard check cannot see offline." }, fullDescription: { text: `A multi-language component: ${UNCHECKED_ADVICE}.` }, defaultConfiguration: { level: "warning" } });
+        rules.push({ id: NOT_CHECKED_RULE, name: NOT_CHECKED_RULE, shortDescription: { text: "A component whose resources tagguard check cannot see offline." }, fullDescription: { text: `A multi-language component, or one a provider-side tool renders (a Helm v3 chart): ${UNCHECKED_ADVICE}.` }, defaultConfiguration: { level: "warning" } });
     }
     const ruleIndex = new Map(rules.map((r, i) => [r.id, i]));
     const uri = path.relative(process.cwd(), programFile).split(path.sep).join("/");
@@ -181,7 +182,7 @@ export function formatSarif(report: CheckReport, policies: readonly PolicyInfo[]
             ruleId: NOT_CHECKED_RULE,
             ruleIndex: ruleIndex.get(NOT_CHECKED_RULE),
             level: "warning",
-            message: { text: `${c.type} ${c.name}: not checked offline: ${UNCHECKED_ADVICE}.` },
+            message: { text: `${c.type} ${c.name}: not checked offline${c.reason ? ` (${c.reason})` : ""}: ${UNCHECKED_ADVICE}.` },
             locations: [{
                 physicalLocation: c.location
                     ? { artifactLocation: { uri: fromCwd(report.projectDir, c.location), uriBaseId: "%SRCROOT%" }, region: { startLine: c.location.line, startColumn: Math.max(1, c.location.column) } }

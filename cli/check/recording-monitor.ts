@@ -5,7 +5,7 @@
  * process and by the component tests, which run programs in-process.
  */
 import * as path from "path";
-import { answerDataSource } from "./aws-mocks";
+import { answerInvoke } from "./invoke-answers";
 import type { RecordedProgram, RecordedResource } from "./recorded";
 
 export interface PulumiModule {
@@ -76,7 +76,7 @@ export function createRecorder(region: string): ProgramRecorder {
             return { id: undefined, state: { ...args.inputs } };
         },
         call(args: { token: string; inputs: Record<string, unknown> }): Record<string, unknown> {
-            const answer = answerDataSource(args.token, args.inputs, { region });
+            const answer = answerInvoke(args.token, args.inputs, { region });
             if (answer) return answer;
             unmocked.set(args.token, (unmocked.get(args.token) ?? 0) + 1);
             return {};

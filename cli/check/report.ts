@@ -8,6 +8,7 @@ import type { AnalyzedResource } from "../engine/analyzer-client";
 import type { PackRun } from "../engine/session";
 import type { BaselineStatus, BaselineSummary } from "../findings";
 import type { EngineView } from "./engine-view";
+import { RENDERED_BY_PROVIDER } from "./kubernetes-mocks";
 import type { RecordedProgram, RecordedResource, SourceLocation } from "./recorded";
 
 export const REPORT_VERSION = 1;
@@ -50,16 +51,21 @@ export function locate(urn: string, byUrn: ReadonlyMap<string, RecordedResource>
     return sameFrame(constructed, own) ? { location: own } : { location: constructed, definedAt: own };
 }
 
-/** A multi-language (remote) component: its children are built by a provider plugin and cannot be seen offline. */
+/**
+ * A component whose resources cannot be seen offline: a multi-language (remote) component, whose children
+ * a provider plugin builds, or one rendered by a provider-side tool (a Helm v3 chart's `helm template`).
+ */
 export interface UncheckedComponent {
     urn: string;
     type: string;
     name: string;
     location: SourceLocation | null;
+    /** Why it cannot be checked offline, for a component that is not remote. */
+    reason?: string;
 }
 
 /** How to check what `check` cannot see offline. */
-export const UNCHECKED_ADVICE = "a remote component's resources are built by its provider plugin during a real preview; check them with `pulumi preview --policy-pack <tagguard>/policies`";
+export const UNCHECKED_ADVICE = "their resources are built by a provider plugin during a real preview; check them with `pulumi preview --policy-pack <tagguard>/policies`";
 
 export interface CheckReport {
     reportVersion: number;
@@ -108,7 +114,12 @@ export function buildReport(args: { project: string; projectDir: string; stack: 
         coverageConfig.success ? coverageConfig.data : CoverageConfigSchema.parse({}),
         today(),
     );
-    const notCheckedOffline = args.recorded.resources.filter((r) => r.remote).map((r) => ({ urn: r.urn, type: r.type, name: r.name, location: r.stack?.[0] ?? null }));
+    const notCheckedOffline = args.recorded.resources.flatMap((r): UncheckedComponent[] => {
+        const rendered = RENDERED_BY_PROVIDER[r.type];
+        if (!r.remote && !rendered) return [];
+        const unchecked: UncheckedComponent = { urn: r.urn, type: r.type, name: r.name, location: r.stack?.[0] ?? null };
+        return [rendered ? { ...unchecked, reason: `rendered by the Kubernetes provider's ${rendered.tool}, which does not run offline` } : unchecked];
+    });
     return {
         reportVersion: REPORT_VERSION,
         project: args.project,

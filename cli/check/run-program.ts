@@ -17,7 +17,8 @@ import * as path from "path";
 import { visible } from "../../tagset/text";
 import { startPreviewEngine } from "../engine/preview-engine";
 import { killTree, whileRunning } from "../lifecycle";
-import { answerDataSource, answerRead } from "./aws-mocks";
+import { answerRead } from "./aws-mocks";
+import { answerInvoke } from "./invoke-answers";
 import type { StackConfig } from "./config";
 import type { PulumiProject } from "./project";
 import type { RecordedProgram } from "./recorded";
@@ -105,7 +106,7 @@ export async function runProgram(opts: ProgramRunOptions): Promise<{ recorded: R
         project: project.name,
         stack: stack.stack,
         rootDir: project.dir,
-        answers: { invoke: (token, args) => answerDataSource(token, args, { region }), read: (type, id, inputs) => answerRead(type, id, inputs, { region }) },
+        answers: { invoke: (token, args) => answerInvoke(token, args, { region }), read: (type, id, inputs) => answerRead(type, id, inputs, { region }) },
         onRegistration: opts.onProgress,
     });
     const env: NodeJS.ProcessEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("PULUMI_NODEJS_") && k !== "PULUMI_CONFIG" && k !== "PULUMI_CONFIG_SECRET_KEYS"));

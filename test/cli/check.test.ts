@@ -92,7 +92,7 @@ describe("tagguard check", () => {
         const log = JSON.parse(stdout);
         expect(validate.errors ?? (validate(log) ? [] : validate.errors)).toEqual([]);
         expect(log.runs[0].results).toHaveLength(22);
-        expect(log.runs[0].tool.driver.rules.map((r: { id: string }) => r.id)).toEqual(["required-tags", "tag-values", "aws-tag-limits", "cost-reaches-tagged-resource", "attribution-coverage", "fill-derivable-tags"]);
+        expect(log.runs[0].tool.driver.rules.map((r: { id: string }) => r.id)).toEqual(["required-tags", "tag-values", "aws-tag-limits", "cost-reaches-tagged-resource", "pod-labels", "attribution-coverage", "fill-derivable-tags"]);
         expect(log.runs[0].results[0]).toMatchObject({ ruleId: "required-tags", level: "error", locations: [{ physicalLocation: { artifactLocation: { uri: "examples/legacy-untagged/index.ts" } }, logicalLocations: [{ kind: "resource", name: "ml-vpc" }] }] });
     });
 
@@ -320,7 +320,7 @@ describe("programs written the ways real programs are, run as the Node language 
         fs.writeFileSync(config, JSON.stringify({ all: "advisory" }));
         const text = tagguard(["check", dir, "--policy-pack-config", config]);
         expect(text.code).toBe(0);
-        expect(text.stdout).toMatch(/\nNot checked offline \(1 remote component; .*pulumi preview --policy-pack.*\):\n {4}awsx:ec2:Vpc ml-vpc at test\/fixtures\/programs\/remote-component\/index\.ts:14\n/);
+        expect(text.stdout).toMatch(/\nNot checked offline \(1 component: their resources are built by a provider plugin during a real preview; .*pulumi preview --policy-pack.*\):\n {4}awsx:ec2:Vpc ml-vpc at test\/fixtures\/programs\/remote-component\/index\.ts:14\n/);
         expect(tagguard(["check", dir, "--policy-pack-config", config, "--fail-on-unchecked"]).code).toBe(1);
         const github = tagguard(["check", dir, "--policy-pack-config", config, "--format", "github"]).stdout;
         expect(github).toMatch(/^::warning file=test\/fixtures\/programs\/remote-component\/index\.ts,line=14,col=13,title=tagguard not-checked-offline%3A awsx%3Aec2%3AVpc ml-vpc::urn/m);

@@ -48,13 +48,13 @@ describe("the pack under the engine protocol", () => {
         expect(run.info.version).toBe((JSON.parse(fs.readFileSync(path.join(PACK_DIR, "package.json"), "utf8")) as { version: string }).version);
         expect(run.info.policies.map((p) => [p.name, p.enforcementLevel])).toEqual([
             ["required-tags", "mandatory"], ["tag-values", "mandatory"], ["aws-tag-limits", "mandatory"],
-            ["cost-reaches-tagged-resource", "mandatory"], ["attribution-coverage", "advisory"], ["fill-derivable-tags", "disabled"],
+            ["cost-reaches-tagged-resource", "mandatory"], ["pod-labels", "mandatory"], ["attribution-coverage", "advisory"], ["fill-derivable-tags", "disabled"],
         ]);
         expect(Object.keys(run.info.policies[1].configSchema!.properties)).toEqual(expect.arrayContaining(["allowedValues", "patterns", "expiryHorizonDays", "exemptions"]));
     });
 
     test("config: top-level defaults filled, file values applied", () => {
-        expect(run.config["required-tags"].properties.services).toEqual(["ec2", "ebs", "s3", "eks", "sagemaker", "msk"]);
+        expect(run.config["required-tags"].properties.services).toEqual(["ec2", "ebs", "s3", "eks", "sagemaker", "msk", "kubernetes"]);
         expect(run.config["tag-values"].properties.allowedValues).toEqual(expect.objectContaining({ team: ["fraud", "recsys", "search", "platform"] }));
         expect(run.configWarnings).toEqual([]);
     });

@@ -211,7 +211,7 @@ const configCase = (name: string, config: unknown, message: RegExp, command: "au
 });
 
 const configCases: Case[] = [
-    configCase("a service name typo", { "required-tags": { services: ["s4"] } }, /services\.0: "s4" is not a provider module of @pulumi\/aws \(did you mean "s3"\?\)/),
+    configCase("a service name typo", { "required-tags": { services: ["s4"] } }, /services\.0: "s4" is not a provider module tagguard knows \(did you mean "s3"\?\)/),
     configCase("a service name typo", { "required-tags": { services: ["ec3"] } }, /did you mean "ec2"\?/, "plan"),
     configCase("services as a string", { "required-tags": { services: "ec2" } }, /services/),
     configCase("an invalid pattern", { "tag-values": { patterns: { model_id: "(" } } }, /patterns\.model_id: .*not a valid pattern/),
@@ -221,7 +221,7 @@ const configCases: Case[] = [
     configCase("an impossible date", { "required-tags": { exemptions: [{ name: "x", reason: "long enough reason here", expires: "2099-13-45" }] } }, /expires/),
     configCase("February 30", { "required-tags": { exemptions: [{ name: "x", reason: "long enough reason here", expires: "2026-02-30" }] } }, /expires/, "plan"),
     configCase("a date in words", { "required-tags": { exemptions: [{ name: "x", reason: "long enough reason here", expires: "tomorrow" }] } }, /expires/),
-    configCase("an exemption type matching nothing", { "required-tags": { exemptions: [{ type: "aws:s3/bukket:Bukket", reason: "long enough reason here", expires: "2027-01-01" }] } }, /matches no resource type of @pulumi\/aws/),
+    configCase("an exemption type matching nothing", { "required-tags": { exemptions: [{ type: "aws:s3/bukket:Bukket", reason: "long enough reason here", expires: "2027-01-01" }] } }, /matches no resource type tagguard knows/),
     configCase("a reason too short to mean anything", { "required-tags": { exemptions: [{ name: "x", reason: "todo", expires: "2027-01-01" }] } }, /reason/),
     configCase("an unknown exemption field", { "required-tags": { exemptions: [{ name: "x", reason: "long enough reason here", expires: "2027-01-01", until: "x" }] } }, /until|unrecognized/i),
     configCase("an enforcement level that does not exist", { "required-tags": "strict" }, /"strict" is not an enforcement level/),
@@ -230,7 +230,7 @@ const configCases: Case[] = [
     configCase("a top-level string", '"mandatory"', /the top level must be an object/),
     configCase("a policy given a number", { "required-tags": 3 }, /must be an enforcement level or an object/),
     configCase("a __proto__ key", '{"__proto__": {"enforcementLevel": "disabled"}, "required-tags": {"services": ["s4"]}}', /services\.0/),
-    configCase("includeTypes naming no type", { "required-tags": { includeTypes: ["aws:ec2/instanse:Instance"] } }, /is not a resource type of @pulumi\/aws \(did you mean "aws:ec2\/instance:Instance"\?\)/),
+    configCase("includeTypes naming no type", { "required-tags": { includeTypes: ["aws:ec2/instanse:Instance"] } }, /is not a resource type tagguard knows \(did you mean "aws:ec2\/instance:Instance"\?\)/),
     configCase("excludeTypes not a list", { "required-tags": { excludeTypes: "aws:ec2/instance:Instance" } }, /excludeTypes/),
     configCase("allowedValues not a list", { "tag-values": { allowedValues: { team: "fraud" } } }, /allowedValues/),
     configCase("a negative expiry horizon", { "tag-values": { expiryHorizonDays: { experiment: -1 } } }, /expiryHorizonDays/),

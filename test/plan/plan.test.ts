@@ -366,7 +366,7 @@ describe("tagguard plan (the command)", () => {
         const config = writePlan(dir, "config.json", { "required-tags": { services: ["s4"] } });
         const r = cli([untagged, "--policy-pack-config", config]);
         expect(r.code).toBe(2);
-        expect(r.stderr).toMatch(/required-tags: services\.0: "s4" is not a provider module of @pulumi\/aws \(did you mean "s3"\?\)/);
+        expect(r.stderr).toMatch(/required-tags: services\.0: "s4" is not a provider module tagguard knows \(did you mean "s3"\?\)/);
         // Settings under `all` are legal for the engine, which takes only the level from it: said, not dropped silently.
         const underAll = cli([untagged, "--policy-pack-config", writePlan(dir, "all.json", { all: { enforcementLevel: "mandatory", services: ["sqs"] } })]);
         expect(underAll.stdout).toMatch(/warning: "all": only its enforcementLevel applies to every policy; "services" ignored \(set it under each policy's name\)/);

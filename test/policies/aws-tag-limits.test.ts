@@ -95,6 +95,11 @@ const cases: Case[] = [
         refused: [/^Tags AWS would refuse: `ebsBlockDevices\[2\]\.tags` `aws:x`: keys starting with `aws:` are reserved for AWS and cannot be set\.$/],
     },
     {
+        name: "a Karpenter node class's spec.tags are checked by the EC2 rules (they tag instances)",
+        resource: { type: "kubernetes:karpenter.k8s.aws/v1:EC2NodeClass", props: { metadata: { name: "gpu" }, spec: { tags: { ...FULL_TAGS, "aws:eks:cluster-name": "ml" } } } },
+        refused: [/^Tags AWS would refuse: `spec\.tags` `aws:eks:cluster-name`: keys starting with `aws:` are reserved/],
+    },
+    {
         name: "launch-template tag specifications are checked by the EC2 rules",
         resource: tagged("aws:ec2/launchTemplate:LaunchTemplate", FULL_TAGS, { tagSpecifications: [{ resourceType: "instance", tags: { ["k".repeat(128)]: "v" } }] }),
         refused: [/`tagSpecifications` \(instance\) `k+\.\.\. \(128 characters\)`: key is 128 characters; EC2 allows 1 to 127/],

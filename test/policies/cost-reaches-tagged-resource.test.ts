@@ -84,7 +84,23 @@ const cases: Case[] = [
     { name: "SageMaker domain with tag propagation unknown", resource: { type: DOMAIN, props: { tagPropagation: UNKNOWN } }, advisory: /`tagPropagation` is unknown/ },
     { name: "an S3 bucket has nothing to propagate: it passes quietly", resource: { type: "aws:s3/bucketV2:BucketV2", props: {} } },
     { name: "wrong-typed specifications", resource: { type: LT, props: { tagSpecifications: "instance" } }, violation: /`tagSpecifications` is a string, expected a list/ },
+    // Node pools of a shared EKS cluster: their `spec.tags` alone tag the GPU instances and volumes they launch.
+    ...["kubernetes:karpenter.k8s.aws/v1:EC2NodeClass", "kubernetes:karpenter.k8s.aws/v1beta1:EC2NodeClass"].flatMap((type): Case[] => [
+        { name: `${type} with the full set in spec.tags (model_id shared)`, resource: nodeClass(type, { ...FULL_TAGS, model_id: "shared" }) },
+        {
+            name: `${type} without spec.tags`, resource: nodeClass(type, undefined),
+            violation: /^The EC2 instances and volumes this EC2NodeClass launches would be unattributable: `spec\.tags` lacks `cost_center`, .*`team`\. Karpenter applies `spec\.tags` to the instances, volumes and launch templates it creates/,
+        },
+    ]),
+    { name: "an EC2NodeClass missing one key", resource: nodeClass("kubernetes:karpenter.k8s.aws/v1:EC2NodeClass", without(FULL_TAGS, "cost_center")), violation: /`spec\.tags` lacks `cost_center`\./ },
+    { name: "an EC2NodeClass whose tags are unknown at preview", resource: nodeClass("kubernetes:karpenter.k8s.aws/v1:EC2NodeClass", UNKNOWN), advisory: /`spec\.tags` is unknown during preview/ },
+    { name: "an EKS Auto Mode NodeClass without the set", resource: nodeClass("kubernetes:eks.amazonaws.com/v1:NodeClass", { team: "platform" }), violation: /this NodeClass launches would be unattributable: .*EKS Auto Mode applies `spec\.tags` to the instances, root volumes and network interfaces/ },
+    { name: "a Karpenter NodePool carries no tags (its node class does)", resource: { type: "kubernetes:karpenter.sh/v1:NodePool", props: { spec: { template: { metadata: { labels: { team: "x" } } } } } }, notApplicable: /not a resource type tagguard knows/ },
 ];
+
+function nodeClass(type: string, tags: unknown): ResourceCase {
+    return { type, props: { apiVersion: type.split(":")[1], kind: type.split(":")[2], metadata: { name: "gpu" }, spec: { role: "KarpenterNodeRole", amiSelectorTerms: [{ alias: "al2023@latest" }], ...(tags === undefined ? {} : { tags }) } } as ResourceCase["props"] };
+}
 
 describe("cost-reaches-tagged-resource (served by the SDK)", () => {
     test.each(cases)("$name", async (c) => {

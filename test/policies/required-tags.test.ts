@@ -113,7 +113,7 @@ const cases: Case[] = [
         "aws:autoscaling/lifecycleHook:LifecycleHook",
     ].map((type): Case => ({ name: `untaggable ${type} is not applicable`, resource: { type, props: {} }, notApplicable: /takes no tags/ })),
     { name: "types outside the scope are not applicable", resource: { type: "aws:lambda/function:Function", props: {} }, notApplicable: /module lambda is out of scope/ },
-    { name: "non-AWS types are not applicable", resource: { type: "kubernetes:core/v1:Namespace", props: {} }, notApplicable: /not an @pulumi\/aws resource type/ },
+    { name: "non-AWS types are not applicable", resource: { type: "kubernetes:core/v1:Namespace", props: {} }, notApplicable: /not a resource type tagguard knows/ },
     { name: "config widens the scope", resource: { type: "aws:lambda/function:Function", props: {} }, options: { config: { services: ["lambda"] } }, mandatory: [/^Missing required tags/] },
     { name: "config excludes a type", resource: { type: BUCKET, props: {} }, options: { config: { excludeTypes: [BUCKET] } }, notApplicable: /excluded by configuration/ },
     // S3 objects carry no cost of their own (S3 bills per bucket): out of the default scope, in again by config.

@@ -1,6 +1,8 @@
 import * as fs from "fs";
-import { AWS_PACKAGE_DIR, REGISTRY_FILE } from "../../scripts/generate-registry";
+import { AWS_PACKAGE_DIR, KUBERNETES_PACKAGE_DIR, KUBERNETES_REGISTRY_FILE, REGISTRY_FILE } from "../../scripts/generate-registry";
+import { renderKubernetesRegistry } from "../../scripts/kubernetes-registry-generator";
 import { renderRegistry } from "../../scripts/registry-generator";
+import { KUBERNETES_SOURCE_VERSION } from "../../tagset/kubernetes.generated";
 import { REGISTRY, REGISTRY_SOURCE_VERSION } from "../../tagset/registry.generated";
 
 describe("registry of taggable types", () => {
@@ -8,6 +10,12 @@ describe("registry of taggable types", () => {
         const installed = JSON.parse(fs.readFileSync(`${AWS_PACKAGE_DIR}/package.json`, "utf8")) as { version: string };
         expect(REGISTRY_SOURCE_VERSION).toBe(installed.version);
         expect(renderRegistry(AWS_PACKAGE_DIR)).toBe(fs.readFileSync(REGISTRY_FILE, "utf8"));
+    });
+
+    test("regenerating the Kubernetes workloads from the installed @pulumi/kubernetes gives the committed file", () => {
+        const installed = JSON.parse(fs.readFileSync(`${KUBERNETES_PACKAGE_DIR}/package.json`, "utf8")) as { version: string };
+        expect(KUBERNETES_SOURCE_VERSION).toBe(installed.version);
+        expect(renderKubernetesRegistry(KUBERNETES_PACKAGE_DIR)).toBe(fs.readFileSync(KUBERNETES_REGISTRY_FILE, "utf8"));
     });
 
     const count = (module: string) => {
