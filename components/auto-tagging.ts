@@ -7,6 +7,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { DEFAULT_EXCLUDED_TYPES, DEFAULT_INCLUDED_TYPES, DEFAULT_SERVICES, scopedEntry } from "../tagset/config";
 import { asgListShape, isFargateCompute, mapShape, tagSpecificationsShape, type AsgTag, type TagSpecification } from "../tagset/shapes";
+import { isAttributionKey } from "../tagset/vocabulary";
+import { podLabels } from "./pod-labels";
 import { resolveTags, type AttributionTags } from "./tag-set";
 
 /** Which types the auto-tagger touches: provider modules, extra types, excluded types. */
@@ -31,6 +33,16 @@ function update<T>(value: unknown, write: (current: T | undefined) => unknown): 
 }
 
 const present = (v: unknown): boolean => v !== undefined && v !== null;
+
+/** Applies `write` at a path of nested objects, any level of which may be an Output or a Promise. */
+function updateAt(value: unknown, path: readonly string[], write: (current: unknown) => unknown): unknown {
+    if (!path.length) return update<unknown>(value, write);
+    const [key, ...rest] = path;
+    return update<Props>(value, (obj) => ({ ...(obj ?? {}), [key]: updateAt(obj?.[key], rest, write) }));
+}
+
+/** The attribution keys of a resolved tag set: extra tags (a `Name`) are tags, not pod labels. */
+const attributionOnly = (tags: Record<string, string>): AttributionTags => Object.fromEntries(Object.entries(tags).filter(([k]) => isAttributionKey(k))) as unknown as AttributionTags;
 
 /** Instance volumes: block-device tags where the program uses them (they conflict with `volumeTags`), else `volumeTags`. */
 function tagVolumes(props: Props, out: Props, tags: Record<string, string>): void {
@@ -70,10 +82,17 @@ export function autoTagProps(type: string, props: Props, tags: Record<string, st
     const scoped = scopedEntry(type, scope);
     if ("skip" in scoped) return undefined;
     const { entry } = scoped;
+    // A patch merges into a live object: labelling its template would roll pods the program did not ask to.
+    if (entry.patch || entry.opaquePods) return undefined;
     const out: Props = { ...props };
-    out.tags = entry.tags === "asg-list"
-        ? update<AsgTag[]>(props.tags, (list) => asgListShape.write(list, tags))
-        : update<Record<string, unknown>>(props.tags, (map) => mapShape.write(map, tags));
+    if (entry.tags === "pod-labels" && entry.podLabels) {
+        const labels = podLabels(attributionOnly(tags), {}, `registerAutoTagging (${type})`);
+        const [first, ...rest] = entry.podLabels.split(".");
+        out[first] = updateAt(props[first], rest, (existing) => mapShape.write(existing as Record<string, unknown> | undefined, labels));
+        return out;
+    }
+    if (entry.tags === "asg-list") out.tags = update<AsgTag[]>(props.tags, (list) => asgListShape.write(list, tags));
+    else if (entry.tags === "map") out.tags = update<Record<string, unknown>>(props.tags, (map) => mapShape.write(map, tags));
     for (const carrier of entry.carriers ?? []) {
         if (carrier.shape === "tag-specifications" && carrier.path === "tagSpecifications[]") {
             out.tagSpecifications = update<TagSpecification[]>(props.tagSpecifications, (list) => tagSpecificationsShape.write(list, tags));

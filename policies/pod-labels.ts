@@ -64,10 +64,9 @@ function checkPodLabels(ctx: CheckContext<z.infer<typeof PodLabelsConfigSchema>>
     if (entry.opaquePods) return { findings: [advisory(HELM_RELEASE_ADVICE)], conclusive: true };
     const path = entry.podLabels!;
     const kind = workloadKind(resource.type);
-    const raw = readPath(resource.props, path)[0];
-    // A patch merges into the live object: one that sets no pod labels changes none.
-    if (entry.patch && raw === undefined) return PASS;
     const labels = attributionTags(resource.props, entry, resource.provider).result;
+    // A patch merges into the live object: one that sets no pod labels changes none.
+    if (entry.patch && labels.state === "absent") return PASS;
     const subject = kind === "Pod" ? "This pod" : `The pods of this ${kind}`;
     if (labels.state === "unknown") return { findings: [advisory(`\`${path}\` cannot be known during preview (it depends on another resource's output), so the pods' labels are verified from the resource's outputs at update.`)], conclusive: false };
     if (labels.state === "malformed") return { findings: [{ message: `\`${path}\` is a ${labels.found}, but labels are a map of strings.` }], conclusive: true };
@@ -109,7 +108,7 @@ function checkPodLabels(ctx: CheckContext<z.infer<typeof PodLabelsConfigSchema>>
         const keep = keys.find(isAttributionKey);
         mandatory.push(`Labels ${keyList(keys, hidden)} all become the cost allocation tag \`${tag}\` (AWS turns every character that is not a letter or a digit into \`_\`), so the bill cannot tell them apart: keep ${keep ? `\`${keep}\`` : "one"} only.`);
     }
-    const beyond = keysBeyondImportLimit(tags.keys(), CONTROLLER_LABELS[kind] ?? []);
+    const beyond = keysBeyondImportLimit(tags, CONTROLLER_LABELS[kind] ?? []);
     if (beyond.length) {
         const added = CONTROLLER_LABELS[kind]?.length ? ` (counting the ${CONTROLLER_LABELS[kind]!.length} the ${kind} controller adds)` : "";
         mandatory.push(`AWS imports only the first 50 labels of a pod, in sorted order: ${beyond.map(({ key, position }) => `\`${key}\` is label ${position}`).join(", ")}${added}, so ${beyond.length === 1 ? "it" : "they"} would not reach the bill. Drop labels that sort before ${beyond.length === 1 ? "it" : "them"}.`);

@@ -22,13 +22,21 @@ const RESERVED_PREFIX = /(^|\.)(kubernetes\.io|k8s\.io)$/;
 export function labelValueSyntaxProblem(value: string): string | undefined {
     if (value.length > MAX_LABEL_LENGTH) return `is ${value.length} characters; a label value takes at most ${MAX_LABEL_LENGTH}`;
     if (LABEL_VALUE.test(value)) return undefined;
+    return labelValueSyntaxDetail(value);
+}
+
+function labelValueSyntaxDetail(value: string): string {
     const bad = [...new Set(value.replace(/[-A-Za-z0-9_.]/g, ""))];
     if (bad.length) return `holds ${bad.slice(0, 5).map((c) => JSON.stringify(c)).join(", ")}, which a label value cannot; label values take letters, digits, "-", "_" and "." only`;
     return "must begin and end with a letter or a digit, as label values do";
 }
 
+/** A name with no prefix that is certainly valid: nearly every label key there is (`app`, `team`, `cost_center`). */
+const PLAIN_NAME = /^[A-Za-z0-9](?:[-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+
 /** Why a string is not a valid label key (`[prefix/]name`), or undefined when it is one. */
 export function labelKeySyntaxProblem(key: string): string | undefined {
+    if (PLAIN_NAME.test(key)) return undefined;
     const slash = key.lastIndexOf("/");
     const prefix = slash < 0 ? undefined : key.slice(0, slash);
     const name = slash < 0 ? key : key.slice(slash + 1);
@@ -83,10 +91,16 @@ export function labelValueProblems(labels: ReadonlyMap<string, string | undefine
     return problems;
 }
 
+/** Keys AWS keeps as they are (letters, digits, `_`): two of them never fold onto one tag. */
+const UNFOLDED = /^[A-Za-z0-9_]*$/;
+
 /** Labels that AWS folds onto the same cost allocation tag as an attribution key (`created-by` beside `created_by`). */
 export function foldingCollisions(labelKeys: Iterable<string>): { tag: string; keys: string[] }[] {
+    const keys = [...labelKeys];
+    // Asked for every workload: a collision needs a key that AWS changes.
+    if (keys.every((k) => UNFOLDED.test(k))) return [];
     const byTag = new Map<string, string[]>();
-    for (const key of labelKeys) {
+    for (const key of keys) {
         const tag = costAllocationTagOf(key);
         byTag.set(tag, [...(byTag.get(tag) ?? []), key]);
     }
@@ -98,8 +112,10 @@ export function foldingCollisions(labelKeys: Iterable<string>): { tag: string; k
  * The attribution keys AWS would not import: those after the 50th label of the pod in sorted order,
  * counting the labels its controller adds at run time. Each with its place in the order.
  */
-export function keysBeyondImportLimit(labelKeys: Iterable<string>, controllerLabels: readonly string[]): { key: string; position: number }[] {
-    const sorted = [...new Set([...labelKeys, ...controllerLabels])].sort();
+export function keysBeyondImportLimit(labelKeys: ReadonlySet<string> | ReadonlyMap<string, unknown>, controllerLabels: readonly string[]): { key: string; position: number }[] {
+    // Asked for every workload: nearly none has 50 labels.
+    if (labelKeys.size + controllerLabels.length <= MAX_IMPORTED_POD_LABELS) return [];
+    const sorted = [...new Set([...labelKeys.keys(), ...controllerLabels])].sort();
     if (sorted.length <= MAX_IMPORTED_POD_LABELS) return [];
     return sorted.map((key, i) => ({ key, position: i + 1 })).filter(({ key, position }) => position > MAX_IMPORTED_POD_LABELS && isAttributionKey(key));
 }

@@ -79,3 +79,33 @@ export const QUOTED_PROPERTY_NAMES: ReadonlySet<string> = new Set([
     ...Object.values(REGISTRY).flatMap((e) => [...(e.carriers ?? []).map((c) => c.path), ...(e.launchTemplateRefs ?? [])])
         .flatMap((path) => path.split(".").map((segment) => segment.replace(/\[\]$/, "")).filter(Boolean)),
 ]);
+
+/**
+ * Terraform's Kubernetes provider's workload resources (hashicorp/kubernetes), as the Kubernetes
+ * provider's tokens: the unsuffixed resources are the older API versions, `_v1` the current ones. The
+ * Helm provider's `helm_release` is a Helm v3 release.
+ */
+export const TERRAFORM_KUBERNETES_TYPES: Readonly<Record<string, string>> = {
+    kubernetes_deployment: "kubernetes:apps/v1:Deployment",
+    kubernetes_deployment_v1: "kubernetes:apps/v1:Deployment",
+    kubernetes_stateful_set: "kubernetes:apps/v1:StatefulSet",
+    kubernetes_stateful_set_v1: "kubernetes:apps/v1:StatefulSet",
+    kubernetes_daemonset: "kubernetes:apps/v1:DaemonSet",
+    kubernetes_daemon_set_v1: "kubernetes:apps/v1:DaemonSet",
+    kubernetes_replication_controller: "kubernetes:core/v1:ReplicationController",
+    kubernetes_replication_controller_v1: "kubernetes:core/v1:ReplicationController",
+    kubernetes_job: "kubernetes:batch/v1:Job",
+    kubernetes_job_v1: "kubernetes:batch/v1:Job",
+    kubernetes_cron_job: "kubernetes:batch/v1beta1:CronJob",
+    kubernetes_cron_job_v1: "kubernetes:batch/v1:CronJob",
+    kubernetes_pod: "kubernetes:core/v1:Pod",
+    kubernetes_pod_v1: "kubernetes:core/v1:Pod",
+    helm_release: "kubernetes:helm.sh/v3:Release",
+};
+
+/** `kubernetes_manifest` holds any object: its token from `apiVersion` and `kind` (`v1` is the core group). */
+export function kubernetesTokenOf(apiVersion: unknown, kind: unknown): string | undefined {
+    if (typeof apiVersion !== "string" || typeof kind !== "string" || !/^[A-Za-z0-9]+$/.test(kind)) return undefined;
+    const [group, version] = apiVersion.includes("/") ? apiVersion.split("/", 2) : ["core", apiVersion];
+    return group && version ? `kubernetes:${group}/${version}:${kind}` : undefined;
+}

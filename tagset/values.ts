@@ -107,10 +107,12 @@ export function ownKeys(obj: unknown): string[] {
  * (the value itself, or anything on the way to it) is returned as a secret, so readers keep the flag.
  */
 export function readPath(root: unknown, path: string): unknown[] {
+    const segments = pathSegments(path);
+    const plain = plainRead(root, segments);
+    if (plain !== SECRET_ON_THE_WAY) return plain;
     // Parallel lists, not pairs: read for every carrier of every resource.
     let nodes: unknown[] = [root];
     let secrets: boolean[] = [false];
-    const segments = pathSegments(path);
     for (let s = 0; s < segments.length; s++) {
         const { key, list } = segments[s];
         const nextNodes: unknown[] = [];
@@ -144,6 +146,25 @@ export function readPath(root: unknown, path: string): unknown[] {
     }
     for (let n = 0; n < nodes.length; n++) if (secrets[n] && !isUnknown(nodes[n])) nodes[n] = { [SECRET_SIG_KEY]: SECRET_SIG, value: nodes[n] };
     return nodes;
+}
+
+const SECRET_ON_THE_WAY: unknown[] = [];
+
+/**
+ * `readPath` of a path without fan-out through values without secrets, which is nearly every read: one
+ * walk, no lists. `SECRET_ON_THE_WAY` when the path fans out or meets a secret, for the general walk.
+ */
+function plainRead(root: unknown, segments: readonly { key: string; list: boolean }[]): unknown[] {
+    let node = root;
+    for (let s = 0; s < segments.length; s++) {
+        if (segments[s].list) return SECRET_ON_THE_WAY;
+        if (isUnknown(node)) return [node];
+        const found = readOwn(node, segments[s].key);
+        if (found === undefined || found === null) return [];
+        if (typeof found === "object" && isSecretWrapper(found)) return SECRET_ON_THE_WAY;
+        node = found;
+    }
+    return [node];
 }
 
 const parsedPaths = new Map<string, readonly { key: string; list: boolean }[]>();

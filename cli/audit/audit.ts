@@ -6,6 +6,8 @@ import { policyConfigSchemas } from "../../policies/all";
 import { classify, exemptionCounts, expiry, groupLabel } from "../../policies/attribution";
 import { carriesCost, costReachCheck } from "../../policies/cost-reaches-tagged-resource";
 import { quote, stackViewFromUrns, type ResourceView } from "../../policies/framework";
+import { namespaceOf } from "../../policies/pod-labels";
+import { labelValueProblems } from "../../tagset/labels";
 import { type Exemption, type NamespaceScope, type PodLabelsConfigSchema, type ScopeConfig, type TagValuesConfigSchema } from "../../tagset/config";
 import { compileRules, formatDay, tagValueProblems, utcDay, type CompiledRules } from "../../tagset/rules";
 import { providerRefUrn, urnParts } from "../../tagset/urn";
@@ -75,6 +77,8 @@ export interface AuditReport {
     byTeam: Tally[];
     byModel: Tally[];
     byPhase: Tally[];
+    /** Kubernetes workloads by namespace (a workload without one is in its provider's, else `default`). */
+    byNamespace: Tally[];
     nonCompliant: NonCompliant[];
     propagationGaps: { stack: string; urn: string; type: string; level: "mandatory" | "advisory"; problem: string }[];
     expired: { stack: string; urn: string; type: string; expiresAt: string }[];
@@ -123,12 +127,12 @@ function views(stack: LoadedStack): { views: ResourceView[]; byUrn: Map<string, 
 }
 
 export function audit(results: readonly LoadResult[], config: AuditConfig, inputWarnings: readonly string[] = []): AuditReport {
-    const tallies = { stack: new Tallies(), service: new Tallies(), type: new Tallies(), team: new Tallies(), model: new Tallies(), phase: new Tallies() };
+    const tallies = { stack: new Tallies(), service: new Tallies(), type: new Tallies(), team: new Tallies(), model: new Tallies(), phase: new Tallies(), namespace: new Tallies() };
     const report: AuditReport = {
         reportVersion: AUDIT_REPORT_VERSION,
         today: formatDay(utcDay(config.today)),
         summary: { stacks: 0, inScope: 0, attributable: 0, coverage: null, exempt: 0, cannotVerify: 0 },
-        byStack: [], byService: [], byType: [], byTeam: [], byModel: [], byPhase: [],
+        byStack: [], byService: [], byType: [], byTeam: [], byModel: [], byPhase: [], byNamespace: [],
         nonCompliant: [], propagationGaps: [], expired: [], exemptions: [], errors: [],
         warnings: [...inputWarnings, ...config.warnings],
     };
@@ -167,7 +171,7 @@ export function audit(results: readonly LoadResult[], config: AuditConfig, input
             const cannotVerify = a.readable ? a.unverifiable : ["tags"];
             const invalid = a.malformed !== undefined
                 ? [`\`tags\` is a ${a.malformed}`]
-                : tagValueProblems(a.values, config.rules, config.today).map((p) => `\`${p.key}\`${p.value === undefined ? "" : ` ${quote(p.value, a.secret.has(p.key))}`} ${p.problem}`);
+                : (a.entry.tags === "pod-labels" ? labelValueProblems : tagValueProblems)(a.values, config.rules, config.today).map((p) => `\`${p.key}\`${p.value === undefined ? "" : ` ${quote(p.value, a.secret.has(p.key))}`} ${p.problem}`);
             if (cannotVerify.length) report.summary.cannotVerify++;
             report.summary.inScope++;
             if (a.attributable) report.summary.attributable++;
@@ -177,6 +181,7 @@ export function audit(results: readonly LoadResult[], config: AuditConfig, input
             tallies.team.add(groupLabel(a, "team", NONE), a.attributable);
             tallies.model.add(groupLabel(a, "model_id", NONE), a.attributable);
             tallies.phase.add(groupLabel(a, "lifecycle_phase", NONE), a.attributable);
+            if (a.entry.tags === "pod-labels") tallies.namespace.add(namespaceOf(view) ?? "(unknown)", a.attributable);
             if (a.missing.length || invalid.length || cannotVerify.length) report.nonCompliant.push({ stack: stackName, urn: view.urn, type: view.type, missing: a.missing, invalid, cannotVerify });
             const expires = expiry(a);
             if (expires && expires.day < todayDay) report.expired.push({ stack: stackName, urn: view.urn, type: view.type, expiresAt: expires.text });
@@ -193,6 +198,7 @@ export function audit(results: readonly LoadResult[], config: AuditConfig, input
     report.byTeam = tallies.team.list();
     report.byModel = tallies.model.list();
     report.byPhase = tallies.phase.list();
+    report.byNamespace = tallies.namespace.list();
     report.exemptions = exemptionCounts(config.scope.exemptions, exempted, all, config.today).map(({ exemption, inForce, matches }) => ({ ...exemption, inForce, matches }));
     return report;
 }

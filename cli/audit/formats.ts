@@ -9,7 +9,7 @@ export type AuditFormat = (typeof AUDIT_FORMATS)[number];
 const pct = (x: number | null): string => (x === null ? "n/a" : `${(100 * x).toFixed(1)}%`);
 
 const BREAKDOWNS: [string, keyof AuditReport][] = [
-    ["stack", "byStack"], ["service", "byService"], ["type", "byType"], ["team", "byTeam"], ["model_id", "byModel"], ["lifecycle_phase", "byPhase"],
+    ["stack", "byStack"], ["service", "byService"], ["type", "byType"], ["team", "byTeam"], ["model_id", "byModel"], ["lifecycle_phase", "byPhase"], ["namespace", "byNamespace"],
 ];
 
 const describeExemption = (e: AuditReport["exemptions"][number]): string => [e.urn && `urn ${e.urn}`, e.name && `name ${e.name}`, e.type && `type ${e.type}`].filter(Boolean).join(", ");

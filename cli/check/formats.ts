@@ -33,7 +33,7 @@ export function splitFix(policy: string, message: string, fixes: ReadonlyMap<str
     return { message: message.replace(fix, "").replace(/\s+$/, "").replace(/,\s*$/, "."), fix };
 }
 
-/** The fixes split from a run's messages: each distinct one once, by policy, in the order met. */
+/** The fixes split from a run's messages: each distinct one once, by policy in the pack's order, then in the order met. */
 export class RepeatedFixes {
     private readonly byPolicy = new Map<string, Set<string>>();
 
@@ -49,7 +49,10 @@ export class RepeatedFixes {
     }
 
     *entries(): IterableIterator<[policy: string, fix: string]> {
-        for (const [policy, fixes] of this.byPolicy) for (const fix of fixes) yield [policy, fix];
+        // Resources reach the engine in an order the SDK's scheduling decides: the pack's order is stable.
+        const order = [...REPEATED_FIXES.keys()];
+        const policies = [...this.byPolicy.keys()].sort((a, b) => order.indexOf(a) - order.indexOf(b));
+        for (const policy of policies) for (const fix of this.byPolicy.get(policy)!) yield [policy, fix];
     }
 }
 

@@ -8,9 +8,10 @@
 import { COST_REACH_EXTRA_PATHS, LAUNCH_TEMPLATE_TYPE } from "../../policies/cost-reaches-tagged-resource";
 import type { AnalyzedResource, ProviderRef, WireProps } from "../engine/analyzer-client";
 import { REGISTRY } from "../../tagset/registry.generated";
+import { entryOf } from "../../tagset/registry";
 import type { RegistryEntry } from "../../tagset/registry-types";
-import { pulumiTypeOf, terraformPropertyName } from "../../tagset/terraform";
-import { NO_STRINGS, SECRET_SIG, SECRET_SIG_KEY, UNKNOWN_VALUE, readOwn, setOwn } from "../../tagset/values";
+import { TERRAFORM_KUBERNETES_TYPES, kubernetesTokenOf, pulumiTypeOf, terraformPropertyName } from "../../tagset/terraform";
+import { NO_STRINGS, SECRET_SIG, SECRET_SIG_KEY, UNKNOWN_VALUE, isSecretWrapper, readOwn, setOwn } from "../../tagset/values";
 import type { ConfigModule, ProviderConfig, ResourceChange, TerraformPlan } from "./plan-file";
 import { isObject } from "../input";
 
@@ -204,6 +205,42 @@ function pulumiProps(type: PlannedType, after: Planned, configured: Record<strin
         setAttribute(props, "name", after, "name");
     }
     return props;
+}
+
+/** Blocks of Terraform's Kubernetes provider that hold one object (Terraform writes every block as a list). */
+const KUBERNETES_SINGLE_BLOCKS: ReadonlySet<string> = new Set(["metadata", "spec", "template", "job_template", "selector"]);
+/** Maps whose keys are the user's: label and annotation keys are never renamed. */
+const KUBERNETES_KEYED_MAPS: ReadonlySet<string> = new Set(["labels", "annotations", "match_labels", "matchLabels"]);
+
+/** A Terraform Kubernetes resource's blocks in the Kubernetes API's shape: single blocks as objects, names in camelCase, label keys as written. */
+function kubernetesShape(value: unknown, keyed = false, depth = 0): unknown {
+    if (depth > 64 || typeof value !== "object" || value === null) return value;
+    if (Array.isArray(value)) return value.map((v) => kubernetesShape(v, false, depth + 1));
+    if (isSecretWrapper(value)) return { [SECRET_SIG_KEY]: SECRET_SIG, value: kubernetesShape(readOwn(value, "value"), keyed, depth + 1) };
+    const out: Record<string, unknown> = {};
+    for (const [key, v] of Object.entries(value)) {
+        const single = !keyed && KUBERNETES_SINGLE_BLOCKS.has(key) && Array.isArray(v) && v.length <= 1 ? v[0] : v;
+        if (single === undefined) continue;
+        setOwn(out, keyed ? key : camel(key), kubernetesShape(single, !keyed && KUBERNETES_KEYED_MAPS.has(key), depth + 1));
+    }
+    return out;
+}
+
+/**
+ * A Kubernetes resource of a plan as the pack sees one of `@pulumi/kubernetes`: Terraform's workload
+ * resources in the API's shape, `kubernetes_manifest`'s object as it is, a `helm_release` with its
+ * namespace. Undefined for objects tagguard does not judge.
+ */
+function kubernetesView(rc: ResourceChange, after: Planned): { token: string; props: WireProps } | undefined {
+    if (rc.type === "kubernetes_manifest") {
+        const manifest = materialize(child(after, "manifest"), false);
+        const token = kubernetesTokenOf(readOwn(manifest, "apiVersion"), readOwn(manifest, "kind"));
+        return token && entryOf(token) ? { token, props: manifest as WireProps } : undefined;
+    }
+    const token = TERRAFORM_KUBERNETES_TYPES[rc.type];
+    if (!token) return undefined;
+    const props = kubernetesShape(materialize(after, false)) as Record<string, unknown>;
+    return { token, props };
 }
 
 /** Sets a prop to an attribute's planned value, keys as written, when there is one. */
@@ -419,7 +456,11 @@ export function planViews(plan: TerraformPlan): { planned: PlannedResource[]; sk
         let aws = rc.provider_name ? awsProviderNames.get(rc.provider_name) : isAwsProvider(providerEntry?.config, providerKey ?? "aws");
         if (aws === undefined && rc.provider_name) awsProviderNames.set(rc.provider_name, (aws = /(^|\/)aws$/.test(rc.provider_name)));
         if (!aws || !rc.type.startsWith("aws_")) {
-            skipped.push({ address: rc.address, type: rc.type, reason: "other-provider" });
+            const k8s = kubernetesView(rc, { value: rc.change.after, unknown: rc.change.after_unknown, sensitive: rc.change.after_sensitive });
+            if (k8s) {
+                const resource: AnalyzedResource = { type: k8s.token, urn: rc.address, name: rc.address, inputs: k8s.props, outputs: k8s.props, dependencies: NO_STRINGS, propertyDependencies: NO_PROPERTY_DEPENDENCIES };
+                planned.push(rc.module_address ? { rc, action, moduleSource: module.source, resource } : { rc, action, resource });
+            } else skipped.push({ address: rc.address, type: rc.type, reason: "other-provider" });
             continue;
         }
         let type = types.get(rc.type);

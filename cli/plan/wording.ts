@@ -26,6 +26,7 @@ const PHRASES: readonly [RegExp, string][] = [
     [/`defaultTags: \{tags: \{\.\.\.\}\}`/g, "`default_tags { tags = {...} }` block"],
     [/ \(tagguard's GPU node group component does this\)/g, ""],
     [/,? or use tagguard's components\./g, "."],
+    [/, or build the labels with tagguard's `podLabels` helper\./g, "."],
     [/ during preview\b/g, " at plan time"],
     [/ during a preview\b/g, " at plan time"],
     [/\bfrom the resource's outputs at update\b/g, "at apply"],

@@ -1,8 +1,10 @@
 // The fraud-detection ML platform before cost attribution: everything runs, nothing says who pays.
-// Training instances and an autoscaling group, an S3 data lake, an EKS cluster with a GPU node group,
-// a SageMaker endpoint and an MSK cluster. `tagguard check examples/legacy-untagged` fails on it.
+// Training instances and an autoscaling group, an S3 data lake, an EKS cluster with a GPU node group and
+// a scoring service on it, a SageMaker endpoint and an MSK cluster. `tagguard check examples/legacy-untagged`
+// fails on it.
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
+import * as k8s from "@pulumi/kubernetes";
 
 const config = new pulumi.Config();
 const trainerCount = config.getNumber("trainerCount") ?? 1;
@@ -70,6 +72,20 @@ new aws.eks.NodeGroup("gpu-nodes", {
     instanceTypes: ["g5.2xlarge"],
     amiType: "AL2_x86_64_GPU",
     scalingConfig: { desiredSize: 2, minSize: 0, maxSize: 6 },
+});
+
+// Batch scoring on the cluster: the team is named on the Deployment, which never reaches its pods.
+const appLabels = { app: "fraud-batch-scoring" };
+new k8s.apps.v1.Deployment("fraud-batch-scoring", {
+    metadata: { namespace: "scoring", labels: { team: "fraud" } },
+    spec: {
+        replicas: 2,
+        selector: { matchLabels: appLabels },
+        template: {
+            metadata: { labels: appLabels },
+            spec: { containers: [{ name: "scorer", image: "fraud-xgb-scorer:3.1", resources: { limits: { "nvidia.com/gpu": "1" } } }] },
+        },
+    },
 });
 
 // SageMaker real-time inference.

@@ -1,13 +1,15 @@
 // The fraud-detection ML platform rebuilt with tagguard's components: every resource, and every
 // instance and volume they launch, is attributable from the first `pulumi up`.
-// Teams: fraud (training and serving fraud-xgb), recsys (notebooks), platform (shared network,
-// streaming, monitoring with model_id = shared).
+// Teams: fraud (training and serving fraud-xgb), recsys (notebooks, and training the ranking model on
+// the shared GPU cluster), platform (shared network, streaming, GPU nodes, monitoring with model_id = shared).
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
+import * as k8s from "@pulumi/kubernetes";
 import {
     DevelopmentDomain, FeatureGroup, GpuNodeGroup, InferenceEndpoint, ModelBucket, StreamingCluster, TrainingFleet,
-    attributionProvider, type AttributionTags,
-} from "../../components";
+    attributionProvider, podLabels, type AttributionTags,
+} from "@tagguard/components";
+import { GpuNodePool } from "@tagguard/components/kubernetes";
 
 const createdBy = new pulumi.Config().get("createdBy") ?? "automation";
 const base = { cost_center: "cc-1042", project: "fraud-detection", environment: "production", created_by: createdBy, managed_by: "pulumi" } as const;
@@ -85,6 +87,59 @@ new InferenceEndpoint("fraud-scoring", {
     instanceType: "ml.m5.xlarge",
     instanceCount: 2,
 });
+
+// The shared GPU cluster: one Karpenter node pool every model's pods land on (its instances carry the
+// platform's set, model_id = shared), and each model's pods carry their own set as labels, which AWS's
+// split cost allocation data attributes each pod's share of a node by.
+const kubeconfig = pulumi.jsonStringify({
+    apiVersion: "v1", kind: "Config", "current-context": "ml",
+    clusters: [{ name: "ml", cluster: { server: cluster.endpoint, "certificate-authority-data": cluster.certificateAuthority.data } }],
+    contexts: [{ name: "ml", context: { cluster: "ml", user: "ml" } }],
+    users: [{ name: "ml", user: { exec: { apiVersion: "client.authentication.k8s.io/v1beta1", command: "aws", args: ["eks", "get-token", "--cluster-name", cluster.name] } } }],
+});
+const eks = new k8s.Provider("ml-eks", { kubeconfig });
+new GpuNodePool("shared-gpu", {
+    tags: platform("training"),
+    clusterName: cluster.name,
+    nodeRoleName: nodeRole.name,
+    instanceFamilies: ["g5", "g6e"],
+    capacityTypes: ["spot", "on-demand"],
+    gpuLimit: 32,
+}, { providers: { kubernetes: eks } });
+const ml = new k8s.core.v1.Namespace("ml", { metadata: { name: "ml" } }, { provider: eks });
+const gpu = { tolerations: [{ key: "nvidia.com/gpu", operator: "Exists", effect: "NoSchedule" }] };
+
+// Fraud's online scoring service on the shared nodes.
+const scoring = { app: "fraud-scoring" };
+new k8s.apps.v1.Deployment("fraud-scoring-gpu", {
+    metadata: { namespace: ml.metadata.name },
+    spec: {
+        replicas: 2,
+        selector: { matchLabels: scoring },
+        template: {
+            metadata: { labels: podLabels(fraud("inference"), scoring) },
+            spec: { ...gpu, containers: [{ name: "scorer", image: "fraud-xgb-scorer:3.1", resources: { limits: { "nvidia.com/gpu": "1" } } }] },
+        },
+    },
+}, { provider: eks });
+
+// Recsys retrains its ranking model nightly on the same nodes.
+const recsys: AttributionTags = { ...base, team: "recsys", cost_center: "cc-1077", project: "recommendations", model_id: "recs-two-tower-v2", lifecycle_phase: "training" };
+new k8s.batch.v1.CronJob("recs-retrain", {
+    metadata: { namespace: ml.metadata.name },
+    spec: {
+        schedule: "0 2 * * *",
+        jobTemplate: {
+            spec: {
+                backoffLimit: 1,
+                template: {
+                    metadata: { labels: podLabels(recsys, { app: "recs-retrain" }) },
+                    spec: { ...gpu, restartPolicy: "Never", containers: [{ name: "train", image: "recs-two-tower-trainer:2.4", resources: { limits: { "nvidia.com/gpu": "4" } } }] },
+                },
+            },
+        },
+    },
+}, { provider: eks });
 
 // Notebooks for the recommendations team, and shared monitoring.
 new DevelopmentDomain("recsys-studio", {

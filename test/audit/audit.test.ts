@@ -21,6 +21,7 @@ const json = (args: string[]) => {
 };
 
 const urn = (type: string, name: string) => `urn:pulumi:prod::lake::${type}::${name}`;
+const urnName = (u: string) => u.split("::").pop();
 const PROVIDER = urn("pulumi:providers:aws", "default_7_48_0");
 function exportOf(resources: object[]) {
     return { version: 3, deployment: { manifest: {}, resources: [{ urn: PROVIDER, custom: true, id: "p1", type: "pulumi:providers:aws", inputs: { region: "us-east-1", defaultTags: JSON.stringify({ tags: { team: "data", cost_center: "cc-9", project: "lake", environment: "production", created_by: "automation", managed_by: "pulumi" } }) } }, ...resources] } };
@@ -134,6 +135,32 @@ describe("tagguard audit", () => {
         expect(report.summary).toMatchObject({ inScope: 1, attributable: 1 });
         expect(report.nonCompliant).toEqual([]);
         expect(report.warnings).toEqual([expect.stringMatching(/reads\.json: 2 resources the stack only reads \(external: true, read with `\.get`\) not counted/)]);
+    });
+
+    test("Kubernetes workloads: pods' labels from the state, coverage by namespace and team, node pools as propagation gaps", () => {
+        const K8S = urn("pulumi:providers:kubernetes", "default_4_34_2");
+        const deployment = (name: string, namespace: string, labels: Record<string, string>) => ({
+            urn: urn("kubernetes:apps/v1:Deployment", name), custom: true, id: `${namespace}/${name}`, type: "kubernetes:apps/v1:Deployment", provider: `${K8S}::k1`,
+            inputs: {}, outputs: { apiVersion: "apps/v1", kind: "Deployment", metadata: { name, namespace }, spec: { template: { metadata: { labels } } }, status: { readyReplicas: 2 } },
+        });
+        const exported = write(dir, "k8s.json", exportOf([
+            { urn: K8S, custom: true, id: "k1", type: "pulumi:providers:kubernetes", inputs: {} },
+            deployment("scoring", "ml", { ...FULL_TAGS, app: "scoring" }),
+            deployment("embeddings", "ml", { app: "embeddings" }),
+            deployment("coredns", "kube-system", { "k8s-app": "kube-dns" }),
+            deployment("mailer", "ops", { ...FULL_TAGS, created_by: "jane.doe@example.com" }),
+            { urn: urn("kubernetes:karpenter.k8s.aws/v1:EC2NodeClass", "gpu"), custom: true, id: "gpu", type: "kubernetes:karpenter.k8s.aws/v1:EC2NodeClass", provider: `${K8S}::k1`, inputs: {}, outputs: { spec: { role: "r", tags: { team: "platform" } } } },
+        ]));
+        const { code, report } = json([exported]);
+        expect(code).toBe(0);
+        expect(report.byNamespace.map((t) => [t.key, t.attributable, t.inScope])).toEqual([["ml", 1, 2], ["ops", 1, 1]]);
+        expect(report.nonCompliant.map((n) => [urnName(n.urn), n.missing.length, n.invalid])).toEqual([
+            ["embeddings", 8, []],
+            ["mailer", 0, [expect.stringMatching(/^`created_by` "jane\.doe@example\.com" is an e-mail address, which cannot be a label value/)]],
+            ["gpu", 7, []],
+        ]);
+        expect(report.propagationGaps).toEqual([expect.objectContaining({ type: "kubernetes:karpenter.k8s.aws/v1:EC2NodeClass", level: "mandatory", problem: expect.stringMatching(/`spec\.tags` lacks `cost_center`/) })]);
+        expect(report.byService.find((t) => t.key === "kubernetes")).toMatchObject({ inScope: 4, attributable: 2 });
     });
 
     test("--fail-under", () => {

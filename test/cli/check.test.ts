@@ -42,14 +42,14 @@ describe("tagguard check", () => {
             .sort((a, b) => key(a).localeCompare(key(b)));
         if (process.env.UPDATE_GOLDEN) fs.writeFileSync(GOLDEN, `${JSON.stringify(violations, null, 2)}\n`);
         expect(violations).toEqual(JSON.parse(fs.readFileSync(GOLDEN, "utf8")));
-        expect(report.summary).toEqual({ resources: 25, read: 0, inScope: 16, attributable: 0, unchecked: 0, violations: { mandatory: 21, advisory: 1 } });
+        expect(report.summary).toEqual({ resources: 26, read: 0, inScope: 17, attributable: 0, unchecked: 0, violations: { mandatory: 22, advisory: 1 } });
     });
 
     test("the main example (root Pulumi.yaml, built with the components) passes", () => {
         const { code, report } = json(["check"]);
         expect(code).toBe(0);
         expect(report.project).toBe("fraud-platform");
-        expect(report.summary).toEqual({ resources: 50, read: 0, inScope: 21, attributable: 21, unchecked: 0, violations: { mandatory: 0, advisory: 1 } });
+        expect(report.summary).toEqual({ resources: 57, read: 0, inScope: 24, attributable: 24, unchecked: 0, violations: { mandatory: 0, advisory: 1 } });
         expect(report.resources[0]).toEqual({ urn: "urn:pulumi:dev::fraud-platform::pulumi:pulumi:Stack::fraud-platform-dev", type: "pulumi:pulumi:Stack", name: "fraud-platform-dev", parent: null });
         const component = report.resources.find((r) => r.type === "tagguard:ml:GpuNodeGroup")!;
         expect(report.resources.find((r) => r.type === "aws:eks/nodeGroup:NodeGroup")).toEqual({
@@ -70,13 +70,13 @@ describe("tagguard check", () => {
         expect(lines.slice(0, 4)).toEqual([
             "Policies:",
             `    ❌ tagguard@v${PACK_VERSION} (local: policies)`,
-            "        - [mandatory]  required-tags  (aws:ec2/vpc:Vpc: ml-vpc) at examples/legacy-untagged/index.ts:19",
+            "        - [mandatory]  required-tags  (aws:ec2/vpc:Vpc: ml-vpc) at examples/legacy-untagged/index.ts:21",
             expect.stringMatching(/^ {10}Missing required tags: `cost_center`/),
         ]);
-        expect(stdout).toMatch(/\n {8}- \[advisory\] {2}attribution-coverage {2}\(pulumi:pulumi:Stack: fraud-platform-legacy-dev\)\n {10}Attribution coverage: 0 of 16/);
+        expect(stdout).toMatch(/\n {8}- \[advisory\] {2}attribution-coverage {2}\(pulumi:pulumi:Stack: fraud-platform-legacy-dev\)\n {10}Attribution coverage: 0 of 17/);
         expect(lines.slice(-3)).toEqual([
-            "Attribution: 0 of 16 resources in scope carry the full tag set (0.0%); 25 resources registered.",
-            "Violations: 21 mandatory, 1 advisory. A `pulumi preview --policy-pack` would fail.",
+            "Attribution: 0 of 17 resources in scope carry the full tag set (0.0%); 26 resources registered.",
+            "Violations: 22 mandatory, 1 advisory. A `pulumi preview --policy-pack` would fail.",
             "",
         ]);
     });
@@ -91,7 +91,7 @@ describe("tagguard check", () => {
         const validate = ajv.compile(require("@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json"));
         const log = JSON.parse(stdout);
         expect(validate.errors ?? (validate(log) ? [] : validate.errors)).toEqual([]);
-        expect(log.runs[0].results).toHaveLength(22);
+        expect(log.runs[0].results).toHaveLength(23);
         expect(log.runs[0].tool.driver.rules.map((r: { id: string }) => r.id)).toEqual(["required-tags", "tag-values", "aws-tag-limits", "cost-reaches-tagged-resource", "pod-labels", "attribution-coverage", "fill-derivable-tags"]);
         expect(log.runs[0].results[0]).toMatchObject({ ruleId: "required-tags", level: "error", locations: [{ physicalLocation: { artifactLocation: { uri: "examples/legacy-untagged/index.ts" } }, logicalLocations: [{ kind: "resource", name: "ml-vpc" }] }] });
     });
@@ -102,9 +102,9 @@ describe("tagguard check", () => {
         const lines = stdout.trim().split("\n");
         expect(lines.filter((l) => l.startsWith("::error "))).toHaveLength(10);
         expect(lines.filter((l) => l.startsWith("::warning "))).toHaveLength(1);
-        expect(lines[0]).toMatch(/^::error file=examples\/legacy-untagged\/index\.ts,line=19,col=13,title=tagguard required-tags%3A aws%3Aec2\/vpc%3AVpc ml-vpc::urn:pulumi:dev::fraud-platform-legacy::[^%]*%0AMissing required tags/);
-        expect(lines[lines.length - 2]).toMatch(/^::notice title=tagguard attribution::0 of 16 resources in scope are attributable/);
-        expect(lines[lines.length - 1]).toMatch(/^::notice title=tagguard%3A more findings::11 more errors and 0 more warnings/);
+        expect(lines[0]).toMatch(/^::error file=examples\/legacy-untagged\/index\.ts,line=21,col=13,title=tagguard required-tags%3A aws%3Aec2\/vpc%3AVpc ml-vpc::urn:pulumi:dev::fraud-platform-legacy::[^%]*%0AMissing required tags/);
+        expect(lines[lines.length - 2]).toMatch(/^::notice title=tagguard attribution::0 of 17 resources in scope are attributable/);
+        expect(lines[lines.length - 1]).toMatch(/^::notice title=tagguard%3A more findings::12 more errors and 0 more warnings/);
     });
 
     test("stack config, secrets, explicit providers, components and data sources", () => {
@@ -256,6 +256,32 @@ describe("programs written the ways real programs are, run as the Node language 
                 expect(r.violations.filter((v) => v.urn.endsWith("default-vpc") || v.urn.endsWith("central-logs"))).toEqual([]);
             },
         },
+        {
+            // Kubernetes programs as public ones are written; test/plan/equivalence.test.ts checks its Terraform twin.
+            fixture: "kubernetes-twin", code: 1,
+            resources: ["kubernetes:apps/v1:Deployment metrics", "kubernetes:apps/v1:Deployment scoring", "kubernetes:apps/v1:StatefulSet feature_store", "kubernetes:batch/v1:CronJob nightly", "kubernetes:batch/v1:Job train", "kubernetes:helm.sh/v3:Release gpu_operator", "kubernetes:karpenter.k8s.aws/v1:EC2NodeClass gpu_class"],
+            mandatory: ["cost-reaches-tagged-resource gpu_class", "pod-labels feature_store", "pod-labels scoring"],
+            verify: (r) => {
+                const scoring = r.violations.find((v) => v.name === "scoring")!;
+                expect(scoring.message).toMatch(/`team` is on the Deployment's own `metadata\.labels`, which never reach its pods/);
+                expect(scoring.location).toEqual({ file: "index.ts", line: 13, column: 1 });
+                expect(r.violations.find((v) => v.name === "feature_store")!.message).toMatch(/`created_by` "jane\.doe@example\.com" is an e-mail address/);
+                expect(r.violations.filter((v) => v.name === "metrics")).toEqual([]); // kube-system
+            },
+        },
+        {
+            // yaml.ConfigFile (v1) is decoded offline, as the provider would; charts and yaml/v2 are rendered by the provider.
+            fixture: "kubernetes-manifests", code: 1,
+            resources: ["kubernetes:apps/v1:Deployment ml/embeddings", "kubernetes:batch/v1:Job ml/backfill", "kubernetes:helm.sh/v3:Chart dcgm-exporter", "kubernetes:helm.sh/v4:Chart karpenter", "kubernetes:yaml/v2:ConfigGroup monitoring", "kubernetes:yaml:ConfigFile exported"],
+            mandatory: ["pod-labels ml/embeddings"], warnings: [],
+            verify: (r) => {
+                expect(r.notCheckedOffline.map((c) => [c.type, c.reason])).toEqual(expect.arrayContaining([
+                    ["kubernetes:helm.sh/v3:Chart", "rendered by the Kubernetes provider's `helm template`, which does not run offline"],
+                    ["kubernetes:helm.sh/v4:Chart", undefined], ["kubernetes:yaml/v2:ConfigGroup", undefined],
+                ]));
+                expect(r.summary).toMatchObject({ inScope: 2, attributable: 1, unchecked: 3 });
+            },
+        },
         { fixture: "late-registration", code: 1, resources: ["aws:s3/bucket:Bucket registered-first", "aws:s3/bucket:Bucket registered-later"] },
         { fixture: "unhandled-rejection", code: 2, stderr: /^tagguard: test\/fixtures\/programs\/unhandled-rejection\/index\.ts:5:11: the program failed: quota service unreachable\n$/ },
         {
@@ -311,7 +337,7 @@ describe("programs written the ways real programs are, run as the Node language 
         if (c.mandatory) expect(mandatory(report)).toEqual(c.mandatory);
         if (c.warnings) expect(report.warnings).toEqual(c.warnings.map((w) => expect.stringMatching(w)));
         c.verify?.(report);
-        expect(r.stdout).not.toMatch(/S3CR3T|v1:[A-Za-z0-9+/=]+:/); // no secret and no ciphertext, ever
+        expect(r.stdout).not.toMatch(/S3CR3T|v1:[A-Za-z0-9+/=]{12,}:[A-Za-z0-9+/=]{8,}/); // no secret and no ciphertext (v1:<nonce>:<data>), ever; `apps/v1:Deployment::` is a type token
     });
 
     test("every format says which remote components were not checked, and --fail-on-unchecked makes them fail the run", () => {

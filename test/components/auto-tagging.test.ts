@@ -28,6 +28,13 @@ describe("autoTagProps (the transform's logic)", () => {
         ["Batch on Fargate: no instances, and its API refuses their tags", "aws:batch/computeEnvironment:ComputeEnvironment", { computeResources: { type: "FARGATE", maxVcpus: 16 } },
             { tags: TAGS, computeResources: { type: "FARGATE", maxVcpus: 16 } }],
         ["an unmanaged Batch environment", "aws:batch/computeEnvironment:ComputeEnvironment", { type: "UNMANAGED" }, { type: "UNMANAGED", tags: TAGS }],
+        // Kubernetes: pods carry the set as labels on their template; a node pool tags what it launches with spec.tags.
+        ["a Deployment's pod template labels, the selector's labels kept", "kubernetes:apps/v1:Deployment", { metadata: { name: "scoring" }, spec: { selector: { matchLabels: { app: "scoring" } }, template: { metadata: { labels: { app: "scoring" } }, spec: {} } } },
+            { metadata: { name: "scoring" }, spec: { selector: { matchLabels: { app: "scoring" } }, template: { metadata: { labels: { ...TAGS, app: "scoring" } }, spec: {} } } }],
+        ["a CronJob's jobs' pods", "kubernetes:batch/v1:CronJob", { spec: { schedule: "@daily", jobTemplate: { spec: { template: { spec: {} } } } } },
+            { spec: { schedule: "@daily", jobTemplate: { spec: { template: { spec: {}, metadata: { labels: TAGS } } } } } }],
+        ["a Pod's own labels, its value for a key kept", "kubernetes:core/v1:Pod", { metadata: { labels: { team: "search" } } }, { metadata: { labels: { ...TAGS, team: "search" } } }],
+        ["a Karpenter node class's spec.tags", "kubernetes:karpenter.k8s.aws/v1:EC2NodeClass", { spec: { role: "r", tags: { Name: "gpu" } } }, { spec: { role: "r", tags: { ...TAGS, Name: "gpu" } } }],
     ])("%s", (_name, type, props, expected) => {
         expect(autoTagProps(type, props, TAGS)).toEqual(expected);
     });
@@ -35,6 +42,20 @@ describe("autoTagProps (the transform's logic)", () => {
     // S3 objects: their tags attribute no cost (S3 bills per bucket), and an object takes at most 10.
     test.each([["aws:s3/bucketPolicy:BucketPolicy"], ["aws:msk/configuration:Configuration"], ["aws:lambda/function:Function"], ["kubernetes:core/v1:Namespace"], ["aws:s3/bucketObjectv2:BucketObjectv2"], ["aws:s3/objectCopy:ObjectCopy"]])("%s is left alone", (type) => {
         expect(autoTagProps(type, { tags: { a: "b" } }, TAGS)).toBeUndefined();
+    });
+
+    test("a workload's template given as an Output stays one, labelled", async () => {
+        const props = autoTagProps("kubernetes:apps/v1:Deployment", { spec: pulumi.output({ template: { metadata: { labels: { app: "x" } } } }) }, TAGS)!;
+        expect(pulumi.Output.isInstance(props.spec)).toBe(true);
+        expect(await new Promise((resolve) => (props.spec as pulumi.Output<unknown>).apply(resolve))).toEqual({ template: { metadata: { labels: { ...TAGS, app: "x" } } } });
+    });
+
+    test("patches and Helm releases are left alone; a set that cannot be labels fails naming the workload, AWS resources still tagged", () => {
+        expect(autoTagProps("kubernetes:apps/v1:DeploymentPatch", { spec: { template: {} } }, TAGS)).toBeUndefined();
+        expect(autoTagProps("kubernetes:helm.sh/v3:Release", { chart: "x" }, TAGS)).toBeUndefined();
+        const email = { ...TAGS, created_by: "jane.doe@example.com" };
+        expect(autoTagProps("aws:s3/bucket:Bucket", {}, email)).toEqual({ tags: email });
+        expect(() => autoTagProps("kubernetes:batch/v1:Job", { spec: { template: {} } }, email)).toThrow(/registerAutoTagging \(kubernetes:batch\/v1:Job\): invalid attribution tags:\n {2}- `created_by` .*e-mail address/);
     });
 
     test("the scope can be widened", () => {
@@ -62,7 +83,7 @@ describe("registerAutoTagging on an existing program", () => {
         const r = spawnSync(process.execPath, [path.join(ROOT, "cli", "bin", "tagguard.js"), "check", taggedDir, "--format", "json"], { encoding: "utf8", cwd: ROOT });
         const report = JSON.parse(r.stdout) as CheckReport;
         expect(report.violations.filter((v) => v.policy === "required-tags")).toEqual([]);
-        expect(report.summary).toMatchObject({ inScope: 16, attributable: 16 });
+        expect(report.summary).toMatchObject({ inScope: 17, attributable: 17 }); // the Deployment's pods labelled too
         // What a transform cannot fix: a node group needs a launch template (the GpuNodeGroup component).
         expect(report.violations.filter((v) => v.enforcementLevel === "mandatory").map((v) => [v.policy, v.name])).toEqual([["cost-reaches-tagged-resource", "gpu-nodes"]]);
         expect(r.status).toBe(1);

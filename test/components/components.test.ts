@@ -12,12 +12,13 @@ import type { RecordedResource } from "../../cli/check/recorded";
 import type { AnalyzedResource } from "../../cli/engine/analyzer-client";
 import {
     BatchTrainingEnvironment, DevelopmentDomain, FeatureGroup, GpuNodeGroup, InferenceEndpoint, InvalidTagSetError, ModelBucket, StreamingCluster, TrainingFleet,
-    attributionProvider, type AttributionTags,
+    attributionProvider, podLabels, type AttributionTags,
 } from "../../components";
+import { GpuNodePool } from "@tagguard/components/kubernetes";
 import { createPolicies } from "../../policies/all";
 import { requiredKeyStatus } from "../../policies/required-tags";
 import { scopedEntry, ScopeConfigSchema } from "../../tagset/config";
-import { effectiveTags } from "../../tagset/effective-tags";
+import { attributionTags } from "../../tagset/effective-tags";
 import { analyze, analyzeStack, byLevel } from "../harness/sdk-policy-server";
 import { inDays } from "../fixtures";
 
@@ -99,6 +100,11 @@ const components: ComponentCase[] = [
         build: (tags, name) => new FeatureGroup(name, { tags, roleArn: role, recordIdentifierFeatureName: "id", eventTimeFeatureName: "ts", features: [{ name: "id", type: "String" }, { name: "ts", type: "Fractional" }] }),
         children: ["tagguard:ml:ModelBucket", "aws:s3/bucket:Bucket", "aws:s3/bucketVersioning:BucketVersioning", "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "aws:sagemaker/featureGroup:FeatureGroup"],
     },
+    {
+        name: "GpuNodePool",
+        build: (tags, name) => new GpuNodePool(name, { tags: { ...tags, model_id: "shared" }, clusterName: "ml", nodeRoleName: "KarpenterNodeRole-ml", capacityTypes: ["spot", "on-demand"] }),
+        children: ["kubernetes:karpenter.k8s.aws/v1:EC2NodeClass", "kubernetes:karpenter.sh/v1:NodePool"],
+    },
 ];
 
 const scope = ScopeConfigSchema.parse({});
@@ -114,7 +120,7 @@ describe.each(components.map((c) => [c.name, c] as const))("%s", (_label, c) => 
 
     test("registers the component and its children, parented to it", () => {
         const [component, ...children] = engine;
-        expect(component.type).toMatch(/^tagguard:ml:/);
+        expect(component.type).toMatch(/^tagguard:(ml|kubernetes):/);
         expect(children.map((r) => r.type).sort()).toEqual([...c.children].sort());
         for (const child of children) expect([component.urn, ...children.map((r) => r.urn)]).toContain(child.options?.parent);
     });
@@ -125,7 +131,7 @@ describe.each(components.map((c) => [c.name, c] as const))("%s", (_label, c) => 
         for (const r of inScope) {
             const scoped = scopedEntry(r.type, scope);
             if ("skip" in scoped) continue;
-            const eff = effectiveTags(r.inputs, scoped.entry, r.provider);
+            const eff = attributionTags(r.inputs, scoped.entry, r.provider);
             expect(eff.result.state).toBe("known");
             if (eff.result.state !== "known") continue;
             expect([r.type, requiredKeyStatus(eff.result.tags, false)]).toEqual([r.type, expect.objectContaining({ missing: [], unknown: [], notStrings: [] })]);
@@ -201,6 +207,22 @@ describe("shapes and specifics", () => {
         const engine = toEngine(await record(() => new ModelBucket("named", { tags: TAGS, extraTags: { Name: "named", Service: "scoring" } })));
         expect(engine.find((r) => r.type === "aws:s3/bucket:Bucket")!.inputs.tags).toEqual({ Name: "named", Service: "scoring", ...TAGS });
         expect(() => new ModelBucket("override", { tags: TAGS, extraTags: { team: "someone-else" } })).toThrow(/`team` belongs in `tags`, not in `extraTags`/);
+    });
+
+    test("the GPU node pool's class tags what Karpenter launches, and the pool launches from it", async () => {
+        const engine = toEngine(await record(() => new GpuNodePool("shared-gpu", { tags: { ...TAGS, model_id: "shared" }, extraTags: { Name: "shared-gpu" }, clusterName: "ml", nodeRoleName: "KarpenterNodeRole-ml", gpuLimit: 32 })));
+        const nodeClass = engine.find((r) => r.type === "kubernetes:karpenter.k8s.aws/v1:EC2NodeClass")!;
+        const pool = engine.find((r) => r.type === "kubernetes:karpenter.sh/v1:NodePool")!;
+        expect(nodeClass.inputs).toMatchObject({ apiVersion: "karpenter.k8s.aws/v1", kind: "EC2NodeClass", spec: { role: "KarpenterNodeRole-ml", tags: { ...TAGS, model_id: "shared", Name: "shared-gpu" }, subnetSelectorTerms: [{ tags: { "karpenter.sh/discovery": "ml" } }] } });
+        expect(pool.inputs).toMatchObject({ spec: { limits: { "nvidia.com/gpu": 32 }, template: { spec: { nodeClassRef: { group: "karpenter.k8s.aws", kind: "EC2NodeClass", name: "shared-gpu" }, taints: [{ key: "nvidia.com/gpu", effect: "NoSchedule" }] } } } });
+    });
+
+    test("podLabels: the set as pod labels, validated as labels", () => {
+        expect(podLabels(TAGS, { app: "scoring" })).toEqual({ ...TAGS, app: "scoring" });
+        expect(() => podLabels({ ...TAGS, created_by: "jane.doe@example.com" })).toThrow(/^podLabels: invalid attribution tags:\n {2}- `created_by` "jane\.doe@example\.com" is an e-mail address, which cannot be a label value .*`jane\.doe`, or `automation`/);
+        // A valid tag value that is not a valid label value: a timestamp.
+        expect(() => podLabels({ ...EXPERIMENT, expires_at: `${EXPERIMENT.expires_at}T12:00:00Z` })).toThrow(/`expires_at` ".*T12:00:00Z" must be a date only \(YYYY-MM-DD\) in a label/);
+        expect(() => podLabels(TAGS, { team: "other" })).toThrow(/`team` belongs in `tags`/);
     });
 
     test("attributionProvider puts the set in the provider's default tags", async () => {

@@ -91,4 +91,52 @@ describe("a Pulumi program and its Terraform twin get the same verdicts", () => 
         const summary = (JSON.parse(checked.stdout) as CheckReport).summary;
         expect({ inScope: planReport.summary.inScope, attributable: planReport.summary.attributable }).toEqual({ inScope: summary.inScope, attributable: summary.attributable });
     }, 150_000);
+
+    // Terraform's Kubernetes provider writes every block as a list, and `kubernetes_manifest` holds the object as written.
+    test("test/fixtures/programs/kubernetes-twin through check, its Terraform twin (hashicorp/kubernetes, helm) through plan", () => {
+        const K8S = "registry.terraform.io/hashicorp/kubernetes";
+        const attribution = { team: "recsys", cost_center: "cc-1077", project: "recommendations", model_id: "recs-two-tower-v2", environment: "production", lifecycle_phase: "training", created_by: "automation", managed_by: "pulumi" };
+        const workload = (namespace: string, labels: Record<string, string>, extra: Record<string, unknown> = {}) => ({
+            metadata: [{ namespace, name: "w", labels: null }], spec: [{ replicas: 2, template: [{ metadata: [{ labels }], spec: [{ container: [{ name: "c", image: "i" }] }] }], ...extra }],
+        });
+        const twin = plan({
+            providers: {},
+            changes: [
+                { address: "kubernetes_deployment_v1.scoring", provider: K8S, after: { ...workload("ml", { app: "scoring" }), metadata: [{ namespace: "ml", name: "scoring", labels: { app: "scoring", team: "recsys" } }] } },
+                { address: "kubernetes_job_v1.train", provider: K8S, after: workload("ml", { app: "train", ...attribution }) },
+                { address: "kubernetes_stateful_set_v1.feature_store", provider: K8S, after: workload("ml", { app: "feature-store", ...attribution, lifecycle_phase: "feature_pipeline", created_by: "jane.doe@example.com" }) },
+                {
+                    address: "kubernetes_cron_job_v1.nightly", provider: K8S,
+                    after: { metadata: [{ namespace: "ml", name: "nightly" }], spec: [{ schedule: "0 2 * * *", job_template: [{ metadata: [], spec: [{ template: [{ metadata: [{ labels: attribution }], spec: [{}] }] }] }] }] },
+                },
+                { address: "kubernetes_deployment_v1.metrics", provider: K8S, after: workload("kube-system", { app: "metrics" }) },
+                {
+                    address: "kubernetes_manifest.gpu_class", provider: K8S,
+                    after: { manifest: { apiVersion: "karpenter.k8s.aws/v1", kind: "EC2NodeClass", metadata: { name: "gpu" }, spec: { role: "KarpenterNodeRole-ml", amiSelectorTerms: [{ alias: "al2023@latest" }], tags: { team: "platform" } } } },
+                    unknown: { object: true },
+                },
+                { address: "helm_release.gpu_operator", provider: "registry.terraform.io/hashicorp/helm", after: { name: "gpu-operator", chart: "gpu-operator", namespace: "gpu-operator", repository: "https://helm.ngc.nvidia.com/nvidia" } },
+            ],
+        });
+        const planFile = writePlan(dir, "kubernetes-twin-plan.json", twin);
+        const env = { ...process.env, TAGGUARD_TODAY: "2026-11-28" };
+        const checked = spawnSync(process.execPath, [BIN, "check", path.join(ROOT, "test", "fixtures", "programs", "kubernetes-twin"), "--format", "json"], { cwd: ROOT, encoding: "utf8", env, timeout: 120_000 });
+        const planned = spawnSync(process.execPath, [BIN, "plan", planFile, "--format", "json"], { cwd: ROOT, encoding: "utf8", env });
+        expect([checked.stderr, planned.stderr]).toEqual(["", ""]);
+        const fromCheck = (JSON.parse(checked.stdout) as CheckReport).violations.filter((v) => v.type !== "pulumi:pulumi:Stack").map((v) => `${v.type} ${v.name} ${v.policy} ${v.enforcementLevel}`).sort();
+        const planReport = JSON.parse(planned.stdout) as PlanReport;
+        const tokens = new Map(planReport.resources.map((r) => [r.address, r]));
+        const fromPlan = planReport.violations.filter((v) => v.address !== null).map((v) => `${tokens.get(v.address!)!.pulumiType} ${v.name} ${v.policy} ${v.enforcementLevel}`).sort();
+        expect(fromPlan).toEqual(fromCheck);
+        expect(fromCheck).toEqual([
+            "kubernetes:apps/v1:Deployment scoring pod-labels mandatory",
+            "kubernetes:apps/v1:StatefulSet feature_store pod-labels mandatory",
+            "kubernetes:helm.sh/v3:Release gpu_operator pod-labels advisory",
+            "kubernetes:karpenter.k8s.aws/v1:EC2NodeClass gpu_class cost-reaches-tagged-resource mandatory",
+        ]);
+        const summary = (JSON.parse(checked.stdout) as CheckReport).summary;
+        expect({ inScope: planReport.summary.inScope, attributable: planReport.summary.attributable }).toEqual({ inScope: summary.inScope, attributable: summary.attributable });
+        // Presence of the set counts, as for tags (the feature store's bad value is a finding of its own).
+        expect(summary).toMatchObject({ inScope: 5, attributable: 3 });
+    }, 150_000);
 });

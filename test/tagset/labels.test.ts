@@ -38,9 +38,9 @@ describe("what AWS makes of pod labels", () => {
     });
     test("only the first 50 labels in sorted order are imported, the controller's counted", () => {
         const filler = Array.from({ length: 49 }, (_, i) => `a${String(i).padStart(2, "0")}`);
-        expect(keysBeyondImportLimit([...filler, "team"], [])).toEqual([]);
-        expect(keysBeyondImportLimit([...filler, "team"], ["pod-template-hash"])).toEqual([{ key: "team", position: 51 }]);
-        expect(keysBeyondImportLimit(["team", "b", "c"], [])).toEqual([]);
+        expect(keysBeyondImportLimit(new Set([...filler, "team"]), [])).toEqual([]);
+        expect(keysBeyondImportLimit(new Set([...filler, "team"]), ["pod-template-hash"])).toEqual([{ key: "team", position: 51 }]);
+        expect(keysBeyondImportLimit(new Set(["team", "b", "c"]), [])).toEqual([]);
     });
     test("a label-safe form to suggest", () => {
         expect(labelSafe("meta-llama/Llama-3.1-8B-Instruct")).toBe("meta-llama-llama-3.1-8b-instruct");
