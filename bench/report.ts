@@ -2,7 +2,9 @@
  * `npm run bench:report`: the full `tagguard report` of a generated FOCUS Parquet file with 10 million
  * rows against DuckDB's bare `SUM(EffectiveCost) GROUP BY` over the same file, alternately in one run
  * (target <= 1.5x). Two bare baselines: grouped by `Tags` (what a cost-by-tag report must read) and by
- * `ServiceName` (two narrow columns, no tags read). Peak memory is the process's maximum resident set.
+ * `ServiceName` (two narrow columns, no tags read). Then a CUR 2.0 Parquet file of 10 million rows with
+ * split cost allocation data against `SUM(line_item_unblended_cost) GROUP BY resource_tags` (target
+ * <= 1.5x). Peak memory is the process's maximum resident set.
  *
  *   node bench/out/report.js                     the benchmark
  *   node bench/out/report.js generate ROWS FILE  (also used for the HTML screenshot) write a FOCUS Parquet file
@@ -49,20 +51,65 @@ export async function generateFocusParquet(rows: number, file: string): Promise<
     db.closeSync();
 }
 
-async function bare(file: string, groupBy: "Tags" | "ServiceName"): Promise<number> {
+/**
+ * CUR 2.0 rows with split cost allocation data, hour by hour over 30 days, as AWS writes Parquet
+ * (resource_tags a MAP): 1,000 GPU nodes of 4 pool-tagged pools; each node-hour the node's line, its 4
+ * pods' rows (accelerator, vCPU, GB: 12 rows; one pod in four unlabelled, one node in ten's pods in
+ * kube-system) and one line of another service (volumes, buckets) with tags of its own.
+ */
+export async function generateCurSplitParquet(rows: number, file: string): Promise<void> {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    const db = await DuckDBInstance.create(":memory:");
+    const con = await db.connect();
+    const models = "['fraud-xgb-v3', 'fraud-gnn', 'ranker', 'recs-two-tower', 'embedder']";
+    const teams = "['fraud', 'fraud', 'search', 'recsys', 'search']";
+    await con.run(`COPY (
+        WITH r AS (SELECT i, i // 14 AS nh, i % 14 AS k FROM range(${rows}) t(i)),
+             s AS (SELECT *, nh % 1000 AS node, nh // 1000 AS hour, (k - 1) // 3 AS pod, (k - 1) % 3 AS res FROM r)
+        SELECT
+            TIMESTAMP '2026-10-01' AS bill_billing_period_start_date,
+            TIMESTAMP '2026-10-01' + to_hours(CAST(hour AS INTEGER)) AS line_item_usage_start_date,
+            CASE WHEN k = 0 AND node % 3 = 0 THEN 'SavingsPlanCoveredUsage' ELSE 'Usage' END AS line_item_line_item_type,
+            CASE WHEN k = 0 THEN 'AmazonEC2' WHEN k = 13 THEN 'AmazonS3' ELSE 'AmazonEKS' END AS line_item_product_code,
+            CASE WHEN k = 0 THEN 'RunInstances' WHEN k = 13 THEN 'PutObject' ELSE 'EKSPod-EC2' END AS line_item_operation,
+            CASE WHEN k = 0 THEN 'USE1-BoxUsage:g5.12xlarge' WHEN k = 13 THEN 'USE1-TimedStorage-ByteHrs' ELSE 'USE1-EKS-EC2-' || ['Accelerator', 'vCPU', 'GB'][1 + res] || '-Hours' END AS line_item_usage_type,
+            CASE WHEN k = 0 THEN 'i-' || lpad(CAST(node AS VARCHAR), 17, '0') WHEN k = 13 THEN 'bucket-' || node
+                 ELSE 'arn:aws:eks:us-east-1:123456789012:pod/ml/' || (CASE WHEN node % 10 = 9 AND pod = 3 THEN 'kube-system' ELSE 'ml' END) || '/pod-' || node || '-' || pod || '/uid-' || node || '-' || pod END AS line_item_resource_id,
+            'USD' AS line_item_currency_code,
+            CASE WHEN k = 0 THEN 5.672 WHEN k = 13 THEN 0.0123 + (node % 7) * 0.001 ELSE 0 END AS line_item_unblended_cost,
+            CASE WHEN k = 0 AND node % 3 = 0 THEN 3.9704 END AS savings_plan_savings_plan_effective_cost,
+            CASE WHEN k = 0 THEN 1 WHEN k = 13 THEN 10 ELSE [1, 8, 32][1 + res] END AS line_item_usage_amount,
+            CASE WHEN k = 0 THEN 'Hrs' WHEN k = 13 THEN 'GB-Mo' ELSE 'Hrs' END AS pricing_unit,
+            CASE WHEN k = 0 THEN MAP {'user_team': 'platform', 'user_cost_center': 'cc-2001', 'user_project': 'ml-platform', 'user_model_id': 'shared', 'user_environment': 'production',
+                                      'user_lifecycle_phase': 'training', 'user_created_by': 'automation', 'user_managed_by': 'pulumi', 'user_karpenter_sh_nodepool': 'pool-' || (node % 4)}
+                 WHEN k = 13 OR pod = 3 AND node % 2 = 0 THEN MAP {'aws_eks_cluster_name': 'ml', 'aws_eks_namespace': 'ml', 'aws_eks_workload_type': 'ReplicaSet', 'aws_eks_deployment': 'batch-' || (node % 50)}
+                 ELSE MAP {'user_team': ${teams}[1 + (node + pod) % 5], 'user_cost_center': 'cc-1042', 'user_project': 'ml', 'user_model_id': ${models}[1 + (node + pod) % 5],
+                           'user_environment': 'production', 'user_lifecycle_phase': 'inference', 'user_created_by': 'automation', 'user_managed_by': 'pulumi', 'user_app': 'app-' || ((node + pod) % 5),
+                           'aws_eks_cluster_name': 'ml', 'aws_eks_namespace': 'ml', 'aws_eks_workload_type': 'ReplicaSet', 'aws_eks_deployment': 'app-' || ((node + pod) % 5)} END AS resource_tags,
+            CASE WHEN k BETWEEN 1 AND 12 THEN 'i-' || lpad(CAST(node AS VARCHAR), 17, '0') END AS split_line_item_parent_resource_id,
+            CASE WHEN k BETWEEN 1 AND 12 THEN [1, 8, 32][1 + res] END AS split_line_item_split_usage,
+            CASE WHEN k BETWEEN 1 AND 12 THEN round([0.51878, 0.41502, 0.18445][1 + res] * (0.5 + ((node * 7 + pod * 3 + hour) % 10) / 20), 8) END AS split_line_item_split_cost,
+            CASE WHEN k BETWEEN 1 AND 12 THEN round([0.17293, 0.41502, 0.18445][1 + res] * 0.3, 8) END AS split_line_item_unused_cost
+        FROM s
+    ) TO ${`'${file.replace(/'/g, "''")}'`} (FORMAT parquet)`);
+    con.closeSync();
+    db.closeSync();
+}
+
+async function bare(file: string, groupBy: string, cost = "EffectiveCost"): Promise<number> {
     const db = await DuckDBInstance.create(":memory:");
     const con = await db.connect();
     const t0 = performance.now();
-    await con.runAndReadAll(`SELECT ${groupBy}, SUM(EffectiveCost) FROM read_parquet('${file}') GROUP BY ${groupBy}`);
+    await con.runAndReadAll(`SELECT ${groupBy}, SUM(${cost}) FROM read_parquet('${file}') GROUP BY ${groupBy}`);
     const ms = performance.now() - t0;
     con.closeSync();
     db.closeSync();
     return ms;
 }
 
-async function full(file: string): Promise<number> {
+async function full(file: string, schema: "focus" | "cur2"): Promise<number> {
     const t0 = performance.now();
-    await attributionReport({ files: [file], schema: "focus", measure: "effective", allocation: "proportional", allocateUnallocated: false, anomaly: { warning: 3, critical: 5, baselineDays: 14 } });
+    await attributionReport({ files: [file], schema, measure: "effective", allocation: "proportional", allocateUnallocated: false, anomaly: { warning: 3, critical: 5, baselineDays: 14 } });
     return performance.now() - t0;
 }
 
@@ -80,7 +127,7 @@ async function main(): Promise<void> {
     for (let i = 0; i < RUNS; i++) {
         byTags.push(await bare(file, "Tags"));
         byService.push(await bare(file, "ServiceName"));
-        r.push(await full(file));
+        r.push(await full(file, "focus"));
     }
     const [t, s, f] = [median(byTags), median(byService), median(r)];
     console.log(`bench:report  (${ROWS.toLocaleString("en-US")} FOCUS rows, ${(fs.statSync(file).size / 1e6).toFixed(0)} MB Parquet; median of ${RUNS} alternating runs)`);
@@ -89,10 +136,24 @@ async function main(): Promise<void> {
     console.log(`  tagguard report (everything)                     ${(f / 1000).toFixed(2).padStart(6)} s`);
     console.log(`  ratio against GROUP BY Tags                      ${(f / t).toFixed(2).padStart(6)}x  target <= 1.50x`);
     console.log(`  ratio against GROUP BY ServiceName               ${(f / s).toFixed(2).padStart(6)}x  (reads no tags)`);
+
+    const cur = path.join(process.cwd(), "bench", "out", `cur2-split-${ROWS}.parquet`);
+    if (!fs.existsSync(cur)) await generateCurSplitParquet(ROWS, cur);
+    const curBare: number[] = [];
+    const curFull: number[] = [];
+    for (let i = 0; i < RUNS; i++) {
+        curBare.push(await bare(cur, "resource_tags", "line_item_unblended_cost"));
+        curFull.push(await full(cur, "cur2"));
+    }
+    const [cb, cf] = [median(curBare), median(curFull)];
+    console.log(`bench:report  (${ROWS.toLocaleString("en-US")} CUR 2.0 rows with split cost allocation data, ${(fs.statSync(cur).size / 1e6).toFixed(0)} MB Parquet; median of ${RUNS} alternating runs)`);
+    console.log(`  DuckDB SUM(line_item_unblended_cost) GROUP BY resource_tags  ${(cb / 1000).toFixed(2).padStart(6)} s`);
+    console.log(`  tagguard report (everything, pods apportioned)               ${(cf / 1000).toFixed(2).padStart(6)} s`);
+    console.log(`  ratio                                                        ${(cf / cb).toFixed(2).padStart(6)}x  target <= 1.50x`);
     console.log(`  peak RSS of this process             ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
 }
 
-main().catch((e) => {
+if (require.main === module) main().catch((e) => {
     console.error(e);
     process.exit(1);
 });

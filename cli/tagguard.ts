@@ -21,6 +21,7 @@ import { REPORT_FORMATS, renderReport, type ReportFormat } from "./report/format
 import { billingFiles } from "./report/inputs";
 import { readModelsFile } from "./report/models";
 import { BillingInputError, type CostMeasure, type Schema } from "./report/sources";
+import { IDLE_MODES, type IdleMode } from "./report/split";
 import { parseIsoDay, valueProblem } from "../tagset/rules";
 import { shownValue } from "../tagset/text";
 import { isAttributionKey, type AttributionTagKey } from "../tagset/vocabulary";
@@ -209,6 +210,7 @@ export function program(): Command {
         .option("--out <path>", "write the output to a file instead of standard output")
         .option("--fail-under <pct>", "exit 1 when the dollar-weighted coverage of the required set is below this percentage", parsePercent)
         .addOption(new Option("--allocation <method>", "how shared cost (model_id = shared) is split across teams").choices(["even", "proportional", "model-count"]).default("proportional"))
+        .addOption(new Option("--idle <mode>", "shared EKS nodes' unallocated capacity (split cost allocation data): reported apart on the nodes' own tags, or spread over the pods as AWS does").choices(IDLE_MODES).default("separate"))
         .option("--allocate-unallocated", "split unallocated usage across teams too", false)
         .option("--alias <raw=key...>", "extra tag key aliases, e.g. --alias owner_team=team", parseAliases, {})
         .option("--anomaly-warning <z>", "z-score of a WARNING anomaly", parsePositive, 3)
@@ -216,7 +218,7 @@ export function program(): Command {
         .option("--models <file>", "per model_id: monthly_predictions, monthly_value_usd, benchmark_cost_per_1k_usd, owner_team (YAML or JSON)")
         .option("--team <name>", "only this team's showback page (and its chargeback records)")
         .option("--chargeback-source <team>", "the team chargeback records are billed from", "platform")
-        .action(async (files: string[], opts: { schema?: Schema; cost: CostMeasure; period?: string; format: ReportFormat; out?: string; failUnder?: number; allocation: AllocationMethod; allocateUnallocated: boolean; alias: Record<string, AttributionTagKey>; anomalyWarning: number; anomalyCritical: number; models?: string; team?: string; chargebackSource: string }) => {
+        .action(async (files: string[], opts: { schema?: Schema; idle: IdleMode; cost: CostMeasure; period?: string; format: ReportFormat; out?: string; failUnder?: number; allocation: AllocationMethod; allocateUnallocated: boolean; alias: Record<string, AttributionTagKey>; anomalyWarning: number; anomalyCritical: number; models?: string; team?: string; chargebackSource: string }) => {
             try {
                 const tty = process.stderr.isTTY;
                 const started = Date.now();
@@ -228,7 +230,7 @@ export function program(): Command {
                 const source = valueProblem("team", opts.chargebackSource);
                 if (source) throw new UsageError(`--chargeback-source: ${shownValue(opts.chargebackSource)} ${source} (it is a team)`);
                 const report = await attributionReport({
-                    files: inputs.files, schema: opts.schema, measure: opts.cost, period: opts.period, aliases: opts.alias,
+                    files: inputs.files, schema: opts.schema, measure: opts.cost, period: opts.period, aliases: opts.alias, idle: opts.idle,
                     allocation: opts.allocation, allocateUnallocated: opts.allocateUnallocated, models, chargebackSource: opts.chargebackSource,
                     anomaly: { warning: opts.anomalyWarning, critical: opts.anomalyCritical, baselineDays: 14 },
                     progress: tty ? (m) => process.stderr.write(`\r\x1b[2K[${((Date.now() - started) / 1000).toFixed(1)}s] ${m}`) : undefined,

@@ -3,6 +3,7 @@ import { csvRow, html as esc, jsonText, visible as v } from "../output";
 import type { Delta, ModelEconomics, TeamShowback } from "./economics";
 import type { AttributionReport, Breakdown } from "./report";
 import { SCHEMA_NAMES } from "./sources";
+import type { IdleMode } from "./split";
 
 export const REPORT_FORMATS = ["text", "json", "csv", "html"] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
@@ -42,6 +43,44 @@ function teamText(t: TeamShowback, currency: string): string[] {
     if (t.optimisationTargets.length) lines.push(`  optimise first: ${t.optimisationTargets.map((x) => v(x)).join(", ")}`);
     for (const c of t.changes.slice(0, 3)) lines.push(`  ${changeLine(c, currency)}`);
     for (const e of t.models) lines.push(economicsRow(e, currency));
+    return lines;
+}
+
+/** How idle capacity was treated, as every format names it. */
+export function idleModeText(idle: IdleMode): string {
+    return idle === "separate"
+        ? "idle capacity reported apart, on the nodes' own tags (--idle separate)"
+        : "idle capacity spread over the pods, as AWS does (--idle share)";
+}
+
+/** Breakdown entries on one line: "llama-ft USD 2.24, ranker USD 1.12". */
+const inline = (rows: readonly Breakdown[], currency: string, max = 8): string =>
+    `${rows.slice(0, max).map((b) => `${v(b.key, { max: 40 })} ${money(b.cost, currency)}`).join(", ")}${rows.length > max ? `, and ${rows.length - max} more` : ""}`;
+
+const plural = (n: number, noun: string): string => `${n.toLocaleString("en-US")} ${noun}${n === 1 ? "" : "s"}`;
+
+/** The per-cluster view of split cost allocation data. */
+function clustersText(r: AttributionReport): string[] {
+    if (!r.split) return [];
+    const m = (n: number): string => money(n, r.currency);
+    const lines = ["", `Shared EKS clusters (split cost allocation data: ${plural(r.split.nodeHours, "node-hour")} apportioned to ${plural(r.split.pods, "pod")} by their share; ${idleModeText(r.split.idle)}; cluster components are kube-system's and the like, on the nodes' own tags):`];
+    for (const c of r.clusters) {
+        const separate = r.split.idle === "separate";
+        const where = c.fargate ? ` (EC2 nodes ${m(c.nodeCost)}, Fargate pods ${m(c.fargate)})` : " on its nodes";
+        lines.push(`  ${v(c.cluster, { max: 100 })}: ${m(c.cost)}${where} = labelled pods ${m(c.allocated)} + unlabelled pods ${m(c.unlabelled)} + cluster components ${m(c.system)}${separate ? ` + idle ${m(c.idle)}` : `; idle ${m(c.idle)} of it spread over the pods`}`);
+        if (c.byModel.length) lines.push(`    by model: ${inline(c.byModel, r.currency)}`);
+        if (c.byTeam.length) lines.push(`    by team: ${inline(c.byTeam, r.currency)}`);
+        if (c.byPhase.length) lines.push(`    by lifecycle phase: ${inline(c.byPhase, r.currency)}`);
+        if (c.idleByNodePool.length) lines.push(`    idle by node pool: ${inline(c.idleByNodePool, r.currency)}`);
+        if (c.unlabelledWorkloads.length) {
+            lines.push("    unlabelled workloads (pods without the full valid set: label their pod templates):");
+            for (const w of c.unlabelledWorkloads.slice(0, 10)) lines.push(`      ${m(w.cost).padStart(14)}  ${v(w.namespace, { max: 63 })}/${v(w.workload, { max: 120 })}`);
+            if (c.unlabelledWorkloads.length > 10) lines.push(`      and ${c.unlabelledWorkloads.length - 10} more`);
+        }
+        for (const u of c.unsplitNodes.slice(0, 5)) lines.push(`    node ${v(u.node, { max: 80 })}: ${m(u.cost)} over ${u.days} day${u.days === 1 ? "" : "s"} in hours without pod rows (no pods scheduled, or their split rows are not in these files), left on the node's own tags`);
+        if (c.unsplitNodes.length > 5) lines.push(`    and ${c.unsplitNodes.length - 5} more nodes with hours without pod rows`);
+        if (c.orphanPodRows) lines.push(`    ${c.orphanPodRows} pod row${c.orphanPodRows === 1 ? "" : "s"} name nodes whose own lines are not in these files: not apportioned`);
+    }
     return lines;
 }
 
@@ -87,6 +126,7 @@ export function formatReportText(r: AttributionReport, team?: string): string {
         show("by lifecycle phase", mom.byPhase);
         show("by service", mom.byService);
     }
+    lines.push(...clustersText(r));
     if (r.teams.length) {
         lines.push("", "Team showback:");
         for (const t of r.teams) lines.push(...teamText(t, r.currency).map((l) => `  ${l}`));
@@ -118,12 +158,15 @@ export function formatReportText(r: AttributionReport, team?: string): string {
     return lines.join("\n");
 }
 
-/** Chargeback records: period, source and target team, cost category, model, amount, units, unit type, unit rate. */
+/**
+ * Chargeback records: period, source and target team, cost category, model, amount, units, unit type,
+ * unit rate; and for cost apportioned on a shared EKS cluster, the cluster and how idle capacity was treated.
+ */
 export function formatChargebackCsv(r: AttributionReport, team?: string): string {
     const rows = r.chargeback.filter((c) => team === undefined || c.targetTeam === team);
     return [
-        csvRow(["billing_period", "source_team", "target_team", "cost_category", "model_id", `amount_${r.currency.toLowerCase()}`, "units", "unit_type", "unit_rate"]),
-        ...rows.map((c) => csvRow([c.billingPeriod, c.sourceTeam, c.targetTeam, c.costCategory, c.model, c.amount.toFixed(2), c.units === null ? null : String(Number(c.units.toFixed(4))), c.unitType, c.unitRate === null ? null : String(Number(c.unitRate.toFixed(6)))])),
+        csvRow(["billing_period", "source_team", "target_team", "cost_category", "model_id", `amount_${r.currency.toLowerCase()}`, "units", "unit_type", "unit_rate", "cluster", "idle_mode"]),
+        ...rows.map((c) => csvRow([c.billingPeriod, c.sourceTeam, c.targetTeam, c.costCategory, c.model, c.amount.toFixed(2), c.units === null ? null : String(Number(c.units.toFixed(4))), c.unitType, c.unitRate === null ? null : String(Number(c.unitRate.toFixed(6))), c.cluster, c.cluster === null || !r.split ? null : r.split.idle])),
     ].join("\n");
 }
 
@@ -178,6 +221,43 @@ function table(headers: string[], rows: string[][], numeric: ReadonlySet<number>
     return `<table><tr>${headers.map((h, i) => `<th${numeric.has(i) ? ' class="num"' : ""}>${esc(h)}</th>`).join("")}</tr>${rows.map((r) => `<tr>${r.map((c, i) => `<td${numeric.has(i) ? ' class="num"' : ""}>${c}</td>`).join("")}</tr>`).join("")}</table>`;
 }
 
+/** Per shared EKS cluster: one stacked bar of its nodes' cost (models, unlabelled pods, idle), then the tables behind it. */
+function clustersHtml(r: AttributionReport, colour: (key: string) => string): string {
+    if (!r.split) return "";
+    const m = (n: number): string => esc(money(n, r.currency));
+    const separate = r.split.idle === "separate";
+    const IDLE = "#374151";
+    const sections = r.clusters.map((c) => {
+        const segments = [
+            ...c.byModel.map((b) => ({ key: b.key, cost: b.cost, fill: colour(b.key) })),
+            { key: "unlabelled pods", cost: c.unlabelled, fill: colour("unallocated") },
+            { key: "cluster components", cost: c.system, fill: "#6b7280" },
+            ...(separate ? [{ key: "idle", cost: c.idle, fill: IDLE }] : []),
+        ].filter((x) => x.cost > 0);
+        const total = segments.reduce((a, x) => a + x.cost, 0);
+        let x = 0;
+        const rects = segments.map((seg) => {
+            const w = total > 0 ? (seg.cost / total) * 740 : 0;
+            const rect = `<rect x="${x.toFixed(1)}" y="0" width="${w.toFixed(1)}" height="28" fill="${seg.fill}"><title>${esc(`${seg.key}: ${money(seg.cost, r.currency)}`)}</title></rect>`;
+            x += w;
+            return rect;
+        }).join("");
+        const legend = segments.map((seg) => `<li><span class="swatch" style="background:${seg.fill}"></span>${esc(seg.key, 40)} <b>${m(seg.cost)}</b></li>`).join("");
+        // Labelled pods' cost side by side: by model, by team, by lifecycle phase.
+        const breakdowns = table(["model", "cost", "team", "cost", "lifecycle phase", "cost"], Array.from({ length: Math.max(c.byModel.length, c.byTeam.length, c.byPhase.length) }, (_, i) =>
+            [c.byModel[i], c.byTeam[i], c.byPhase[i]].flatMap((b) => (b ? [esc(b.key), m(b.cost)] : ["", ""]))), new Set([1, 3, 5]));
+        return `<section id="cluster-${esc(c.cluster)}"><h3>${esc(c.cluster)}: ${m(c.cost)} <small>${c.fargate ? `EC2 nodes ${m(c.nodeCost)}, Fargate pods ${m(c.fargate)}` : "on its nodes"}</small></h3>
+<div class="kpis"><div class="kpi">Labelled pods<b>${m(c.allocated)}</b></div><div class="kpi">Unlabelled pods<b class="${c.unlabelled > 0 ? "bad" : "ok"}">${m(c.unlabelled)}</b></div><div class="kpi">Cluster components<b>${m(c.system)}</b></div><div class="kpi">Idle ${separate ? "(on the nodes' tags)" : "(spread over the pods)"}<b>${m(c.idle)}</b></div></div>
+${segments.length ? `<svg viewBox="0 0 760 32" width="760" height="32" role="img" aria-label="${esc(`${c.cluster}: nodes' cost by model, unlabelled pods${separate ? " and idle capacity" : ""}`)}">${rects}</svg><ul class="legend">${legend}</ul>` : ""}
+${breakdowns}
+${c.idleByNodePool.length ? `<h4>Idle by node pool</h4>${table(["node pool", "idle"], c.idleByNodePool.map((b) => [esc(b.key), m(b.cost)]), new Set([1]))}` : ""}
+${c.unlabelledWorkloads.length ? `<h4>Unlabelled workloads: label their pod templates</h4>${table(["namespace", "workload", "cost"], c.unlabelledWorkloads.slice(0, 20).map((w) => [esc(w.namespace), esc(w.workload, 120), m(w.cost)]), new Set([2]))}` : ""}
+${c.unsplitNodes.length ? `<p>Nodes with hours without pod rows (no pods scheduled, or their split rows are not in these files), left on the nodes' own tags: ${c.unsplitNodes.slice(0, 10).map((u) => `<code>${esc(u.node)}</code> ${m(u.cost)}`).join(", ")}</p>` : ""}
+${c.orphanPodRows ? `<p>${c.orphanPodRows} pod rows name nodes whose own lines are not in these files: not apportioned.</p>` : ""}</section>`;
+    }).join("\n");
+    return `<section><h2>Shared EKS clusters</h2><p>Split cost allocation data: ${plural(r.split.nodeHours, "node-hour")} apportioned to ${plural(r.split.pods, "pod")} by their share; ${esc(idleModeText(r.split.idle))}; cluster components (kube-system and the like) on the nodes' own tags.</p>${sections}</section>`;
+}
+
 /** One self-contained HTML file: inline CSS and SVG, no scripts, nothing fetched at view time. */
 export function formatReportHtml(r: AttributionReport, team?: string): string {
     const m = (n: number): string => esc(money(n, r.currency));
@@ -211,7 +291,7 @@ table{border-collapse:collapse;font-size:13px;margin:8px 0}td,th{border-bottom:1
 nav a{margin-right:12px}
 </style></head><body>
 <h1>${esc(title)}</h1>
-<p class="meta">Billing period${r.periods.length === 1 ? "" : "s"} <b>${esc(r.periods.join(", ") || "none")}</b> · cost measure <b>${r.costMeasure === "effective" ? "EffectiveCost (amortized)" : "BilledCost (as invoiced)"}</b>, ${esc(r.currency)} · ${SCHEMA_NAMES[r.schema]} export${r.schemaFrom === "columns" ? " (told by its columns)" : ""}: ${r.sources.map((s) => `<code>${esc(s)}</code>`).join(", ")}</p>
+<p class="meta">Billing period${r.periods.length === 1 ? "" : "s"} <b>${esc(r.periods.join(", ") || "none")}</b> · cost measure <b>${r.costMeasure === "effective" ? "EffectiveCost (amortized)" : "BilledCost (as invoiced)"}</b>, ${esc(r.currency)} · ${SCHEMA_NAMES[r.schema]} export${r.schemaFrom === "columns" ? " (told by its columns)" : ""}: ${r.sources.map((s) => `<code>${esc(s)}</code>`).join(", ")}${r.split ? ` · ${esc(idleModeText(r.split.idle))}` : ""}</p>
 ${team === undefined ? `<nav>Teams: ${r.teams.map((t) => `<a href="#team-${esc(t.team)}">${esc(t.team)}</a>`).join("")}</nav>
 <div class="kpis"><div class="kpi">Total<b>${m(r.total)}</b></div><div class="kpi">Usage attributed<b>${pct(r.coverageAll)}</b></div>
 <div class="kpi">Unallocated usage<b>${m(r.unallocated)}</b></div>${r.separateLines.map((s) => `<div class="kpi">${esc(s.key)}<b>${m(s.cost)}</b></div>`).join("")}</div>
@@ -219,6 +299,7 @@ ${team === undefined ? `<nav>Teams: ${r.teams.map((t) => `<a href="#team-${esc(t
 <span class="${rec.balanced ? "ok" : "bad"}">${rec.balanced ? "balances to the cent" : "does not balance"}</span>${rec.skippedReason ? `; left out: ${esc(rec.skippedReason)}` : ""}</p>
 ${barChart("By model", r.byModel, r.currency, colour)}${barChart("By team", r.byTeam, r.currency, colour)}${barChart("By lifecycle phase", r.byPhase, r.currency, colour)}${barChart("By service", r.byService, r.currency, colour)}
 ${dailyChart(r, colour)}
+${clustersHtml(r, colour)}
 <section><h2>Team × model</h2>${table(["team", "model", "cost"], r.byTeamAndModel.map((x) => [esc(x.team), esc(x.model), m(x.cost)]), new Set([2]))}</section>
 <section><h2>Unit economics</h2>${economics(r.models) || "<p>No attributed model cost.</p>"}</section>
 ${mom ? `<section><h2>Month over month: ${esc(mom.previous)} → ${esc(mom.current)}</h2>${momTable("By model", mom.byModel)}${momTable("By lifecycle phase", mom.byPhase)}${momTable("By service", mom.byService)}</section>` : ""}

@@ -16,6 +16,7 @@ import {
 } from "./economics";
 import type { ModelsFile } from "./models";
 import { BillingInputError, createLinesView, lit, type CostMeasure, type Schema } from "./sources";
+import { EKS_NODE_TAGS, createAggregate, type IdleMode } from "./split";
 import { GPUS_PER_INSTANCE } from "./units";
 
 export type { AllocationMethod };
@@ -39,6 +40,36 @@ export interface ReportOptions {
     chargebackSource?: string;
     /** Progress lines (a terminal shows them; pipes do not). */
     progress?: (message: string) => void;
+    /** Shared EKS nodes' unallocated capacity: reported apart on the node's tags (default), or spread over the pods. */
+    idle?: IdleMode;
+}
+
+/** A shared EKS cluster on the bill: its nodes' cost, what its pods' labels attribute, its idle capacity, its unlabelled workloads. */
+export interface ClusterView {
+    cluster: string;
+    /** Everything below: the apportioned nodes and the Fargate pods. */
+    cost: number;
+    /** The apportioned nodes' cost in the report's measure (with whatever the pods' own rows carried): pods' pieces, cluster components and idle capacity. */
+    nodeCost: number;
+    /** Fargate pods' own lines (no node to split). */
+    fargate: number;
+    /** Pods (on the nodes and on Fargate) carrying the full valid set, by model, team and lifecycle phase. */
+    allocated: number;
+    byModel: Breakdown[];
+    byTeam: Breakdown[];
+    byPhase: Breakdown[];
+    /** Unallocated capacity: on the nodes' own tags under `--idle separate`, spread over the pods (and in their figures) under `share`. */
+    idle: number;
+    idleByNodePool: Breakdown[];
+    /** Pods of the cluster's own namespaces (kube-system, kube-public, kube-node-lease), on the nodes' own tags. */
+    system: number;
+    /** Pods without the full valid set, by namespace and workload. */
+    unlabelled: number;
+    unlabelledWorkloads: { namespace: string; workload: string; cost: number }[];
+    /** Pod rows whose node's line is not in the files given: not apportioned. */
+    orphanPodRows: number;
+    /** Nodes with hours that have no pod rows in the files given: that cost stays on the node's own tags. */
+    unsplitNodes: { node: string; days: number; cost: number }[];
 }
 
 export interface Breakdown {
@@ -61,12 +92,18 @@ export interface ChargebackRecord {
     unitType: string | null;
     /** The cost of the row's lines in that unit over the units: the price of one GPU-hour, GB-month, ... */
     unitRate: number | null;
+    /** The shared EKS cluster the cost was apportioned on (split cost allocation data); null elsewhere. */
+    cluster: string | null;
 }
 
 export interface AttributionReport {
     /** The schema the exports were read as, and whether `--schema` named it or their columns told it. */
     schema: Schema;
     schemaFrom: "columns" | "option";
+    /** Split cost allocation data (CUR 2.0): how idle capacity was treated, and how much was apportioned; null without it. */
+    split: { idle: IdleMode; nodeHours: number; pods: number; orphanPodRows: number } | null;
+    /** Per shared EKS cluster, from split cost allocation data. */
+    clusters: ClusterView[];
     costMeasure: CostMeasure;
     currency: string;
     /** `--period`, when given. */
@@ -186,16 +223,8 @@ async function buildAttributionReport(opts: ReportOptions): Promise<AttributionR
     const con = await db.connect();
     try {
         progress("reading the exports");
-        const { notes, tagsExpression, schema } = await createLinesView(con, opts.files, opts.schema, opts.measure);
-        // One pass over the exports. Tags are grouped by their 64-bit hash (hashing a MAP is half the cost of
-        // grouping by it; two different tag sets would have to collide on the same resource, day, category,
-        // service and usage) and turned into JSON once per group. Every period is kept: month-over-month
-        // needs the one before `--period`.
-        await con.run(`CREATE TEMP TABLE agg AS
-            SELECT billing_period, charge_day, charge_category, service, resource_id, currency, unit, instance_type, ${tagsExpression} AS tags, cost, quantity, lines, bad_cost FROM (
-                SELECT billing_period, charge_day, charge_category, service, resource_id, currency, unit, instance_type, hash(tags) AS tags_hash, any_value(tags) AS tags,
-                       sum(cost) AS cost, sum(quantity) AS quantity, count(*) AS lines, count(*) FILTER (WHERE cost IS NULL) AS bad_cost
-                FROM lines GROUP BY billing_period, charge_day, charge_category, service, resource_id, currency, unit, instance_type, tags_hash)`);
+        const { notes, tagsExpression, schema, split: hasSplit } = await createLinesView(con, opts.files, opts.schema, opts.measure);
+        const podSplit = await createAggregate(con, tagsExpression, hasSplit ? (opts.idle ?? "separate") : undefined);
         progress("aggregated");
         // A header-only export (an empty day of a CUR, the wrong file) would report $0, fully reconciled, as if clean.
         if (!(await rows(con, "SELECT 1 FROM agg LIMIT 1")).length) throw new BillingInputError(`${inputsNamed(opts.files)}: no billing line (only a header?): nothing to report`);
@@ -232,9 +261,11 @@ async function buildAttributionReport(opts: ReportOptions): Promise<AttributionR
         };
         await con.run(`CREATE TEMP TABLE gpu_counts (instance_type VARCHAR, gpus INTEGER)`);
         await con.run(`INSERT INTO gpu_counts VALUES ${[...GPUS_PER_INSTANCE].map(([t, n]) => `(${lit(t)}, ${n})`).join(", ")}`);
-        await con.run(`CREATE TEMP TABLE attributed AS SELECT a.*, ${KEYS_READ.map((k) => `${extract(k)} AS "${k}"`).join(", ")},
-            (tags IS NOT NULL AND NOT json_valid(tags)) AS bad_tags, g.gpus
-            FROM agg a LEFT JOIN gpu_counts g ON g.instance_type = regexp_replace(a.instance_type, '^ml\\.', '')`);
+        // The keys are read once per distinct tag set, not once per line.
+        await con.run(`CREATE TEMP TABLE tag_keys AS SELECT tags_hash, ${KEYS_READ.map((k) => `${extract(k)} AS "${k}"`).join(", ")}, (tags IS NOT NULL AND NOT json_valid(tags)) AS bad_tags
+            FROM (SELECT tags_hash, any_value(tags) AS tags FROM agg GROUP BY tags_hash)`);
+        await con.run(`CREATE TEMP TABLE attributed AS SELECT a.*, t.* EXCLUDE (tags_hash), g.gpus
+            FROM agg a JOIN tag_keys t USING (tags_hash) LEFT JOIN gpu_counts g ON g.instance_type = regexp_replace(a.instance_type, '^ml\\.', '')`);
         // Values outside the vocabulary are present but invalid: they attribute nothing.
         const invalid = new Map<AttributionTagKey, string[]>();
         for (const k of REQUIRED_TAG_KEYS) {
@@ -330,6 +361,17 @@ async function buildAttributionReport(opts: ReportOptions): Promise<AttributionR
             .map((r) => ({ resourceId: r.resource_id === null ? null : String(r.resource_id), model: r.model === null ? null : String(r.model), expiresAt: String(r.expires_at), costAfterExpiry: num(r.cost), lastDay: String(r.last_day) }));
         progress("anomalies and expiry");
 
+        const clusters = podSplit ? await clusterViews(con) : [];
+        // EKS nodes' cost that no pod's labels can attribute: FOCUS exports hold no split data, and a CUR 2.0 export only when it is enabled.
+        const [eksNodes] = await rows(con, `SELECT count(DISTINCT resource_id) AS nodes, sum(cost) AS cost FROM usage
+            WHERE split_role IS NULL AND instance_type IS NOT NULL AND service_group = 'EC2' AND regexp_matches(coalesce(CAST(tags AS VARCHAR), ''), ${lit(EKS_NODE_TAGS)})`);
+        if (num(eksNodes.nodes) > 0) {
+            const what = `${num(eksNodes.nodes)} EKS node${num(eksNodes.nodes) === 1 ? "" : "s"} (${currency} ${num(eksNodes.cost).toFixed(2)})`;
+            notes.push(schema === "focus"
+                ? `${what} are attributed by the nodes' own tags: AWS's FOCUS exports carry no split cost allocation data, so per-pod (per-model) cost on shared clusters needs a CUR 2.0 export with split cost allocation data (INCLUDE_SPLIT_COST_ALLOCATION_DATA)`
+                : `${what} have no split cost allocation rows in these files and are attributed by the nodes' own tags: enable split cost allocation data for EKS in the CUR 2.0 export (INCLUDE_SPLIT_COST_ALLOCATION_DATA) for per-pod cost`);
+        }
+        if (podSplit?.orphanPodRows) notes.push(`${podSplit.orphanPodRows} pod row${podSplit.orphanPodRows === 1 ? "" : "s"} of split cost allocation data name nodes whose own lines are not in these files (a day split across files?): their share could not be apportioned`);
         const [exact] = await rows(con, `SELECT
             (SELECT coalesce(sum(cost), 0) FROM agg_scope WHERE cost IS NOT NULL) = (SELECT coalesce(sum(cost), 0) FROM usage WHERE complete)
               + (SELECT coalesce(sum(cost), 0) FROM usage WHERE NOT complete)
@@ -337,6 +379,8 @@ async function buildAttributionReport(opts: ReportOptions): Promise<AttributionR
         const skipped = num(totals.skipped);
         return {
             schema, schemaFrom: opts.schema ? "option" : "columns",
+            split: podSplit ? { idle: podSplit.idle, nodeHours: podSplit.nodeHours, pods: podSplit.pods, orphanPodRows: podSplit.orphanPodRows } : null,
+            clusters,
             costMeasure: opts.measure,
             currency,
             period: opts.period ?? null,
@@ -383,6 +427,56 @@ async function buildAttributionReport(opts: ReportOptions): Promise<AttributionR
     }
 }
 
+/** The per-cluster view: what the apportioned pieces of each shared cluster's nodes became. */
+async function clusterViews(con: DuckDBConnection): Promise<ClusterView[]> {
+    const pieces = await rows(con, `SELECT cluster, split_role, complete, coalesce(model_id, '${UNALLOCATED}') AS model, coalesce(team, '${UNALLOCATED}') AS team,
+            coalesce(lifecycle_phase, '${UNALLOCATED}') AS phase, coalesce(namespace, '?') AS namespace, coalesce(workload, '?') AS workload, coalesce(node_pool, '(no pool tag)') AS node_pool,
+            CASE WHEN split_role = 'unsplit' THEN resource_id END AS node, CAST(sum(cost) AS VARCHAR) AS cost, CAST(coalesce(sum(idle_cost), 0) AS VARCHAR) AS idle_cost,
+            sum(lines) AS lines, count(DISTINCT charge_day) AS days
+        FROM usage WHERE cluster IS NOT NULL GROUP BY ALL`);
+    // Summed exactly (units of 1e-10), so that the figures do not depend on the order the rows come in.
+    const exact = (list: typeof pieces, column: string): bigint => list.reduce((a, p) => a + decimalUnits(String(p[column])), 0n);
+    const sum = (list: typeof pieces, column = "cost"): number => Number(exact(list, column)) / 1e10;
+    const breakdown = (list: typeof pieces, key: string, column = "cost"): Breakdown[] => {
+        const keys = [...new Set(list.map((p) => String(p[key])))];
+        return keys.map((k) => ({ key: k, cost: sum(list.filter((p) => String(p[key]) === k), column) })).sort((a, b) => b.cost - a.cost || a.key.localeCompare(b.key));
+    };
+    return [...new Set(pieces.map((p) => String(p.cluster)))].sort().map((cluster) => {
+        const mine = pieces.filter((p) => p.cluster === cluster);
+        const apportioned = mine.filter((p) => p.split_role === "pod" || p.split_role === "system" || p.split_role === "idle");
+        const fargate = mine.filter((p) => p.split_role === "fargate");
+        const pods = mine.filter((p) => p.split_role === "pod" || p.split_role === "fargate");
+        const labelled = pods.filter((p) => p.complete === true);
+        const unlabelled = pods.filter((p) => p.complete !== true);
+        const workloads = [...new Set(unlabelled.map((p) => `${String(p.namespace)}\u0000${String(p.workload)}`))].map((key) => {
+            const [namespace, workload] = key.split("\u0000");
+            return { namespace, workload, cost: sum(unlabelled.filter((p) => p.namespace === namespace && p.workload === workload)) };
+        });
+        const unsplitRows = mine.filter((r) => r.split_role === "unsplit");
+        const unsplit = [...new Set(unsplitRows.map((p) => String(p.node)))].map((node) => {
+            const of = unsplitRows.filter((p) => p.node === node);
+            return { node, days: Math.max(...of.map((p) => num(p.days))), cost: sum(of) };
+        });
+        return {
+            cluster,
+            cost: sum(apportioned) + sum(fargate),
+            nodeCost: sum(apportioned),
+            fargate: sum(fargate),
+            allocated: sum(labelled),
+            byModel: breakdown(labelled, "model"),
+            byTeam: breakdown(labelled, "team"),
+            byPhase: breakdown(labelled, "phase"),
+            idle: sum(apportioned, "idle_cost"),
+            idleByNodePool: breakdown(apportioned, "node_pool", "idle_cost").filter((b) => b.cost !== 0),
+            system: sum(mine.filter((p) => p.split_role === "system")),
+            unlabelled: sum(unlabelled),
+            unlabelledWorkloads: workloads.sort((a, b) => b.cost - a.cost || `${a.namespace}/${a.workload}`.localeCompare(`${b.namespace}/${b.workload}`)),
+            orphanPodRows: mine.filter((p) => p.split_role === "orphan").reduce((a, p) => a + num(p.lines), 0),
+            unsplitNodes: unsplit.sort((a, b) => b.cost - a.cost || a.node.localeCompare(b.node)),
+        };
+    });
+}
+
 /**
  * Chargeback records per billing period: each team's attributed cost by lifecycle phase and model, its
  * part of the shared pool, and the period's unallocated cost, from the source team to the target team.
@@ -391,16 +485,17 @@ async function buildAttributionReport(opts: ReportOptions): Promise<AttributionR
  */
 async function chargebackRecords(con: DuckDBConnection, periods: readonly string[], opts: ReportOptions): Promise<ChargebackRecord[]> {
     const source = opts.chargebackSource ?? "platform";
-    const groups = await rows(con, `SELECT billing_period, team, lifecycle_phase, model_id, unit_type, CAST(sum(cost) AS VARCHAR) AS amount, CAST(sum(units) AS VARCHAR) AS units
+    const groups = await rows(con, `SELECT billing_period, team, lifecycle_phase, model_id, cluster, unit_type, CAST(sum(cost) AS VARCHAR) AS amount, CAST(sum(units) AS VARCHAR) AS units
         FROM usage WHERE complete AND billing_period IS NOT NULL GROUP BY ALL ORDER BY ALL`);
-    const unallocated = await rows(con, `SELECT billing_period, CAST(sum(cost) AS VARCHAR) AS amount FROM usage WHERE NOT complete AND billing_period IS NOT NULL GROUP BY ALL`);
+    const unallocated = await rows(con, `SELECT billing_period, cluster, CAST(sum(cost) AS VARCHAR) AS amount FROM usage WHERE NOT complete AND billing_period IS NOT NULL GROUP BY ALL ORDER BY ALL`);
     const out: ChargebackRecord[] = [];
     for (const period of periods) {
-        type Row = { team: string; phase: string; model: string; amount: bigint; units: Map<string, { cost: bigint; units: bigint | null }> };
+        type Row = { team: string; phase: string; model: string; cluster: string | null; amount: bigint; units: Map<string, { cost: bigint; units: bigint | null }> };
         const direct = new Map<string, Row>();
         for (const g of groups.filter((x) => x.billing_period === period)) {
-            const key = `${String(g.team)}\u0000${String(g.lifecycle_phase)}\u0000${String(g.model_id)}`;
-            const row = direct.get(key) ?? { team: String(g.team), phase: String(g.lifecycle_phase), model: String(g.model_id), amount: 0n, units: new Map() };
+            const cluster = g.cluster === null ? null : String(g.cluster);
+            const key = `${String(g.team)}\u0000${String(g.lifecycle_phase)}\u0000${String(g.model_id)}\u0000${cluster ?? ""}`;
+            const row = direct.get(key) ?? { team: String(g.team), phase: String(g.lifecycle_phase), model: String(g.model_id), cluster, amount: 0n, units: new Map() };
             const amount = decimalUnits(String(g.amount));
             row.amount += amount;
             if (g.unit_type !== null) row.units.set(String(g.unit_type), { cost: amount, units: g.units === null ? null : decimalUnits(String(g.units)) });
@@ -419,9 +514,9 @@ async function chargebackRecords(con: DuckDBConnection, periods: readonly string
         };
         const weights = teams.map(weight);
         const weightSum = weights.reduce((a, b) => a + b, 0n);
-        const records: { team: string; phase: string; model: string; amount: bigint; unit?: { type: string; units: bigint | null; cost: bigint } }[] = own.map((r) => {
+        const records: { team: string; phase: string; model: string; cluster: string | null; amount: bigint; unit?: { type: string; units: bigint | null; cost: bigint } }[] = own.map((r) => {
             const dominant = [...r.units].sort(([, a], [, b]) => (b.cost > a.cost ? 1 : b.cost < a.cost ? -1 : 0))[0];
-            return { team: r.team, phase: r.phase, model: r.model, amount: r.amount, unit: dominant ? { type: dominant[0], units: dominant[1].units, cost: dominant[1].cost } : undefined };
+            return { team: r.team, phase: r.phase, model: r.model, cluster: r.cluster, amount: r.amount, unit: dominant ? { type: dominant[0], units: dominant[1].units, cost: dominant[1].cost } : undefined };
         });
         if (pool !== 0n && weightSum > 0n) {
             // Integer shares of the pool; what integer division leaves goes to the last team.
@@ -429,10 +524,10 @@ async function chargebackRecords(con: DuckDBConnection, periods: readonly string
             teams.forEach((team, i) => {
                 const share = i === teams.length - 1 ? pool - given : (pool * weights[i]) / weightSum;
                 given += share;
-                records.push({ team, phase: "shared_allocation", model: "shared", amount: share });
+                records.push({ team, phase: "shared_allocation", model: "shared", cluster: null, amount: share });
             });
         } else {
-            for (const r of sharedRows) records.push({ team: r.team, phase: r.phase, model: r.model, amount: r.amount });
+            for (const r of sharedRows) records.push({ team: r.team, phase: r.phase, model: r.model, cluster: r.cluster, amount: r.amount });
         }
         const rounded = roundToTotal(records.map((r) => r.amount));
         records.forEach((r, i) => {
@@ -441,14 +536,13 @@ async function chargebackRecords(con: DuckDBConnection, periods: readonly string
             out.push({
                 billingPeriod: period, sourceTeam: source, targetTeam: r.team, costCategory: r.phase, model: r.model, amount,
                 // The price of that unit: the cost of the lines in it over their units (a row may hold other costs too).
-                units, unitType: r.unit?.type ?? null, unitRate: units && r.unit ? Number(r.unit.cost) / 1e10 / units : null,
+                units, unitType: r.unit?.type ?? null, unitRate: units && r.unit ? Number(r.unit.cost) / 1e10 / units : null, cluster: r.cluster,
             });
         });
         const left = opts.allocateUnallocated ? [] : unallocated.filter((u) => u.billing_period === period);
-        for (const u of left) {
-            const [cents] = roundToTotal([decimalUnits(String(u.amount))]);
-            out.push({ billingPeriod: period, sourceTeam: source, targetTeam: UNALLOCATED, costCategory: UNALLOCATED, model: UNALLOCATED, amount: centsToNumber(cents), units: null, unitType: null, unitRate: null });
-        }
+        // One record per cluster (and one for the rest), rounded together so that they sum to the period's unallocated total.
+        const cents = roundToTotal(left.map((u) => decimalUnits(String(u.amount))));
+        left.forEach((u, i) => out.push({ billingPeriod: period, sourceTeam: source, targetTeam: UNALLOCATED, costCategory: UNALLOCATED, model: UNALLOCATED, amount: centsToNumber(cents[i]), units: null, unitType: null, unitRate: null, cluster: u.cluster === null ? null : String(u.cluster) }));
     }
     return out;
 }

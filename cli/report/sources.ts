@@ -80,15 +80,42 @@ function schemaOf(columns: ReadonlyMap<string, string>, given: Schema | undefine
 }
 
 /**
+ * The columns of AWS's split cost allocation data (CUR 2.0 with `INCLUDE_SPLIT_COST_ALLOCATION_DATA`), as
+ * the lines view carries them: the hour, the operation and usage type that tell a pod's row from its
+ * node's, the node (`parent_id`), the pod's share as weights (split and unused cost) and its allocated
+ * usage (vCPUs, GPUs). The `net_` pair (months with a discount) is preferred where it is filled; some
+ * exports write the numbers as text. NULL where the export has no split data (FOCUS has none).
+ */
+function splitColumns(columns: ReadonlyMap<string, string>): string {
+    const has = (c: string): boolean => columns.has(c);
+    const text = (c: string): string => (has(c) ? `NULLIF(CAST(${c} AS VARCHAR), '')` : "NULL::VARCHAR");
+    // Weights and usage need no exact decimals: binary floats, read from text only where the export has text.
+    // A weight or usage that is negative, infinite or not a number weighs nothing (it would poison every share of its node-hour).
+    const number = (c: string): string => {
+        const value = /CHAR|STRING|TEXT/i.test(columns.get(c) ?? "") ? `TRY_CAST(trim(${c}) AS DOUBLE)` : `TRY_CAST(${c} AS DOUBLE)`;
+        return `CASE WHEN ${value} >= 0 AND isfinite(${value}) THEN ${value} END`;
+    };
+    const amount = (c: string): string => (has(`split_line_item_net_${c}`) ? `coalesce(${number(`split_line_item_net_${c}`)}, ${number(`split_line_item_${c}`)})` : has(`split_line_item_${c}`) ? number(`split_line_item_${c}`) : "NULL::DOUBLE");
+    return `${has("line_item_usage_start_date") ? "date_trunc('hour', TRY_CAST(line_item_usage_start_date AS TIMESTAMP))" : "NULL::TIMESTAMP"} AS usage_hour,
+            ${text("line_item_operation")} AS operation,
+            ${text("line_item_usage_type")} AS usage_type,
+            ${text("split_line_item_parent_resource_id")} AS parent_id,
+            ${amount("split_cost")} AS split_cost,
+            ${amount("unused_cost")} AS unused_cost,
+            ${has("split_line_item_split_usage") ? number("split_line_item_split_usage") : "NULL::DOUBLE"} AS split_usage`;
+}
+
+/**
  * Creates the view `lines`: billing_period, charge_day, charge_category, service, resource_id,
  * currency, cost (exact decimal of the chosen measure; NULL where the export's number is unparsable),
  * cost_text (the cost column as the export writes it, to show what could not be read),
  * quantity and unit (what was consumed, in the export's unit), instance_type (from the usage type or
  * description, for GPU-hours),
- * tags (as the export holds them; `tagsExpression` turns them into JSON text, best after aggregating).
- * Returns notes on what the sources lack (e.g. no Tags column).
+ * tags (as the export holds them; `tagsExpression` turns them into JSON text, best after aggregating),
+ * and the split cost allocation columns (`splitColumns`). Returns notes on what the sources lack (e.g. no
+ * Tags column), and whether the export holds split cost allocation data.
  */
-export async function createLinesView(con: DuckDBConnection, files: readonly string[], given: Schema | undefined, measure: CostMeasure): Promise<{ notes: string[]; tagsExpression: string; schema: Schema }> {
+export async function createLinesView(con: DuckDBConnection, files: readonly string[], given: Schema | undefined, measure: CostMeasure): Promise<{ notes: string[]; tagsExpression: string; schema: Schema; split: boolean }> {
     let columns: Map<string, string>;
     try {
         const described = await con.runAndReadAll(`DESCRIBE SELECT * FROM ${reader(files, undefined)}`);
@@ -117,7 +144,8 @@ export async function createLinesView(con: DuckDBConnection, files: readonly str
             ${has("ConsumedQuantity") ? decimal("ConsumedQuantity") : "NULL::DECIMAL(38, 10)"} AS quantity,
             ${has("ConsumedUnit") ? "NULLIF(ConsumedUnit, '')" : "NULL::VARCHAR"} AS unit,
             ${instanceType(described.length ? `coalesce(${described.map((c) => `CAST(${c} AS VARCHAR)`).join(", ")})` : "NULL::VARCHAR")} AS instance_type,
-            ${has("Tags") ? "Tags" : "NULL::VARCHAR"} AS tags
+            ${has("Tags") ? "Tags" : "NULL::VARCHAR"} AS tags,
+            ${splitColumns(new Map())}
         FROM ${source}`;
     } else {
         if (!has("resource_tags")) notes.push("the export has no resource_tags column: every cost is unallocated");
@@ -133,9 +161,14 @@ export async function createLinesView(con: DuckDBConnection, files: readonly str
             ${has("line_item_usage_amount") ? decimal("line_item_usage_amount") : "NULL::DECIMAL(38, 10)"} AS quantity,
             ${has("pricing_unit") ? "NULLIF(pricing_unit, '')" : "NULL::VARCHAR"} AS unit,
             ${instanceType(["product_instance_type", "line_item_usage_type"].filter(has).length ? `coalesce(${["product_instance_type", "line_item_usage_type"].filter(has).map((c) => `NULLIF(CAST(${c} AS VARCHAR), '')`).join(", ")})` : "NULL::VARCHAR")} AS instance_type,
-            ${has("resource_tags") ? `regexp_replace(${tagsJson("resource_tags", columns.get("resource_tags"))}, '([{,]\\s*)"user_', '\\1"', 'g')` : "NULL"} AS tags
+            ${has("resource_tags") ? "resource_tags" : "NULL::VARCHAR"} AS tags,
+            ${splitColumns(columns)}
         FROM ${source}`;
     }
     await con.run(`CREATE OR REPLACE TEMP VIEW lines AS ${select}`);
-    return { notes, tagsExpression: schema === "focus" && has("Tags") ? tagsJson("tags", columns.get("Tags")) : "tags", schema };
+    // Tags become JSON text after aggregating, once per group: CUR 2.0's keys lose their `user_` prefix (values keep theirs).
+    const tagsExpression = schema === "focus"
+        ? (has("Tags") ? tagsJson("tags", columns.get("Tags")) : "tags")
+        : (has("resource_tags") ? `regexp_replace(${tagsJson("tags", columns.get("resource_tags"))}, '([{,]\\s*)"user_', '\\1"', 'g')` : "tags");
+    return { notes, tagsExpression, schema, split: schema === "cur2" && has("split_line_item_parent_resource_id") };
 }

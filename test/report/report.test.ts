@@ -166,7 +166,7 @@ describe("a generated export with known answers", () => {
 
     test("chargeback records: source and target team, cost category, model, amount; the shared pool split, the unallocated cost a row of its own", async () => {
         const r = await attributionReport(base([file], { allocation: "even" }));
-        const rec = (targetTeam: string, costCategory: string, model: string, amount: number) => ({ billingPeriod: "2026-10", sourceTeam: "platform", targetTeam, costCategory, model, amount, units: null, unitType: null, unitRate: null });
+        const rec = (targetTeam: string, costCategory: string, model: string, amount: number) => ({ billingPeriod: "2026-10", sourceTeam: "platform", targetTeam, costCategory, model, amount, units: null, unitType: null, unitRate: null, cluster: null });
         expect(r.chargeback).toEqual([
             rec("fraud", "inference", "gnn", 100),
             rec("fraud", "training", "xgb", 212),
@@ -207,7 +207,7 @@ describe("a generated export with known answers", () => {
         const json = JSON.parse(run([file, "--format", "json"]).stdout);
         expect(Object.keys(json)).toEqual(expect.arrayContaining(["costMeasure", "currency", "total", "coverage", "byTeam", "byModel", "byPhase", "byService", "reconciliation"]));
         expect(json.byModel.find((b: { key: string }) => b.key === "unallocated")).toEqual({ key: "unallocated", cost: 23 });
-        expect(run([file, "--format", "csv"]).stdout.split("\n")[0]).toBe("billing_period,source_team,target_team,cost_category,model_id,amount_usd,units,unit_type,unit_rate");
+        expect(run([file, "--format", "csv"]).stdout.split("\n")[0]).toBe("billing_period,source_team,target_team,cost_category,model_id,amount_usd,units,unit_type,unit_rate,cluster,idle_mode");
         // Coverage is 492 / 515 = 95.53% of usage cost.
         expect(run([file, "--fail-under", "95.5"]).status).toBe(0);
         expect(run([file, "--fail-under", "95.6"]).status).toBe(1);
