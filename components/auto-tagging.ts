@@ -1,12 +1,13 @@
 /**
  * Auto-tagging for existing programs: a stack transform that gives every taggable resource in scope the
- * attribution set, in the shape its type takes (map, autoscaling list, launch-template specifications,
- * instance volume tags, the tags fleets and Batch give the instances they launch), keeping every value
- * the program set itself.
+ * attribution set, in the shape its type takes (map, autoscaling list, Cloud Control list, launch-template
+ * specifications, instance volume tags, the tags fleets and Batch give the instances they launch),
+ * keeping every value the program set itself. Both `@pulumi/aws` and `@pulumi/aws-native` resources.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { DEFAULT_EXCLUDED_TYPES, DEFAULT_INCLUDED_TYPES, DEFAULT_SERVICES, scopedEntry } from "../tagset/config";
-import { asgListShape, isFargateCompute, mapShape, tagSpecificationsShape, type AsgTag, type TagSpecification } from "../tagset/shapes";
+import type { TagCarrier } from "../tagset/registry-types";
+import { asgListShape, isFargateCompute, kvListShape, mapShape, tagSpecificationsShape, type AsgTag, type TagSpecification } from "../tagset/shapes";
 import { isAttributionKey } from "../tagset/vocabulary";
 import { podLabels } from "./pod-labels";
 import { resolveTags, type AttributionTags } from "./tag-set";
@@ -74,6 +75,34 @@ function tagLaunchedInstances(props: Props, out: Props, path: string, tags: Reco
         : update<Props>(props[block], tagged);
 }
 
+type KeyValue = { key: unknown; value: unknown };
+
+/** A launch template's tag specifications (`tagSpecifications`, Cloud Control's `launchTemplateData.tagSpecifications`), each written resource type given the set. */
+function tagLaunchData(props: Props, out: Props, carrier: TagCarrier, tags: Record<string, string>): void {
+    const [first, ...rest] = carrier.path.replace(/\[\]$/, "").split(".");
+    const write = (list: unknown): unknown => {
+        const specs = Array.isArray(list) ? (list as TagSpecification[]) : undefined;
+        return carrier.tagList ? tagSpecificationsShape.writeList(specs, tags) : tagSpecificationsShape.write(specs, tags);
+    };
+    out[first] = updateAt(props[first], rest, write);
+}
+
+/** Cloud Control launch specifications (`spotFleetRequestConfigData.launchSpecifications[].tagSpecifications`): an `instance` specification with the set in each. */
+function tagLaunchSpecifications(props: Props, out: Props, carrier: TagCarrier, tags: Record<string, string>): void {
+    const fan = carrier.path.indexOf("[]");
+    const [first, ...above] = carrier.path.slice(0, fan).split(".");
+    const inside = carrier.path.slice(fan + 3).replace(/\[\]$/, "");
+    if (!present(props[first])) return;
+    const withInstanceTags = (spec: Props | undefined): Props | undefined => {
+        if (!spec || typeof spec !== "object") return spec;
+        const list = Array.isArray(spec[inside]) ? (spec[inside] as Props[]) : [];
+        const instance = list.find((s) => s?.resourceType === "instance");
+        const tagged = { resourceType: "instance", tags: kvListShape.write(Array.isArray(instance?.tags) ? (instance.tags as KeyValue[]) : undefined, tags) };
+        return { ...spec, [inside]: instance ? list.map((s) => (s === instance ? { ...s, ...tagged } : s)) : [...list, tagged] };
+    };
+    out[first] = updateAt(props[first], above, (list) => (Array.isArray(list) ? list.map((e) => update<Props>(e, withInstanceTags)) : list));
+}
+
 /**
  * The props of a resource with the tag set added, or undefined when the type takes no tags or is out of
  * scope. Pure apart from wrapping Outputs; `registerAutoTagging` is the transform around it.
@@ -93,13 +122,15 @@ export function autoTagProps(type: string, props: Props, tags: Record<string, st
     }
     if (entry.tags === "asg-list") out.tags = update<AsgTag[]>(props.tags, (list) => asgListShape.write(list, tags));
     else if (entry.tags === "map") out.tags = update<Record<string, unknown>>(props.tags, (map) => mapShape.write(map, tags));
+    else if (entry.tags === "kv-list") out.tags = update<KeyValue[]>(props.tags, (list) => kvListShape.write(Array.isArray(list) ? list : undefined, tags));
     for (const carrier of entry.carriers ?? []) {
-        if (carrier.shape === "tag-specifications" && carrier.path === "tagSpecifications[]") {
-            out.tagSpecifications = update<TagSpecification[]>(props.tagSpecifications, (list) => tagSpecificationsShape.write(list, tags));
-        }
+        if (carrier.shape === "tag-specifications" && entry.launchTemplate) tagLaunchData(props, out, carrier, tags);
+        else if (carrier.shape === "tag-specifications" && carrier.reaches === "instances") tagLaunchSpecifications(props, out, carrier, tags);
+        else if (carrier.shape === "map" && carrier.reaches === "instances") tagLaunchedInstances(props, out, carrier.path, tags);
     }
     if ((entry.carriers ?? []).some((c) => c.reaches === "volumes")) tagVolumes(props, out, tags);
-    for (const carrier of (entry.carriers ?? []).filter((c) => c.reaches === "instances")) tagLaunchedInstances(props, out, carrier.path, tags);
+    // Cloud Control instances: their own tags reach their volumes when asked to; a program's explicit choice is kept.
+    if (entry.volumeTagPropagation && !present(props[entry.volumeTagPropagation])) out[entry.volumeTagPropagation] = true;
     return out;
 }
 

@@ -12,6 +12,7 @@ export { GpuNodeGroup, type GpuNodeGroupArgs } from "./gpu-node-group";
 export { InferenceEndpoint, type InferenceEndpointArgs } from "./inference-endpoint";
 export { taggingLaunchTemplate } from "./launch-template";
 export { ModelBucket, type ModelBucketArgs } from "./model-bucket";
+export { nativeTags, type NativeTag } from "./native-tags";
 export { podLabels, type PodLabels } from "./pod-labels";
 export { StreamingCluster, type StreamingClusterArgs } from "./streaming-cluster";
 export { InvalidTagSetError, resolveTags, type AttributionTags } from "./tag-set";

@@ -36,11 +36,13 @@ const SYSTEM_ONLY: NamespaceScope = { exclude: [...SYSTEM_NAMESPACES] };
 /**
  * How a resource stands: AWS resources by their effective tags, Kubernetes workloads by their pods'
  * labels (in the namespaces in scope), node pools by the tags they give what they launch. A Helm release,
- * whose pods cannot be seen, is not counted.
+ * whose pods cannot be seen, is not counted, nor a type with no tags of its own.
  */
 export function classify(view: ResourceView, scope: Pick<ScopeConfig, "services" | "includeTypes" | "excludeTypes" | "exemptions"> & { namespaces?: NamespaceScope }, today: Date): Classified {
     const scoped = scopedEntry(view.type, scope);
     if ("skip" in scoped || scoped.entry.opaquePods) return { state: "out-of-scope" };
+    // A Cloud Control launch template or fleet has no tags of its own in the registry's shapes: what it launches is judged, not counted.
+    if (scoped.entry.tags === "none" && !scoped.entry.nodeClass) return { state: "out-of-scope" };
     if (scoped.entry.tags === "pod-labels" && namespaceOutOfScope(view, scope.namespaces ?? SYSTEM_ONLY) !== undefined) return { state: "out-of-scope" };
     const exemption = exemptionStatus(scope.exemptions, view, today);
     if (exemption.state === "active") return { state: "exempt", exemption: exemption.exemption };

@@ -35,13 +35,17 @@ export function awsTagLimitsPolicy(): ResourceAndStackPolicy {
                 }
             };
             if (hasOwnTags(entry)) checkMap(eff.source, eff.result, serviceTagRules(entry.module), S3_OBJECT_TYPES.includes(resource.type) ? MAX_S3_OBJECT_TAGS : MAX_USER_TAGS);
+            if (eff.duplicates?.size && eff.result.state === "known") {
+                const hidden = hiddenKeys(eff.result.tags);
+                refused.push(`\`tags\` lists ${[...eff.duplicates].sort().map((k) => keyName(k, hidden)).join(", ")} more than once: a key may appear once.`);
+            }
             for (const carrier of entry.carriers ?? []) {
                 for (const { where, value } of carrierPlaces(resource.props, carrier)) {
                     if (carrier.shape === "map") {
                         checkMap(`\`${where}\``, mapShape.read(value), LAUNCHED, MAX_USER_TAGS);
                         continue;
                     }
-                    const specs = tagSpecificationsShape.read(value);
+                    const specs = tagSpecificationsShape.read(value, carrier.tagList === true);
                     if (specs.state === "unknown") conclusive = false;
                     if (specs.state === "known") {
                         // Only vocabulary is quoted: a resource type that is not one could be anything, a secret included.

@@ -9,8 +9,8 @@ import type { z } from "zod";
 import { FillDerivableConfigSchema, configParser, scopedEntry, toPolicyConfigSchema } from "../tagset/config";
 import { effectiveTags } from "../tagset/effective-tags";
 import { exemptionStatus } from "../tagset/exemptions";
-import { hasOwnTags } from "../tagset/registry-types";
-import { asgListShape, mapShape, type AsgTag } from "../tagset/shapes";
+import { hasOwnTags, type OwnTagShape } from "../tagset/registry-types";
+import { asgListShape, kvListShape, mapShape, type AsgTag } from "../tagset/shapes";
 import { isSecretWrapper, ownKeys, readOwn } from "../tagset/values";
 import { ENVIRONMENTS, MANAGED_BY_PULUMI, type RequiredTagKey } from "../tagset/vocabulary";
 import { report, today, viewOf, withConfigSchema } from "./framework";
@@ -30,7 +30,7 @@ export function derivableTags(config: z.infer<typeof FillDerivableConfigSchema>,
 }
 
 /** Props with `additions` put into the tags (and `tagsAll`, which Check has already computed); undefined if nothing changes. */
-export function withDerivedTags(props: unknown, shape: "map" | "asg-list", additions: Record<string, string>): Record<string, unknown> | undefined {
+export function withDerivedTags(props: unknown, shape: OwnTagShape, additions: Record<string, string>): Record<string, unknown> | undefined {
     if (!Object.keys(additions).length) return undefined;
     const raw: Record<string, unknown> = {};
     for (const k of ownKeys(props)) raw[k] = readOwn(props, k);
@@ -38,6 +38,10 @@ export function withDerivedTags(props: unknown, shape: "map" | "asg-list", addit
     if (isSecretWrapper(tags)) return undefined; // a whole secret map is left as the program made it
     if (shape === "asg-list") {
         raw.tags = asgListShape.write(Array.isArray(tags) ? (tags as AsgTag[]) : undefined, additions);
+        return raw;
+    }
+    if (shape === "kv-list") {
+        raw.tags = kvListShape.write(Array.isArray(tags) ? (tags as { key: unknown; value: unknown }[]) : undefined, additions);
         return raw;
     }
     raw.tags = mapShape.write(typeof tags === "object" && tags !== null ? (tags as Record<string, unknown>) : undefined, additions);

@@ -3,6 +3,7 @@ import { RequiredTagsConfigSchema } from "../tagset/config";
 import { effectiveTags, hiddenKeys, providerLabel, providerTagConfig, type EffectiveTags, type ProviderView } from "../tagset/effective-tags";
 import { visible } from "../tagset/text";
 import type { TagMap } from "../tagset/shapes";
+import { isCloudControlType } from "../tagset/registry";
 import { NO_STRINGS } from "../tagset/values";
 import { REQUIRED_TAG_KEYS, intendedKey } from "../tagset/vocabulary";
 import { advisory, keyList, keyName, resourcePolicy, type CheckResult, type Finding, type ResourceAndStackPolicy } from "./framework";
@@ -13,31 +14,44 @@ export const REQUIRED_TAGS = "required-tags";
  * The fix for resources of the default provider (stack config), naming the keys to set. Tools print each
  * distinct one once per run, under `How to fix`.
  */
-export function howToFix(keys: readonly string[]): string {
+export function howToFix(keys: readonly string[], namespace: ProviderNamespace = "aws"): string {
     const listed = keys.length ? keys : REQUIRED_TAG_KEYS;
-    return `Set ${listed.length === 1 ? "it" : "them"} once for every resource of the default provider in the stack file (\`aws:defaultTags: {tags: {${listed.map((k) => `${k}: ...`).join(", ")}}}\` under \`config:\` in Pulumi.<stack>.yaml, ` +
-        `or \`pulumi config set --path 'aws:defaultTags.tags.${listed[0]}' <value>\` for each), on the resource's \`tags\`, or build the resource with tagguard's components.`;
+    return `Set ${listed.length === 1 ? "it" : "them"} once for every resource of the default provider in the stack file (\`${namespace}:defaultTags: {tags: {${listed.map((k) => `${k}: ...`).join(", ")}}}\` under \`config:\` in Pulumi.<stack>.yaml, ` +
+        `or \`pulumi config set --path '${namespace}:defaultTags.tags.${listed[0]}' <value>\` for each), on the resource's \`tags\`, or build the resource with tagguard's components.`;
 }
 
-/** A `howToFix` text inside a message; its first group lists the keys it names. */
-export const HOW_TO_FIX_PATTERN = /Set (?:it|them) once for every resource of the default provider in the stack file \(`aws:defaultTags: \{tags: \{((?:[a-z_]+: \.\.\.(?:, )?)+)\}\}` under `config:` in Pulumi\.<stack>\.yaml, or `pulumi config set --path 'aws:defaultTags\.tags\.[a-z_]+' <value>` for each\), on the resource's `tags`, or build the resource with tagguard's components\./;
+/** The provider packages whose default tags tagguard reads: their stack config namespaces. */
+export type ProviderNamespace = "aws" | "aws-native";
+
+/** A `howToFix` text inside a message (either provider's); its first group lists the keys it names. */
+export const HOW_TO_FIX_PATTERN = /Set (?:it|them) once for every resource of the default provider in the stack file \(`(?:aws|aws-native):defaultTags: \{tags: \{((?:[a-z_]+: \.\.\.(?:, )?)+)\}\}` under `config:` in Pulumi\.<stack>\.yaml, or `pulumi config set --path '(?:aws|aws-native):defaultTags\.tags\.[a-z_]+' <value>` for each\), on the resource's `tags`, or build the resource with tagguard's components\./;
 
 /** The keys a `howToFix` text names (its pattern's first group). */
 export const keysOfFix = (listed: string): string[] => [...listed.matchAll(/([a-z_]+): \.\.\./g)].map((m) => m[1]);
 
 /** Which provider's default tags were looked at, and the fix that fits it. */
-function providerAdvice(eff: EffectiveTags, provider: ProviderView | undefined, missing: readonly string[]): string {
+function providerAdvice(eff: EffectiveTags, provider: ProviderView | undefined, missing: readonly string[], namespace: ProviderNamespace): string {
     const label = providerLabel(provider);
     const config = providerTagConfig(provider).defaults;
     const some = config.state === "known" && config.tags.size > 0;
     if (eff.shape === "asg-list") return "Autoscaling groups never receive provider default tags: list every key in `tags` with `propagateAtLaunch: true`.";
+    const name = namespace === "aws" ? "AWS" : "aws-native";
     if (label?.kind === "explicit") {
         return `It uses provider \`${visible(label.name, { max: 64 })}\`, whose \`defaultTags\` ${some ? "do not set them" : "set none"} (the default tags of other providers do not reach its resources): ` +
             `add ${missing.length === 1 ? "it" : "them"} to that provider's \`defaultTags: {tags: {...}}\`, or set ${missing.length === 1 ? "it" : "them"} on the resource's \`tags\`.`;
     }
-    if (label?.kind === "default") return `${some ? "The default AWS provider's default tags (stack config `aws:defaultTags`) do not set them." : "The default AWS provider sets no default tags (stack config `aws:defaultTags`)."} ${howToFix(missing)}`;
-    return howToFix(missing);
+    if (label?.kind === "default") return `${some ? `The default ${name} provider's default tags (stack config \`${namespace}:defaultTags\`) do not set them.` : `The default ${name} provider sets no default tags (stack config \`${namespace}:defaultTags\`).`} ${howToFix(missing, namespace)}`;
+    return howToFix(missing, namespace);
 }
+
+/** The stack config namespace of a resource's provider package: `aws-native` for Cloud Control types. */
+export const namespaceOf = (type: string): ProviderNamespace => (isCloudControlType(type) ? "aws-native" : "aws");
+
+const MALFORMED: Readonly<Record<EffectiveTags["shape"], string>> = {
+    "asg-list": "autoscaling groups take a list of `{ key, value, propagateAtLaunch }`",
+    "kv-list": "this Cloud Control type takes a list of `{ key, value }`",
+    map: "it must be a map of strings",
+};
 
 export interface RequiredKeyStatus {
     missing: readonly string[];
@@ -86,7 +100,7 @@ export function requiredKeyStatus(tags: TagMap, defaultsUnknown: boolean): Requi
 const NO_NEAR_MISSES: RequiredKeyStatus["nearMisses"] = Object.freeze([]);
 
 /** The findings for a resource's effective tags; shared with the audit. */
-export function requiredTagFindings(eff: EffectiveTags, provider?: ProviderView): CheckResult {
+export function requiredTagFindings(eff: EffectiveTags, provider?: ProviderView, namespace: ProviderNamespace = "aws"): CheckResult {
     const { result } = eff;
     if (result.state === "unknown") {
         return {
@@ -95,7 +109,7 @@ export function requiredTagFindings(eff: EffectiveTags, provider?: ProviderView)
         };
     }
     if (result.state === "malformed") {
-        return { findings: [{ message: `\`tags\` is a ${result.found}, but ${eff.shape === "asg-list" ? "autoscaling groups take a list of `{ key, value, propagateAtLaunch }`" : "it must be a map of strings"}.` }], conclusive: true };
+        return { findings: [{ message: `\`tags\` is a ${result.found}, but ${MALFORMED[eff.shape]}.` }], conclusive: true };
     }
     const tags = result.state === "known" ? result.tags : new Map();
     const status = requiredKeyStatus(tags, eff.defaultsUnknown);
@@ -108,7 +122,7 @@ export function requiredTagFindings(eff: EffectiveTags, provider?: ProviderView)
             const hidden = hiddenKeys(tags);
             parts.push(`Found ${status.nearMisses.map(([found, meant]) => `${keyName(found, hidden)} (did you mean \`${meant}\`?)`).join(", ")}: keys are case-sensitive, and cost reports split them.`);
         }
-        parts.push(providerAdvice(eff, provider, [...status.missing, ...status.notStrings].sort()));
+        parts.push(providerAdvice(eff, provider, [...status.missing, ...status.notStrings].sort(), namespace));
         findings.push({ message: parts.join(" ") });
     }
     if (status.unknown.length) findings.push(advisory(`Values of ${keyList(status.unknown)} are unknown during preview; they count as present and are verified at update.`));
@@ -126,6 +140,6 @@ export function requiredTagsPolicy(): ResourceAndStackPolicy {
         remediationSteps: howToFix(REQUIRED_TAG_KEYS),
         configSchema: RequiredTagsConfigSchema,
         recheckInStack: true,
-        check: ({ resource, entry }) => requiredTagFindings(effectiveTags(resource.props, entry, resource.provider), resource.provider),
+        check: ({ resource, entry }) => requiredTagFindings(effectiveTags(resource.props, entry, resource.provider), resource.provider, namespaceOf(resource.type)),
     });
 }

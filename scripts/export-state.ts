@@ -15,7 +15,7 @@ import { runProgram } from "../cli/check/run-program";
 import type { StateResource } from "../cli/audit/state";
 import type { AnalyzedResource } from "../cli/engine/analyzer-client";
 import { providerCheckTagsAll } from "../tagset/effective-tags";
-import { REGISTRY } from "../tagset/registry.generated";
+import { entryOf } from "../tagset/registry";
 import { SECRET_SIG, SECRET_SIG_KEY, isUnknown } from "../tagset/values";
 
 export interface StackExport {
@@ -54,7 +54,7 @@ export async function exportState(programDir: string, stackName: string): Promis
         const inputs = settle(r.inputs, r.urn) as Record<string, unknown>;
         delete inputs.tagsAll; // an output of the provider, not an input
         const id = custom ? idOf(r) : undefined;
-        const entry = REGISTRY[r.type];
+        const entry = entryOf(r.type);
         const providerProps = r.provider ? (settle(r.provider.props, r.provider.urn) as Record<string, unknown>) : undefined;
         const tagsAll = entry ? providerCheckTagsAll(inputs, entry, r.provider ? { type: r.provider.type, props: providerProps } : undefined) : undefined;
         const outputs: Record<string, unknown> = custom ? { ...inputs, id, ...(tagsAll === undefined ? {} : { tagsAll }) } : {};

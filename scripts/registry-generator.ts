@@ -1,12 +1,16 @@
 /**
- * Derives the registry of taggable types from the installed `@pulumi/aws` typings with the TypeScript
- * compiler API (syntax trees only: no type checker, so the whole provider parses in seconds).
+ * Derives the registries of taggable types from the installed `@pulumi/aws` and `@pulumi/aws-native`
+ * typings with the TypeScript compiler API (syntax trees only: no type checker, so a whole provider
+ * parses in seconds). Both packages lay out their typings the same way.
  *
  * Facts read per resource class `X` in `<module>/<file>.d.ts`:
  * - its type token, from `X.__pulumiType` in the compiled `<file>.js` (never reconstructed by naming rules);
- * - the shape of `XArgs.tags`: a string map, or a list of `{ key, value, propagateAtLaunch }`;
+ * - the shape of `XArgs.tags`: a string map, a list of `{ key, value, propagateAtLaunch }` (autoscaling
+ *   groups), or a list of `{ key, value }` (Cloud Control);
  * - the nested inputs that carry tags to what it creates (maps named `*Tags` or nested `tags`, and lists
- *   of `{ resourceType, tags }` tag specifications), launch-template references, `tagPropagation`.
+ *   of `{ resourceType, tags }` tag specifications), launch-template references, `tagPropagation`,
+ *   `propagateTagsToVolumeOnCreation`, and groups of instances a service runs and bills to the resource
+ *   (lists of blocks with `instanceType` and `instanceCount`: SageMaker HyperPod's instance groups).
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -107,14 +111,16 @@ function tagShape(type: ts.TypeNode, source: ts.SourceFile, ctx: Context): Regis
     if (element) {
         const members = properties(element, ctx.inputsSource);
         if (members.has("key") && members.has("value") && members.has("propagateAtLaunch")) return "asg-list";
+        if (members.has("key") && members.has("value")) return "kv-list";
     }
-    // Any other form (key/value lists of newer services, free-form strings) is not one tagguard writes or reads.
+    // Any other form (free-form strings, untyped JSON) is not one tagguard writes or reads.
     return "none";
 }
 
 interface Found {
     carriers: TagCarrier[];
     launchTemplateRefs: string[];
+    instanceGroups: string[];
 }
 
 function walk(props: Map<string, ts.TypeNode>, source: ts.SourceFile, prefix: string, parent: string, depth: number, ctx: Context, found: Found, seen: Set<ts.InterfaceDeclaration>): void {
@@ -131,9 +137,16 @@ function walk(props: Map<string, ts.TypeNode>, source: ts.SourceFile, prefix: st
         if (!target || seen.has(target)) continue;
         const nested = properties(target, ctx.inputsSource);
         if (name === "tagSpecifications" && isArray && nested.has("resourceType") && nested.has("tags")) {
-            found.carriers.push({ path: here, shape: "tag-specifications" });
+            const tags = nested.get("tags");
+            const carrier: TagCarrier = { path: here, shape: "tag-specifications" };
+            // Inside a launch specification, the specifications tag what it launches (`instance`); elsewhere the entries name their resource types.
+            const reaches = CARRIER_BLOCKS.find(([block]) => block.test(parent))?.[1];
+            if (reaches) carrier.reaches = reaches;
+            if (tags !== undefined && tagShape(tags, ctx.inputsSource, ctx) === "kv-list") carrier.tagList = true;
+            found.carriers.push(carrier);
             continue;
         }
+        if (depth === 0 && isArray && nested.has("instanceType") && nested.has("instanceCount")) found.instanceGroups.push(here);
         if (/^launchTemplate(Specification)?$/.test(name) && ["id", "name", "launchTemplateId", "launchTemplateName"].some((k) => nested.has(k))) {
             found.launchTemplateRefs.push(here);
             continue;
@@ -183,29 +196,36 @@ function entriesOf(file: string, module: string, ctx: Context): [string, Registr
         const props = args ? properties(args, source) : new Map<string, ts.TypeNode>();
         const tagsType = props.get("tags");
         const entry: RegistryEntry = { module, tags: tagsType ? tagShape(tagsType, source, ctx) : "none" };
-        const found: Found = { carriers: [], launchTemplateRefs: [] };
+        const found: Found = { carriers: [], launchTemplateRefs: [], instanceGroups: [] };
         walk(props, source, "", "", 0, ctx, found, new Set());
-        if (found.carriers.length) entry.carriers = found.carriers;
+        // A launch template's own tag specifications tag the template; those of its launch data tag what it launches.
+        const carriers = found.carriers.some((c) => c.shape === "tag-specifications" && c.path.includes("."))
+            ? found.carriers.filter((c) => c.shape !== "tag-specifications" || c.path.includes("."))
+            : found.carriers;
+        if (carriers.length) entry.carriers = carriers;
         if (found.launchTemplateRefs.length) entry.launchTemplateRefs = found.launchTemplateRefs;
+        if (found.instanceGroups.length && entry.tags !== "none") entry.instanceGroups = found.instanceGroups;
         if (props.has("tagPropagation")) entry.tagPropagation = true;
+        if (props.has("propagateTagsToVolumeOnCreation")) entry.volumeTagPropagation = "propagateTagsToVolumeOnCreation";
+        if (className === "LaunchTemplate" && module === "ec2") entry.launchTemplate = true;
         if (cls.members.some((m) => ts.isPropertyDeclaration(m) && m.name.getText(source) === "tagsAll")) entry.tagsAll = true;
         result.push([token, entry]);
     }
     return result;
 }
 
-/** Reads every resource module of the `@pulumi/aws` package at `awsDir`. */
-export function buildRegistry(awsDir: string): { version: string; entries: [string, RegistryEntry][] } {
-    const inputsFile = path.join(awsDir, "types", "input.d.ts");
+/** Reads the resource modules of the provider package at `packageDir`: every module, or those named. */
+export function buildRegistry(packageDir: string, only?: readonly string[]): { version: string; entries: [string, RegistryEntry][] } {
+    const inputsFile = path.join(packageDir, "types", "input.d.ts");
     const ctx: Context = { inputs: readInputTypes(inputsFile), inputsSource: parse(inputsFile) };
-    const version = (JSON.parse(fs.readFileSync(path.join(awsDir, "package.json"), "utf8")) as { version: string }).version;
+    const version = (JSON.parse(fs.readFileSync(path.join(packageDir, "package.json"), "utf8")) as { version: string }).version;
     const entries: [string, RegistryEntry][] = [];
-    const modules = fs.readdirSync(awsDir, { withFileTypes: true })
-        .filter((d) => d.isDirectory() && !["types", "config", "node_modules"].includes(d.name))
+    const modules = fs.readdirSync(packageDir, { withFileTypes: true })
+        .filter((d) => d.isDirectory() && !["types", "config", "node_modules", "scripts"].includes(d.name) && (!only || only.includes(d.name)))
         .map((d) => d.name)
         .sort();
     for (const module of modules) {
-        const dir = path.join(awsDir, module);
+        const dir = path.join(packageDir, module);
         for (const file of fs.readdirSync(dir).filter((f) => f.endsWith(".d.ts") && f !== "index.d.ts").sort()) {
             entries.push(...entriesOf(path.join(dir, file), module, ctx));
         }
@@ -217,16 +237,33 @@ export function buildRegistry(awsDir: string): { version: string; entries: [stri
 /** The committed source of `tagset/registry.generated.ts`. */
 export function renderRegistry(awsDir: string): string {
     const { version, entries } = buildRegistry(awsDir);
-    const lines = entries.map(([token, entry]) => `    ${JSON.stringify(token)}: ${JSON.stringify(entry)},`);
+    return renderEntries(entries, `@pulumi/aws ${version}`, "@pulumi/aws", "REGISTRY", version);
+}
+
+/**
+ * The modules of `@pulumi/aws-native` tagguard reads: the mission's five services (EC2 with its volumes,
+ * S3 with its directory and table buckets, EKS, SageMaker, MSK), and the autoscaling groups and AWS Batch
+ * compute environments that launch EC2 instances. The module names match `@pulumi/aws`'s, so one
+ * `services` setting scopes both providers.
+ */
+export const AWS_NATIVE_MODULES = ["autoscaling", "batch", "ec2", "eks", "msk", "s3", "s3express", "s3tables", "sagemaker"] as const;
+
+/** The committed source of `tagset/aws-native.generated.ts`. */
+export function renderAwsNativeRegistry(awsNativeDir: string): string {
+    const { version, entries } = buildRegistry(awsNativeDir, AWS_NATIVE_MODULES);
+    return renderEntries(entries, `@pulumi/aws-native ${version}`, "@pulumi/aws-native", "AWS_NATIVE_REGISTRY", version);
+}
+
+function renderEntries(entries: [string, RegistryEntry][], source: string, pkg: string, name: string, version: string): string {
     return [
-        `// Generated by scripts/generate-registry.ts from @pulumi/aws ${version} (${entries.length} resource types).`,
-        "// Do not edit: run `npm run generate:registry` after upgrading @pulumi/aws.",
+        `// Generated by scripts/generate-registry.ts from ${source} (${entries.length} resource types).`,
+        `// Do not edit: run \`npm run generate:registry\` after upgrading ${pkg}.`,
         'import type { RegistryEntry } from "./registry-types";',
         "",
-        `export const REGISTRY_SOURCE_VERSION = ${JSON.stringify(version)};`,
+        `export const ${name}_SOURCE_VERSION = ${JSON.stringify(version)};`,
         "",
-        "export const REGISTRY: Readonly<Record<string, RegistryEntry>> = {",
-        ...lines,
+        `export const ${name}: Readonly<Record<string, RegistryEntry>> = {`,
+        ...entries.map(([token, entry]) => `    ${JSON.stringify(token)}: ${JSON.stringify(entry)},`),
         "};",
         "",
     ].join("\n");

@@ -19,8 +19,11 @@ import { ENVIRONMENTS } from "./vocabulary";
  * Kubernetes workloads and node pools that spend EKS's compute.
  */
 export const DEFAULT_SERVICES = ["ec2", "ebs", "s3", "eks", "sagemaker", "msk", KUBERNETES_MODULE] as const;
-/** Types outside those modules that carry EC2 cost: autoscaling groups and AWS Batch compute environments launch instances. */
-export const DEFAULT_INCLUDED_TYPES = ["aws:autoscaling/group:Group", "aws:batch/computeEnvironment:ComputeEnvironment"] as const;
+/** Types outside those modules that carry EC2 cost: autoscaling groups and AWS Batch compute environments launch instances (both providers). */
+export const DEFAULT_INCLUDED_TYPES = [
+    "aws:autoscaling/group:Group", "aws:batch/computeEnvironment:ComputeEnvironment",
+    "aws-native:autoscaling:AutoScalingGroup", "aws-native:batch:ComputeEnvironment",
+] as const;
 /**
  * Types inside those modules that carry no cost of their own: S3 objects. S3 bills storage and requests
  * per bucket, so object tags attribute nothing, while they count against an object's 10 tags and are

@@ -2,11 +2,14 @@
  * The tags a resource will really carry, computed from what the engine sends a policy (the inputs after
  * the provider's Check, or a resource's outputs) and its provider's configuration.
  */
-import type { RegistryEntry, TagCarrier } from "./registry-types";
-import { asgListShape, mapShape, markSecret, type ReadResult, type TagMap } from "./shapes";
-import { NO_KEYS, SECRET_SIG, SECRET_SIG_KEY, UNKNOWN_VALUE, isSecretWrapper, isUnknown, objectOrJson, readOwn, readPath, setOwn, unwrapSecret } from "./values";
+import type { OwnTagShape, RegistryEntry, TagCarrier } from "./registry-types";
+import { asgListShape, kvListShape, mapShape, markSecret, type ReadResult, type TagMap, type TagValue } from "./shapes";
+import { NO_KEYS, SECRET_SIG, SECRET_SIG_KEY, UNKNOWN_VALUE, isSecretWrapper, isUnknown, objectOrJson, ownKeys, readOwn, readPath, setOwn, unwrapSecret } from "./values";
 
 export const AWS_PROVIDER_TYPE = "pulumi:providers:aws";
+/** The Cloud Control provider: its Check merges `defaultTags` into a resource's own `tags` (resource values win). */
+export const AWS_NATIVE_PROVIDER_TYPE = "pulumi:providers:aws-native";
+const TAGGING_PROVIDERS: readonly string[] = [AWS_PROVIDER_TYPE, AWS_NATIVE_PROVIDER_TYPE];
 
 /** A provider as the SDK hands it to a policy (`args.provider`), or as found in a stack's state. */
 export interface ProviderView {
@@ -18,13 +21,14 @@ export interface ProviderView {
 
 /** How messages name a provider: the engine's default provider (configured by the stack's `aws:*` config), or an explicit one. */
 export function providerLabel(provider: ProviderView | undefined): { kind: "default" | "explicit"; name: string } | undefined {
-    if (!provider?.name || provider.type !== AWS_PROVIDER_TYPE) return undefined;
+    if (!provider?.name || !TAGGING_PROVIDERS.includes(provider.type)) return undefined;
     return /^default(_|$)/.test(provider.name) ? { kind: "default", name: provider.name } : { kind: "explicit", name: provider.name };
 }
 
 /** Where a tag of the effective tags came from: the resource's own `tags`, or its provider's default tags. */
 export function tagOrigin(key: string, props: unknown, provider: ProviderView | undefined): "resource" | "provider" | undefined {
-    const own = mapShape.read(readOwn(props, "tags"));
+    const raw = readOwn(props, "tags");
+    const own = Array.isArray(unwrapSecret(raw)) ? kvListShape.read(raw) : mapShape.read(raw);
     if (own.state === "known" && own.tags.has(key)) return "resource";
     const defaults = providerTagConfig(provider).defaults;
     return defaults.state === "known" && defaults.tags.has(key) ? "provider" : undefined;
@@ -51,13 +55,14 @@ function stringList(v: unknown): string[] {
 const providerCache = new WeakMap<object, ProviderTagConfig>();
 
 /**
- * `defaultTags` and `ignoreTags` of an AWS provider. The engine sends both as JSON text
+ * `defaultTags` and `ignoreTags` of an AWS or `aws-native` provider. The engine sends both as JSON text
  * (pulumi/pulumi#15477); programs and state may hold objects. Both forms are read. A secret anywhere
  * above the tags (the whole JSON text, the object, its `tags`) makes every default tag secret, keys
- * included: the engine marks the whole input secret when any part of it is.
+ * included: the engine marks the whole input secret when any part of it is. `aws-native` applies
+ * `ignoreTags` only when it reads a resource back, never when it creates one: they remove nothing here.
  */
 export function providerTagConfig(provider: ProviderView | undefined): ProviderTagConfig {
-    if (!provider || provider.type !== AWS_PROVIDER_TYPE || typeof provider.props !== "object" || provider.props === null) return NO_PROVIDER_TAGS;
+    if (!provider || !TAGGING_PROVIDERS.includes(provider.type) || typeof provider.props !== "object" || provider.props === null) return NO_PROVIDER_TAGS;
     const cached = providerCache.get(provider.props);
     if (cached) return cached;
     const rawDefaults = readOwn(provider.props, "defaultTags");
@@ -70,7 +75,7 @@ export function providerTagConfig(provider: ProviderView | undefined): ProviderT
         defaults = mapShape.read(readOwn(defaultTags, "tags"));
         if (defaults.state === "known" && isSecretWrapper(rawDefaults)) markSecret(defaults.tags);
     }
-    const ignore = objectOrJson(readOwn(provider.props, "ignoreTags"));
+    const ignore = provider.type === AWS_PROVIDER_TYPE ? objectOrJson(readOwn(provider.props, "ignoreTags")) : undefined;
     const config: ProviderTagConfig = {
         defaults,
         hiddenKeys: defaults.state === "known" ? hiddenKeys(defaults.tags) : NO_KEYS,
@@ -82,7 +87,7 @@ export function providerTagConfig(provider: ProviderView | undefined): ProviderT
 }
 
 export interface EffectiveTags {
-    shape: "map" | "asg-list";
+    shape: OwnTagShape;
     /** The merged tags, or why they cannot be read. */
     result: ReadResult;
     /** Where they came from, for messages (a property path for pod labels and node pools). */
@@ -91,6 +96,8 @@ export interface EffectiveTags {
     defaultsUnknown: boolean;
     /** Autoscaling groups: keys whose `propagateAtLaunch` is not true. */
     notPropagated?: ReadonlySet<string>;
+    /** Cloud Control lists: keys listed more than once (AWS refuses the resource). */
+    duplicates?: ReadonlySet<string>;
 }
 
 const ignored = (key: string, config: ProviderTagConfig): boolean =>
@@ -101,6 +108,9 @@ const ignored = (key: string, config: ProviderTagConfig): boolean =>
  * - `tagsAll`, when known: the AWS provider's Check has already merged default tags into it and removed
  *   ignored ones, and the engine analyzes post-Check inputs; outputs carry it too.
  * - Otherwise `tags` merged over the provider's `defaultTags`, minus `ignoreTags` keys and prefixes.
+ * - Cloud Control types (`[{ key, value }]` or a map): `tags` merged over the `aws-native` provider's
+ *   `defaultTags`. Its Check merges them into `tags` the same way (pulumi-aws-native `MergeDefaultTags`),
+ *   so post-Check inputs and outputs read the same.
  * - Autoscaling groups take a list and never receive default tags.
  */
 export function effectiveTags(props: unknown, entry: RegistryEntry, provider?: ProviderView): EffectiveTags {
@@ -130,13 +140,19 @@ function computeEffectiveTags(props: unknown, entry: RegistryEntry, provider?: P
         const read = asgListShape.read(readOwn(props, "tags"));
         return { shape: "asg-list", result: read, source: "tags", defaultsUnknown: false, notPropagated: read.notPropagated };
     }
-    const all = mapShape.read(readOwn(props, "tagsAll"));
-    if (all.state === "known") {
-        hideKeysOfSecrets(all.tags, props, provider);
-        return { shape: "map", result: all, source: "tagsAll", defaultsUnknown: false };
+    const listed = entry.tags === "kv-list";
+    if (!listed) {
+        const all = mapShape.read(readOwn(props, "tagsAll"));
+        if (all.state === "known") {
+            hideKeysOfSecrets(all.tags, props, provider);
+            return { shape: "map", result: all, source: "tagsAll", defaultsUnknown: false };
+        }
     }
-    const own = mapShape.read(readOwn(props, "tags"));
-    if (own.state === "unknown" || own.state === "malformed") return { shape: "map", result: own, source: "tags", defaultsUnknown: false };
+    const shape = listed ? "kv-list" : "map";
+    const ownRead = listed ? kvListShape.read(readOwn(props, "tags")) : mapShape.read(readOwn(props, "tags"));
+    const own: ReadResult = ownRead;
+    const duplicates = listed ? (ownRead as ReturnType<typeof kvListShape.read>).duplicates : undefined;
+    if (own.state === "unknown" || own.state === "malformed") return { shape, result: own, source: "tags", defaultsUnknown: false };
     const config = providerTagConfig(provider);
     const merged: TagMap = new Map();
     if (config.defaults.state === "known") config.defaults.tags.forEach((v, k) => merged.set(k, v));
@@ -144,7 +160,7 @@ function computeEffectiveTags(props: unknown, entry: RegistryEntry, provider?: P
     if (config.ignoreKeys.size || config.ignorePrefixes.length) for (const key of merged.keys()) if (ignored(key, config)) merged.delete(key);
     const fromDefaults = config.defaults.state === "known" && config.defaults.tags.size > 0;
     const source = own.state === "known" && own.tags.size > 0 ? (fromDefaults ? "tags and provider defaultTags" : "tags") : fromDefaults ? "provider defaultTags" : "tags";
-    return { shape: "map", result: { state: "known", tags: merged }, source, defaultsUnknown: config.defaults.state === "unknown" };
+    return { shape, result: { state: "known", tags: merged }, source, defaultsUnknown: config.defaults.state === "unknown", ...(duplicates ? { duplicates } : {}) };
 }
 
 /**
@@ -264,13 +280,12 @@ export interface CarrierPlace {
  * secret stay secret.
  */
 export function carrierPlaces(props: unknown, carrier: TagCarrier): CarrierPlace[] {
-    const fan = carrier.path.indexOf("[]");
-    if (carrier.shape === "tag-specifications" || fan < 0) {
-        const where = carrier.path.replace(/\[\]$/, "");
-        return [{ where, value: readPath(props, where)[0] }];
-    }
-    const list = carrier.path.slice(0, fan);
-    const rest = carrier.path.slice(fan + 3);
+    // A tag specification list is one place (its entries name their resource types); a list above it fans out.
+    const path = carrier.shape === "tag-specifications" ? carrier.path.replace(/\[\]$/, "") : carrier.path;
+    const fan = path.indexOf("[]");
+    if (fan < 0) return [{ where: path, value: readPath(props, path)[0] }];
+    const list = path.slice(0, fan);
+    const rest = path.slice(fan + 3);
     return readPath(props, `${list}[]`).map((element, i) => {
         const where = `${list}[${i}]${rest ? `.${rest}` : ""}`;
         if (isUnknown(element) || !rest) return { where, value: element };
@@ -297,4 +312,31 @@ export function providerCheckTagsAll(inputs: Record<string, unknown>, entry: Reg
         if (value.state === "known") setOwn(all, key, value.secret ? { [SECRET_SIG_KEY]: SECRET_SIG, value: value.value } : value.value);
     }
     return all;
+}
+
+/**
+ * What the \`aws-native\` provider's Check makes of a Cloud Control type's \`tags\` (pulumi-aws-native
+ * \`MergeDefaultTags\`): the provider's default tags added for the keys the resource does not set, at the
+ * end of a list in key order. Undefined when Check leaves \`tags\` as it is: no default tags, \`tags\`
+ * unknown or secret, or the provider's settings unknown. Values are in wire form (secrets stay wrapped).
+ */
+export function providerCheckCloudControlTags(inputs: Record<string, unknown>, entry: RegistryEntry, provider?: ProviderView): unknown {
+    if (provider?.type !== AWS_NATIVE_PROVIDER_TYPE || (entry.tags !== "map" && entry.tags !== "kv-list")) return undefined;
+    const defaults = providerTagConfig(provider).defaults;
+    if (defaults.state !== "known" || defaults.tags.size === 0) return undefined;
+    const raw = readOwn(inputs, "tags");
+    if (isUnknown(raw) || isSecretWrapper(raw)) return undefined;
+    const wire = (v: TagValue): unknown => (v.state !== "known" ? UNKNOWN_VALUE : v.secret ? { [SECRET_SIG_KEY]: SECRET_SIG, value: v.value } : v.value);
+    if (entry.tags === "map") {
+        if (raw !== undefined && raw !== null && (typeof raw !== "object" || Array.isArray(raw))) return undefined;
+        const merged: Record<string, unknown> = {};
+        defaults.tags.forEach((v, k) => setOwn(merged, k, wire(v)));
+        for (const k of ownKeys(raw)) setOwn(merged, k, readOwn(raw, k));
+        return merged;
+    }
+    if (raw !== undefined && raw !== null && !Array.isArray(raw)) return undefined;
+    const list: unknown[] = Array.isArray(raw) ? [...raw] : [];
+    const present = new Set(list.map((t) => unwrapSecret(readOwn(unwrapSecret(t), "key"))));
+    for (const key of [...defaults.tags.keys()].sort()) if (!present.has(key)) list.push({ key, value: wire(defaults.tags.get(key)!) });
+    return list;
 }

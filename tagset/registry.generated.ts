@@ -557,7 +557,7 @@ export const REGISTRY: Readonly<Record<string, RegistryEntry>> = {
     "aws:ec2/internetGatewayAttachment:InternetGatewayAttachment": {"module":"ec2","tags":"none"},
     "aws:ec2/keyPair:KeyPair": {"module":"ec2","tags":"map","tagsAll":true},
     "aws:ec2/launchConfiguration:LaunchConfiguration": {"module":"ec2","tags":"none"},
-    "aws:ec2/launchTemplate:LaunchTemplate": {"module":"ec2","tags":"map","carriers":[{"path":"tagSpecifications[]","shape":"tag-specifications"}],"tagsAll":true},
+    "aws:ec2/launchTemplate:LaunchTemplate": {"module":"ec2","tags":"map","carriers":[{"path":"tagSpecifications[]","shape":"tag-specifications"}],"launchTemplate":true,"tagsAll":true},
     "aws:ec2/localGatewayRoute:LocalGatewayRoute": {"module":"ec2","tags":"none"},
     "aws:ec2/localGatewayRouteTable:LocalGatewayRouteTable": {"module":"ec2","tags":"map","tagsAll":true},
     "aws:ec2/localGatewayRouteTableVirtualInterfaceGroupAssociation:LocalGatewayRouteTableVirtualInterfaceGroupAssociation": {"module":"ec2","tags":"map","tagsAll":true},

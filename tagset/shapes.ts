@@ -1,7 +1,7 @@
 /**
  * Tag shapes: the forms in which AWS resources spell tags, each with one reader (what the policies and
  * the audit see) and one writer (what the components and the auto-tagger produce). Nothing else in
- * tagguard knows how an autoscaling group or a launch template spells its tags.
+ * tagguard knows how an autoscaling group, a launch template or a Cloud Control type spells its tags.
  */
 import { isSecretWrapper, isUnknown, ownKeys, readOwn, unwrapSecret } from "./values";
 
@@ -109,6 +109,39 @@ export const asgListShape = {
     },
 };
 
+/** `[{ key, value }]`: most Cloud Control (`aws-native`, `awscc`) types, and their tag specifications. */
+export const kvListShape = {
+    /** The tags, and the keys listed more than once (AWS refuses them; the last one would win here). */
+    read(raw: unknown): ReadResult & { duplicates?: Set<string>; unknownEntries?: number } {
+        const { value, secret } = unwrap(raw);
+        if (value === undefined || value === null) return { state: "absent" };
+        if (isUnknown(value)) return { state: "unknown" };
+        if (!Array.isArray(value)) return { state: "malformed", found: typeName(value) };
+        const tags: TagMap = new Map();
+        let duplicates: Set<string> | undefined;
+        let unknownEntries = 0;
+        for (let i = 0; i < value.length; i++) {
+            const entry = unwrap(readOwn(value, String(i)));
+            const key = unwrap(readOwn(entry.value, "key")).value;
+            if (typeof key !== "string" || isUnknown(key)) {
+                if (isUnknown(entry.value) || isUnknown(key)) unknownEntries++;
+                continue;
+            }
+            if (tags.has(key)) (duplicates ??= new Set()).add(key);
+            const tag = readValue(readOwn(entry.value, "value"));
+            tags.set(key, entry.secret && tag.state === "known" ? { ...tag, secret: true, keySecret: true } : entry.secret ? { ...tag, keySecret: true } : tag);
+        }
+        return { state: "known", tags: secret ? markSecret(tags) : tags, duplicates, unknownEntries };
+    },
+    /** The list with `tags` added; keys the resource already lists keep their values. */
+    write<T extends { key: unknown; value: unknown } = never>(existing: readonly T[] | undefined, tags: Readonly<Record<string, string>>): (T | { key: string; value: string })[] {
+        const list: (T | { key: string; value: string })[] = [...(existing ?? [])];
+        const present = new Set(list.map((t) => t.key));
+        for (const [key, value] of Object.entries(tags)) if (!present.has(key)) list.push({ key, value });
+        return list;
+    },
+};
+
 /** What launch-template tag specifications must tag for cost to reach a tagged resource. */
 export const LAUNCHED_RESOURCE_TYPES = ["instance", "volume"] as const;
 
@@ -122,10 +155,19 @@ export interface TagSpecification {
     tags?: unknown;
 }
 
+/** Specifications for every written resource type, their tags merged by `merge`; other specifications kept as they are. */
+function withWrittenTypes<T extends TagSpecification, V>(existing: readonly T[] | undefined, merge: (current: unknown) => V): (T | { resourceType: string; tags: V })[] {
+    const list: (T | { resourceType: string; tags: V })[] = (existing ?? []).map((spec) => ((WRITTEN_RESOURCE_TYPES as readonly unknown[]).includes(spec.resourceType) ? { ...spec, tags: merge(spec.tags) } : spec));
+    for (const resourceType of WRITTEN_RESOURCE_TYPES) {
+        if (!list.some((s) => s.resourceType === resourceType)) list.push({ resourceType, tags: merge(undefined) });
+    }
+    return list;
+}
+
 /** `[{ resourceType, tags }]`: launch templates. */
 export const tagSpecificationsShape = {
-    /** Per resource type, the tags read (`unknown` when the list or the entry is unknown). */
-    read(raw: unknown): { state: "absent" | "unknown" } | { state: "malformed"; found: string } | { state: "known"; byType: Map<string, ReadResult>; unknownTypes: number } {
+    /** Per resource type, the tags read (`unknown` when the list or the entry is unknown); `tagList`: each entry's tags are `[{ key, value }]`. */
+    read(raw: unknown, tagList = false): { state: "absent" | "unknown" } | { state: "malformed"; found: string } | { state: "known"; byType: Map<string, ReadResult>; unknownTypes: number } {
         const { value, secret } = unwrap(raw);
         if (value === undefined || value === null) return { state: "absent" };
         if (isUnknown(value)) return { state: "unknown" };
@@ -139,7 +181,7 @@ export const tagSpecificationsShape = {
                 unknownTypes++;
                 continue;
             }
-            const tags = mapShape.read(readOwn(entry.value, "tags"));
+            const tags = (tagList ? kvListShape : mapShape).read(readOwn(entry.value, "tags"));
             if (tags.state === "known" && (secret || entry.secret)) markSecret(tags.tags);
             byType.set(type, tags);
         }
@@ -147,12 +189,11 @@ export const tagSpecificationsShape = {
     },
     /** Specifications that tag every written resource type with `tags`, keeping what is already set. */
     write<T extends TagSpecification = never>(existing: readonly T[] | undefined, tags: Readonly<Record<string, string>>): (T | { resourceType: string; tags: Record<string, string> })[] {
-        const list: (T | { resourceType: string; tags: Record<string, string> })[] = (existing ?? []).map((spec) => (WRITTEN_RESOURCE_TYPES as readonly unknown[]).includes(spec.resourceType)
-            ? { ...spec, tags: mapShape.write(spec.tags as Record<string, unknown> | undefined, tags) }
-            : spec);
-        for (const resourceType of WRITTEN_RESOURCE_TYPES) {
-            if (!list.some((s) => s.resourceType === resourceType)) list.push({ resourceType, tags: { ...tags } });
-        }
-        return list;
+        // The specification's own values may be a program's inputs: they are kept as given.
+        return withWrittenTypes(existing, (current) => mapShape.write(current as Record<string, unknown> | undefined, tags) as Record<string, string>);
+    },
+    /** The same in the Cloud Control form: each specification's tags a list of `{ key, value }`. */
+    writeList<T extends TagSpecification = never>(existing: readonly T[] | undefined, tags: Readonly<Record<string, string>>): (T | { resourceType: string; tags: { key: unknown; value: unknown }[] })[] {
+        return withWrittenTypes(existing, (current) => kvListShape.write(Array.isArray(current) ? (current as { key: unknown; value: unknown }[]) : undefined, tags));
     },
 };

@@ -2,12 +2,17 @@
  * Terraform's names for the registry's types and properties: `tagguard plan` reads Terraform and
  * OpenTofu plans with the same registry and policies as the pack.
  *
+ * Cloud Control: `@pulumi/aws-native` and Terraform's `awscc` provider are both generated from the
+ * CloudFormation registry, `AWS::SageMaker::Cluster` becoming `aws-native:sagemaker:Cluster` and
+ * `awscc_sagemaker_cluster`: `awscc_<module>_<snake_case name>`, attributes the properties in snake_case.
+ *
  * pulumi-aws bridges the Terraform AWS provider, and its bridge metadata (`renames.resources`) names
  * the Terraform type of every token. That file is not installed with `@pulumi/aws`, so the names are
  * derived by pulumi-aws's own naming rule, `aws_<module>_<snake_case name>` (EC2 types mostly without
  * the module), with the exceptions below; `test/tagset/terraform.test.ts` checks the rule against a
  * copy of the bridge metadata.
  */
+import { AWS_NATIVE_REGISTRY } from "./aws-native.generated";
 import { REGISTRY } from "./registry.generated";
 
 /** Tokens whose Terraform names the rule does not give (from pulumi-aws's bridge metadata). */
@@ -62,6 +67,20 @@ export function pulumiTypeOf(terraformType: string): string | undefined {
     return reverse.get(terraformType);
 }
 
+/** The `awscc` Terraform type of a Cloud Control token: `aws-native:sagemaker:Cluster` -> `awscc_sagemaker_cluster`. */
+export function awsccTypeName(token: string): string | undefined {
+    const m = /^aws-native:([a-z0-9]+):([A-Za-z0-9]+)$/.exec(token);
+    return m ? `awscc_${m[1]}_${snake(m[2])}` : undefined;
+}
+
+let awsccReverse: Map<string, string> | undefined;
+
+/** The Cloud Control token an `awscc` Terraform type is, when the registry has it. */
+export function awsNativeTypeOf(terraformType: string): string | undefined {
+    awsccReverse ??= new Map(Object.keys(AWS_NATIVE_REGISTRY).map((token) => [awsccTypeName(token)!, token]));
+    return awsccReverse.get(terraformType);
+}
+
 /**
  * Pulumi list properties whose Terraform block keeps the singular name (`ebsBlockDevices` is
  * `ebs_block_device`). Terraform's plural blocks (`tag_specifications`) need no entry.
@@ -76,7 +95,8 @@ export function terraformPropertyName(pulumiName: string): string {
 /** Property names the pack's messages quote: tags and their carriers, and the provider's settings. */
 export const QUOTED_PROPERTY_NAMES: ReadonlySet<string> = new Set([
     "tags", "tagsAll", "defaultTags", "ignoreTags", "keyPrefixes", "volumeTags", "propagateAtLaunch", "tagSpecifications", "resourceType", "tagPropagation",
-    ...Object.values(REGISTRY).flatMap((e) => [...(e.carriers ?? []).map((c) => c.path), ...(e.launchTemplateRefs ?? [])])
+    ...[...Object.values(REGISTRY), ...Object.values(AWS_NATIVE_REGISTRY)]
+        .flatMap((e) => [...(e.carriers ?? []).map((c) => c.path), ...(e.launchTemplateRefs ?? []), ...(e.volumeTagPropagation ? [e.volumeTagPropagation] : [])])
         .flatMap((path) => path.split(".").map((segment) => segment.replace(/\[\]$/, "")).filter(Boolean)),
 ]);
 

@@ -2,14 +2,15 @@
  * Turns what a program registered into what the engine would send a policy pack: properties marshalled
  * as the engine marshals them for analyzers (resource references downgraded to IDs or URNs, output
  * values to their values, internal keys dropped), providers attached (explicit ones by reference,
- * default ones built from stack config as the engine builds them), and `tagsAll` computed where the AWS
- * provider's Check would compute it.
+ * default ones built from stack config as the engine builds them), and what the providers' Check would
+ * write: `tagsAll` where the AWS provider computes it, default tags merged into the `tags` of Cloud
+ * Control types as the `aws-native` provider merges them.
  */
 import * as fs from "fs";
 import type { AnalyzedResource, ProviderRef } from "../engine/analyzer-client";
 import { analyzerProperties } from "../engine/wire";
-import { providerCheckTagsAll } from "../../tagset/effective-tags";
-import { REGISTRY } from "../../tagset/registry.generated";
+import { providerCheckCloudControlTags, providerCheckTagsAll } from "../../tagset/effective-tags";
+import { entryOf, isCloudControlType } from "../../tagset/registry";
 import { providerRefUrn } from "../../tagset/urn";
 import { providerInput, type StackConfig } from "./config";
 import type { PulumiProject } from "./project";
@@ -67,16 +68,19 @@ export function engineView(recorded: RecordedProgram, project: Pick<PulumiProjec
     };
     const toAnalyzed = (r: RecordedResource): AnalyzedResource => {
         const provider = providerOf(r);
-        const entry = REGISTRY[r.type];
+        const entry = entryOf(r.type);
+        const cloudControl = isCloudControlType(r.type);
         const inputs = forAnalyzers(r.inputs);
-        const tagsAll = entry && !r.read ? providerCheckTagsAll(inputs, entry, provider) : undefined;
-        const withTagsAll = (props: Record<string, unknown>) => (tagsAll === undefined ? props : { ...props, tagsAll });
+        // The provider's Check: the AWS provider computes `tagsAll`, the Cloud Control provider merges its default tags into `tags`.
+        const tagsAll = entry && !r.read && !cloudControl ? providerCheckTagsAll(inputs, entry, provider) : undefined;
+        const tags = entry && !r.read && cloudControl ? providerCheckCloudControlTags(inputs, entry, provider) : undefined;
+        const withCheck = (props: Record<string, unknown>) => (tagsAll !== undefined ? { ...props, tagsAll } : tags !== undefined ? { ...props, tags } : props);
         return {
             type: r.type,
             name: r.name,
             urn: r.urn,
-            inputs: withTagsAll(inputs),
-            outputs: withTagsAll(r.outputs === r.inputs ? inputs : forAnalyzers(r.outputs)),
+            inputs: withCheck(inputs),
+            outputs: withCheck(r.outputs === r.inputs ? inputs : forAnalyzers(r.outputs)),
             provider,
             options: { ...r.options, parent: r.parent },
             dependencies: r.dependencies,

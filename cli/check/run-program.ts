@@ -101,7 +101,7 @@ export function failureLine(logged: string, rootDir: string): { where?: string; 
 export async function runProgram(opts: ProgramRunOptions): Promise<{ recorded: RecordedProgram; output: string }> {
     const { project, stack } = opts;
     const runner = runnerPath(project.programDir);
-    const region = stack.config["aws:region"] || "us-east-1";
+    const region = stack.config["aws:region"] || stack.config["aws-native:region"] || "us-east-1";
     const engine = await startPreviewEngine({
         project: project.name,
         stack: stack.stack,

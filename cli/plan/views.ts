@@ -5,12 +5,12 @@
  * AWS provider configuration's `default_tags` as the provider's `defaultTags`, and the configuration's
  * references as dependencies. Only what the policies read is translated.
  */
-import { COST_REACH_EXTRA_PATHS, LAUNCH_TEMPLATE_TYPE } from "../../policies/cost-reaches-tagged-resource";
+import { COST_REACH_EXTRA_PATHS } from "../../policies/cost-reaches-tagged-resource";
 import type { AnalyzedResource, ProviderRef, WireProps } from "../engine/analyzer-client";
 import { REGISTRY } from "../../tagset/registry.generated";
 import { entryOf } from "../../tagset/registry";
 import type { RegistryEntry } from "../../tagset/registry-types";
-import { TERRAFORM_KUBERNETES_TYPES, kubernetesTokenOf, pulumiTypeOf, terraformPropertyName } from "../../tagset/terraform";
+import { TERRAFORM_KUBERNETES_TYPES, awsNativeTypeOf, kubernetesTokenOf, pulumiTypeOf, terraformPropertyName } from "../../tagset/terraform";
 import { NO_STRINGS, SECRET_SIG, SECRET_SIG_KEY, UNKNOWN_VALUE, isSecretWrapper, readOwn, setOwn } from "../../tagset/values";
 import type { ConfigModule, ProviderConfig, ResourceChange, TerraformPlan } from "./plan-file";
 import { isObject } from "../input";
@@ -166,8 +166,13 @@ interface PlannedType {
     entry: RegistryEntry;
     /** The registry paths its carriers and launch-template references live at (and those the policies read besides), split into segments, with the top property's name. */
     paths: readonly { segments: readonly string[]; property: string }[];
-    /** Properties referring to a launch template, with their Terraform attribute names. */
-    launchTemplateRefs: readonly { property: string; attribute: string }[];
+    /** Properties referring to a launch template, with the Terraform attribute names they may have. */
+    launchTemplateRefs: readonly { property: string; attributes: readonly string[] }[];
+}
+
+/** The top properties of launch-template references, with their Terraform names: the `aws` provider's (`launch_template_config`) and the plain snake case (`awscc`'s `launch_template_configs`). */
+function launchTemplateRefsOf(refs: readonly string[]): PlannedType["launchTemplateRefs"] {
+    return [...new Set(refs.map((path) => path.split(/[.[]/)[0]))].map((property) => ({ property, attributes: [...new Set([terraformPropertyName(property), property.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)])] }));
 }
 
 function plannedType(token: string, entry: RegistryEntry): PlannedType {
@@ -176,7 +181,7 @@ function plannedType(token: string, entry: RegistryEntry): PlannedType {
         token,
         entry,
         paths: [...(entry.carriers ?? []).map((c) => c.path), ...refs, ...(COST_REACH_EXTRA_PATHS[token] ?? [])].map((p) => p.split(".")).map((segments) => ({ segments, property: segments[0].replace(/\[\]$/, "") })),
-        launchTemplateRefs: [...new Set(refs.map((path) => path.split(/[.[]/)[0]))].map((property) => ({ property, attribute: terraformPropertyName(property) })),
+        launchTemplateRefs: launchTemplateRefsOf(refs),
     };
 }
 
@@ -200,7 +205,7 @@ function pulumiProps(type: PlannedType, after: Planned, configured: Record<strin
         copyPath(props, after, segments);
     }
     if (type.entry.tagPropagation) setAttribute(props, "tagPropagation", after, "tag_propagation");
-    if (type.token === LAUNCH_TEMPLATE_TYPE) {
+    if (type.entry.launchTemplate) {
         setAttribute(props, "id", after, "id");
         setAttribute(props, "name", after, "name");
     }
@@ -241,6 +246,29 @@ function kubernetesView(rc: ResourceChange, after: Planned): { token: string; pr
     if (!token) return undefined;
     const props = kubernetesShape(materialize(after, false)) as Record<string, unknown>;
     return { token, props };
+}
+
+/**
+ * An `awscc` resource as the pack sees its `@pulumi/aws-native` twin: both are the CloudFormation
+ * schema, `awscc` in snake_case with nested objects as objects, so every attribute name is put in
+ * camelCase, except the keys of tag maps (a user's keys). The provider has no default tags.
+ */
+function cloudControlShape(value: unknown, keyed = false, depth = 0): unknown {
+    if (depth > 64 || typeof value !== "object" || value === null) return value;
+    if (Array.isArray(value)) return value.map((v) => cloudControlShape(v, false, depth + 1));
+    if (isSecretWrapper(value)) return { [SECRET_SIG_KEY]: SECRET_SIG, value: cloudControlShape(readOwn(value, "value"), keyed, depth + 1) };
+    const out: Record<string, unknown> = {};
+    for (const [key, v] of Object.entries(value)) {
+        if (v === null) continue;
+        // `tags` of a map-shaped type (`awscc_eks_nodegroup`, Batch's `compute_resources.tags`) is keyed by the user; a list of `{ key, value }` is not.
+        setOwn(out, keyed ? key : camel(key), cloudControlShape(v, !keyed && TAG_MAPS.has(key) && !Array.isArray(v), depth + 1));
+    }
+    return out;
+}
+
+function awsccView(rc: ResourceChange, after: Planned): { token: string; props: WireProps } | undefined {
+    const token = awsNativeTypeOf(rc.type);
+    return token ? { token, props: cloudControlShape(materialize(after, false)) as WireProps } : undefined;
 }
 
 /** Sets a prop to an attribute's planned value, keys as written, when there is one. */
@@ -441,6 +469,29 @@ export function planViews(plan: TerraformPlan): { planned: PlannedResource[]; sk
     const types = new Map<string, PlannedType | undefined>();
     const awsProviderNames = new Map<string, boolean>();
     const changes = plan.resource_changes ?? [];
+    /** Launch templates are found through the configuration when the plan does not know their IDs yet. */
+    const launchTemplateDependencies = (refs: PlannedType["launchTemplateRefs"], config: ConfiguredResource | undefined, rc: ResourceChange): Pick<AnalyzedResource, "dependencies" | "propertyDependencies"> => {
+        let propertyDependencies: Record<string, string[]> | undefined;
+        let dependencies: Set<string> | undefined;
+        for (let r = 0; config && r < refs.length; r++) {
+            const { property, attributes } = refs[r];
+            const expression = attributes.map((a) => config.expressions[a]).find((e) => e !== undefined);
+            if (expression === undefined) continue;
+            let blocksReferenced = referenced.get(expression);
+            if (!blocksReferenced) referenced.set(expression, (blocksReferenced = referencedBlocks(expression)));
+            // References are relative to the module the resource block is in: the same module instance.
+            const inModule = blocks.get(rc.module_address ?? "");
+            const targets = new Set<string>();
+            for (const { type, name } of blocksReferenced) for (const address of inModule?.get(type)?.get(name) ?? []) targets.add(address);
+            if (targets.size) {
+                (propertyDependencies ??= {})[property] = [...targets];
+                dependencies ??= new Set();
+                for (const t of targets) dependencies.add(t);
+            }
+        }
+        // Most resources depend on nothing: they share one empty list and map, which nothing writes to.
+        return { dependencies: dependencies ? [...dependencies] : NO_STRINGS, propertyDependencies: propertyDependencies ?? NO_PROPERTY_DEPENDENCIES };
+    };
     for (let i = 0; i < changes.length; i++) {
         const rc = changes[i];
         const action = actionOf(rc);
@@ -456,7 +507,18 @@ export function planViews(plan: TerraformPlan): { planned: PlannedResource[]; sk
         let aws = rc.provider_name ? awsProviderNames.get(rc.provider_name) : isAwsProvider(providerEntry?.config, providerKey ?? "aws");
         if (aws === undefined && rc.provider_name) awsProviderNames.set(rc.provider_name, (aws = /(^|\/)aws$/.test(rc.provider_name)));
         if (!aws || !rc.type.startsWith("aws_")) {
-            const k8s = kubernetesView(rc, { value: rc.change.after, unknown: rc.change.after_unknown, sensitive: rc.change.after_sensitive });
+            const after: Planned = { value: rc.change.after, unknown: rc.change.after_unknown, sensitive: rc.change.after_sensitive };
+            if (rc.type.startsWith("awscc_")) {
+                const cc = awsccView(rc, after);
+                if (!cc) {
+                    skipped.push({ address: rc.address, type: rc.type, reason: hasAttribute(after, "tags") ? "tags-unknown-to-registry" : "unknown-type" });
+                    continue;
+                }
+                const resource: AnalyzedResource = { type: cc.token, urn: rc.address, name: rc.address, inputs: cc.props, outputs: cc.props, ...launchTemplateDependencies(launchTemplateRefsOf(entryOf(cc.token)?.launchTemplateRefs ?? []), config, rc) };
+                planned.push(rc.module_address ? { rc, action, moduleSource: module.source, resource } : { rc, action, resource });
+                continue;
+            }
+            const k8s = kubernetesView(rc, after);
             if (k8s) {
                 const resource: AnalyzedResource = { type: k8s.token, urn: rc.address, name: rc.address, inputs: k8s.props, outputs: k8s.props, dependencies: NO_STRINGS, propertyDependencies: NO_PROPERTY_DEPENDENCIES };
                 planned.push(rc.module_address ? { rc, action, moduleSource: module.source, resource } : { rc, action, resource });
@@ -483,27 +545,9 @@ export function planViews(plan: TerraformPlan): { planned: PlannedResource[]; sk
             provider = providers.get(providerEntry.key);
         }
         const props = pulumiProps(type, after, config?.expressions);
-        let propertyDependencies: Record<string, string[]> | undefined;
-        let dependencies: Set<string> | undefined;
-        // Launch templates are found through the configuration when the plan does not know their IDs yet.
-        for (let r = 0; config && r < type.launchTemplateRefs.length; r++) {
-            const { property, attribute } = type.launchTemplateRefs[r];
-            const expression = config.expressions[attribute];
-            if (expression === undefined) continue;
-            let blocksReferenced = referenced.get(expression);
-            if (!blocksReferenced) referenced.set(expression, (blocksReferenced = referencedBlocks(expression)));
-            // References are relative to the module the resource block is in: the same module instance.
-            const inModule = blocks.get(rc.module_address ?? "");
-            const targets = new Set<string>();
-            for (const { type, name } of blocksReferenced) for (const address of inModule?.get(type)?.get(name) ?? []) targets.add(address);
-            if (targets.size) {
-                (propertyDependencies ??= {})[property] = [...targets];
-                dependencies ??= new Set();
-                for (const t of targets) dependencies.add(t);
-            }
-        }
+        const { dependencies, propertyDependencies } = launchTemplateDependencies(type.launchTemplateRefs, config, rc);
         // Most resources depend on nothing: they share one empty list and map, which nothing writes to.
-        const resource: AnalyzedResource = { type: type.token, urn: rc.address, name: rc.address, inputs: props, outputs: props, provider, dependencies: dependencies ? [...dependencies] : NO_STRINGS, propertyDependencies: propertyDependencies ?? NO_PROPERTY_DEPENDENCIES };
+        const resource: AnalyzedResource = { type: type.token, urn: rc.address, name: rc.address, inputs: props, outputs: props, provider, dependencies, propertyDependencies };
         planned.push(rc.module_address ? { rc, action, moduleSource: module.source, resource } : { rc, action, resource });
     }
     return { planned, skipped };

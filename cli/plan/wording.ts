@@ -7,13 +7,15 @@
 import { HOW_TO_FIX_PATTERN, keysOfFix } from "../../policies/required-tags";
 import { QUOTED_PROPERTY_NAMES, terraformPropertyName } from "../../tagset/terraform";
 
-/** The pack's `howToFix` in Terraform's words, naming the same keys. */
-export function terraformHowToFix(keys: readonly string[]): string {
-    return `Set ${keys.length === 1 ? "it" : "them"} once for every resource of the provider in its \`default_tags\` block (\`provider "aws" { default_tags { tags = { ${keys.map((k) => `${k} = "..."`).join(", ")} } } }\`), or on the resource's \`tags\`.`;
+/** The pack's `howToFix` in Terraform's words, naming the same keys; for `awscc` resources, whose provider has no default tags, on the resource alone. */
+export function terraformHowToFix(keys: readonly string[], cloudControl = false): string {
+    const them = keys.length === 1 ? "it" : "them";
+    if (cloudControl) return `Set ${them} on the resource's \`tags\` (\`tags = [${keys.map((k) => `{ key = "${k}", value = "..." }`).join(", ")}]\`): the awscc provider has no default tags.`;
+    return `Set ${them} once for every resource of the provider in its \`default_tags\` block (\`provider "aws" { default_tags { tags = { ${keys.map((k) => `${k} = "..."`).join(", ")} } } }\`), or on the resource's \`tags\`.`;
 }
 
-/** A `terraformHowToFix` text inside a message. */
-const TERRAFORM_HOW_TO_FIX_PATTERN = /Set (?:it|them) once for every resource of the provider in its `default_tags` block \(`provider "aws" \{ default_tags \{ tags = \{ (?:[a-z_]+ = "\.\.\."(?:, )?)+ \} \} \}`\), or on the resource's `tags`\./;
+/** A `terraformHowToFix` text inside a message (either form). */
+const TERRAFORM_HOW_TO_FIX_PATTERN = /Set (?:it|them) once for every resource of the provider in its `default_tags` block \(`provider "aws" \{ default_tags \{ tags = \{ (?:[a-z_]+ = "\.\.\."(?:, )?)+ \} \} \}`\), or on the resource's `tags`\.|Set (?:it|them) on the resource's `tags` \(`tags = \[(?:\{ key = "[a-z_]+", value = "\.\.\." \}(?:, )?)+\]`\): the awscc provider has no default tags\./;
 
 /** How a repeated fix of the pack (`REPEATED_FIXES`) reads in a plan's messages. */
 export function terraformFix(fix: string | RegExp): string | RegExp {
@@ -32,6 +34,8 @@ const PHRASES: readonly [RegExp, string][] = [
     [/\bfrom the resource's outputs at update\b/g, "at apply"],
     [/\bat update\b/g, "at apply"],
     [/ in this stack\b/g, " in this plan"],
+    [/ \(tagguard's HyperPod component does\), or set it in the provider's default tags\./g, "."],
+    [/The default aws-native provider sets no default tags \(stack config `aws-native:defaultTags`\)\. /g, ""],
 ];
 
 /** A Pulumi property name inside a back-quoted span, as Terraform spells it; anything else unchanged. */
@@ -56,7 +60,7 @@ export function terraformWording(message: string): string {
 }
 
 function translate(message: string): string {
-    let text = message.replace(new RegExp(HOW_TO_FIX_PATTERN.source, "g"), (_fix, keys: string) => terraformHowToFix(keysOfFix(keys)));
+    let text = message.replace(new RegExp(HOW_TO_FIX_PATTERN.source, "g"), (fix: string, keys: string) => terraformHowToFix(keysOfFix(keys), fix.includes("`aws-native:")));
     for (const [pattern, replacement] of PHRASES) text = text.replace(pattern, replacement);
     // Only back-quoted spans name properties; tag keys in them are the user's and are not in the set.
     return text.replace(/`([^`\n]*)`/g, (whole, span: string) => (whole.includes("default_tags") ? whole : `\`${renameProperties(span)}\``))

@@ -1,9 +1,10 @@
 // The fraud-detection ML platform before cost attribution: everything runs, nothing says who pays.
-// Training instances and an autoscaling group, an S3 data lake, an EKS cluster with a GPU node group and
-// a scoring service on it, a SageMaker endpoint and an MSK cluster. `tagguard check examples/legacy-untagged`
-// fails on it.
+// Training instances and an autoscaling group, a SageMaker HyperPod cluster (the Cloud Control provider),
+// an S3 data lake, an EKS cluster with a GPU node group and a scoring service on it, a SageMaker endpoint
+// and an MSK cluster. `tagguard check examples/legacy-untagged` fails on it.
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
+import * as awsnative from "@pulumi/aws-native";
 import * as k8s from "@pulumi/kubernetes";
 
 const config = new pulumi.Config();
@@ -49,6 +50,21 @@ new aws.autoscaling.Group("training-fleet", {
     vpcZoneIdentifiers: subnetIds,
     launchTemplate: { id: trainerTemplate.id, version: "$Latest" },
     tags: [{ key: "Name", value: "training-fleet", propagateAtLaunch: true }],
+});
+
+// Pre-training on SageMaker HyperPod, through the Cloud Control provider: four p4d nodes, named but not attributed.
+const hyperpodRole = new aws.iam.Role("hyperpod-exec", {
+    assumeRolePolicy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "sts:AssumeRole", Principal: { Service: "sagemaker.amazonaws.com" } }] }),
+});
+new awsnative.sagemaker.Cluster("llm-pretrain", {
+    instanceGroups: [{
+        instanceGroupName: "workers",
+        instanceType: "ml.p4d.24xlarge",
+        instanceCount: 4,
+        executionRole: hyperpodRole.arn,
+        lifeCycleConfig: { sourceS3Uri: "s3://ml-lifecycle-scripts/hyperpod/", onCreate: "on_create.sh" },
+    }],
+    tags: [{ key: "Name", value: "llm-pretrain" }],
 });
 
 // Data lake.

@@ -1,7 +1,8 @@
 // The fraud-detection ML platform rebuilt with tagguard's components: every resource, and every
 // instance and volume they launch, is attributable from the first `pulumi up`.
-// Teams: fraud (training and serving fraud-xgb), recsys (notebooks, and training the ranking model on
-// the shared GPU cluster), platform (shared network, streaming, GPU nodes, monitoring with model_id = shared).
+// Teams: fraud (training and serving fraud-xgb), recsys (notebooks, training the ranking model on the
+// shared GPU cluster, pre-training it on a SageMaker HyperPod cluster), platform (shared network,
+// streaming, GPU nodes, monitoring with model_id = shared).
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
@@ -9,6 +10,7 @@ import {
     DevelopmentDomain, FeatureGroup, GpuNodeGroup, InferenceEndpoint, ModelBucket, StreamingCluster, TrainingFleet,
     attributionProvider, podLabels, type AttributionTags,
 } from "@tagguard/components";
+import { HyperPodCluster } from "@tagguard/components/aws-native";
 import { GpuNodePool } from "@tagguard/components/kubernetes";
 
 const createdBy = new pulumi.Config().get("createdBy") ?? "automation";
@@ -140,6 +142,16 @@ new k8s.batch.v1.CronJob("recs-retrain", {
         },
     },
 }, { provider: eks });
+
+// Recsys pre-trains the model on a SageMaker HyperPod cluster (the Cloud Control provider) that joins the
+// shared EKS cluster: HyperPod bills its instances and their volumes to the cluster, whose tags are the set.
+const hyperpodRole = new aws.iam.Role("hyperpod-exec", { assumeRolePolicy: assume("sagemaker.amazonaws.com").json }, { provider: shared });
+new HyperPodCluster("recs-pretrain", {
+    tags: { ...recsys, experiment_id: "two-tower-v3-pretrain" },
+    eksClusterArn: cluster.arn,
+    vpcConfig: { securityGroupIds: [internal.id], subnets: subnetIds },
+    instanceGroups: [{ name: "workers", instanceType: "ml.p5.48xlarge", instanceCount: 2, executionRole: hyperpodRole.arn, ebsVolumeSizeGb: 500 }],
+});
 
 // Notebooks for the recommendations team, and shared monitoring.
 new DevelopmentDomain("recsys-studio", {

@@ -163,6 +163,35 @@ describe("tagguard audit", () => {
         expect(report.byService.find((t) => t.key === "kubernetes")).toMatchObject({ inScope: 4, attributable: 2 });
     });
 
+    test("Cloud Control (aws-native) resources: the export of test/fixtures/programs/cloud-control-twin, judged as check judges the program", () => {
+        const { code, report } = json([path.join(ROOT, "test", "fixtures", "state-cloud-control", "cloud-control-twin.json")]);
+        expect(code).toBe(0);
+        expect(report.summary).toMatchObject({ stacks: 1, inScope: 8, attributable: 6 });
+        expect(report.nonCompliant.map((n) => [n.type, urnName(n.urn)])).toEqual([
+            ["aws-native:s3:Bucket", "untagged"], ["aws-native:s3:Bucket", "bad_phase"], ["aws-native:sagemaker:Cluster", "pretrain"],
+        ]);
+        expect(report.propagationGaps.map((g) => [g.level, g.type, urnName(g.urn)])).toEqual([
+            ["mandatory", "aws-native:eks:Nodegroup", "gpu"], ["mandatory", "aws-native:ec2:Instance", "trainer"], ["mandatory", "aws-native:sagemaker:Cluster", "pretrain"],
+        ]);
+        expect(report.byService.find((t) => t.key === "sagemaker")).toMatchObject({ inScope: 1, attributable: 0 });
+    });
+
+    test("Cloud Control outputs as AWS returns them, and the aws-native provider's default tags in the state", () => {
+        const native = urn("pulumi:providers:aws-native", "default_1_79_0");
+        const state = { version: 3, deployment: { manifest: {}, resources: [
+            { urn: native, custom: true, id: "n1", type: "pulumi:providers:aws-native", inputs: { region: "us-east-1", defaultTags: JSON.stringify({ tags: { team: "data", cost_center: "cc-9", project: "lake", environment: "production", created_by: "automation", managed_by: "pulumi" } }) } },
+            // Outputs hold the tags AWS reports (the defaults merged by the provider's Check); inputs the program's.
+            { urn: urn("aws-native:s3:Bucket", "by-outputs"), custom: true, id: "b1", type: "aws-native:s3:Bucket", provider: `${native}::n1`, inputs: { tags: [{ key: "model_id", value: "m" }] }, outputs: { tags: Object.entries({ ...FULL_TAGS, team: "data" }).map(([key, value]) => ({ key, value })) } },
+            { urn: urn("aws-native:s3:Bucket", "by-defaults"), custom: true, id: "b2", type: "aws-native:s3:Bucket", provider: `${native}::n1`, inputs: { tags: [{ key: "model_id", value: "m" }, { key: "lifecycle_phase", value: "training" }] } },
+            { urn: urn("aws-native:sagemaker:Cluster", "hp"), custom: true, id: "c1", type: "aws-native:sagemaker:Cluster", provider: `${native}::n1`, inputs: {}, outputs: { tags: [{ key: "Name", value: "hp" }], instanceGroups: [{ instanceGroupName: "w", instanceType: "ml.p5.48xlarge", instanceCount: 8 }] } },
+        ] } };
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tagguard-audit-native-"));
+        const { report } = json([write(dir, "native.json", state)]);
+        expect(report.summary).toMatchObject({ inScope: 3, attributable: 2 });
+        expect(report.nonCompliant.map((n) => urnName(n.urn))).toEqual(["hp"]);
+        expect(report.propagationGaps).toEqual([expect.objectContaining({ level: "mandatory", problem: expect.stringMatching(/`w` \(8 × ml\.p5\.48xlarge\)/) })]);
+    });
+
     test("--fail-under", () => {
         expect(tagguard([known, "--fail-under", "80", "--today", "2026-11-28"]).code).toBe(0);
         expect(tagguard([known, "--fail-under", "80.1", "--today", "2026-11-28"]).code).toBe(1);

@@ -3,6 +3,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { MOCKED_DATA_SOURCES, answerDataSource } from "../../cli/check/aws-mocks";
+import { answerAwsNativeInvoke, cidrSubnets } from "../../cli/check/aws-native-mocks";
 import { SECRET_PLACEHOLDER, providerInput, readStackConfig } from "../../cli/check/config";
 import { engineView } from "../../cli/check/engine-view";
 import { chooseStack, readProject, splitNodeArgs } from "../../cli/check/project";
@@ -96,6 +97,38 @@ describe("AWS data-source mocks", () => {
         expect(JSON.parse(value(base)).image_id).toBe(value(`${base}/image_id`));
     });
     test("an unmocked data source has no answer", () => expect(answerDataSource("aws:ec2/getInstanceTypeOffering:getInstanceTypeOffering", {}, ctx)).toBeUndefined());
+});
+
+describe("Cloud Control (aws-native) invoke mocks", () => {
+    const ctx = { region: "eu-west-1" };
+    test.each([
+        ["aws-native:index:getAccountId", {}, { accountId: "123456789012" }],
+        ["aws-native:index:getRegion", {}, { region: "eu-west-1" }],
+        ["aws-native:index:getPartition", {}, { partition: "aws", dnsSuffix: "amazonaws.com" }],
+        ["aws-native:index:getUrlSuffix", {}, { urlSuffix: "amazonaws.com" }],
+        ["aws-native:index:getAzs", {}, { azs: ["eu-west-1a", "eu-west-1b", "eu-west-1c"] }],
+        ["aws-native:index:getAzs", { region: "us-west-2" }, { azs: ["us-west-2a", "us-west-2b", "us-west-2c"] }],
+        ["aws-native:index:cidr", { ipBlock: "10.30.0.0/16", count: 3, cidrBits: 8 }, { subnets: ["10.30.0.0/24", "10.30.1.0/24", "10.30.2.0/24"] }],
+        ["aws-native:sagemaker:getCluster", { clusterArn: "arn:aws:sagemaker:eu-west-1:123456789012:cluster/abc" }, { clusterArn: "arn:aws:sagemaker:eu-west-1:123456789012:cluster/abc", arn: "arn:aws:sagemaker:eu-west-1:123456789012:cluster/abc" }],
+    ])("%s %j", (token, inputs, answer) => {
+        expect(answerAwsNativeInvoke(token, inputs, ctx)).toEqual(answer);
+    });
+
+    test("SSM parameters as AWS's public parameters hold them; unknown tokens are not answered", () => {
+        expect(answerAwsNativeInvoke("aws-native:index:getSsmParameterString", { name: "/aws/service/eks/optimized-ami/1.31/amazon-linux-2-gpu/recommended/image_id" }, ctx)?.value).toMatch(/^ami-[0-9a-f]{17}$/);
+        expect(answerAwsNativeInvoke("aws-native:index:somethingNew", {}, ctx)).toBeUndefined();
+        expect(answerAwsNativeInvoke("aws:index/getRegion:getRegion", {}, ctx)).toBeUndefined();
+    });
+
+    test("cidr: hostile input gives no subnets, never a throw; a block's host bits are masked as AWS masks them", () => {
+        expect(cidrSubnets("10.30.7.9/16", 2, 8)).toEqual(["10.30.0.0/24", "10.30.1.0/24"]);
+        for (const [block, count, bits] of [["10.0.0.0/24", 4, 12], ["not-a-block", 2, 8], ["10.0.0.0/16", -1, 8], ["10.0.0.0/16", 2, 2.5], [7, 2, 8], ["999.0.0.0/8", 1, 8]] as const) {
+            expect(() => cidrSubnets(block, count, bits)).not.toThrow();
+        }
+        expect(cidrSubnets("10.0.0.0/24", 4, 12)).toEqual([]);
+        expect(cidrSubnets("10.0.0.0/30", 10, 1)).toEqual(["10.0.0.0/31", "10.0.0.2/31"]);
+        expect(cidrSubnets("10.0.0.0/16", 1e9, 8)).toHaveLength(256);
+    });
 });
 
 describe("the project, read as the Pulumi CLI reads Pulumi.yaml", () => {

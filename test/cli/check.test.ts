@@ -42,14 +42,14 @@ describe("tagguard check", () => {
             .sort((a, b) => key(a).localeCompare(key(b)));
         if (process.env.UPDATE_GOLDEN) fs.writeFileSync(GOLDEN, `${JSON.stringify(violations, null, 2)}\n`);
         expect(violations).toEqual(JSON.parse(fs.readFileSync(GOLDEN, "utf8")));
-        expect(report.summary).toEqual({ resources: 26, read: 0, inScope: 17, attributable: 0, unchecked: 0, violations: { mandatory: 22, advisory: 1 } });
+        expect(report.summary).toEqual({ resources: 28, read: 0, inScope: 18, attributable: 0, unchecked: 0, violations: { mandatory: 24, advisory: 1 } });
     });
 
     test("the main example (root Pulumi.yaml, built with the components) passes", () => {
         const { code, report } = json(["check"]);
         expect(code).toBe(0);
         expect(report.project).toBe("fraud-platform");
-        expect(report.summary).toEqual({ resources: 57, read: 0, inScope: 24, attributable: 24, unchecked: 0, violations: { mandatory: 0, advisory: 1 } });
+        expect(report.summary).toEqual({ resources: 60, read: 0, inScope: 25, attributable: 25, unchecked: 0, violations: { mandatory: 0, advisory: 1 } });
         expect(report.resources[0]).toEqual({ urn: "urn:pulumi:dev::fraud-platform::pulumi:pulumi:Stack::fraud-platform-dev", type: "pulumi:pulumi:Stack", name: "fraud-platform-dev", parent: null });
         const component = report.resources.find((r) => r.type === "tagguard:ml:GpuNodeGroup")!;
         expect(report.resources.find((r) => r.type === "aws:eks/nodeGroup:NodeGroup")).toEqual({
@@ -70,13 +70,13 @@ describe("tagguard check", () => {
         expect(lines.slice(0, 4)).toEqual([
             "Policies:",
             `    ❌ tagguard@v${PACK_VERSION} (local: policies)`,
-            "        - [mandatory]  required-tags  (aws:ec2/vpc:Vpc: ml-vpc) at examples/legacy-untagged/index.ts:21",
+            "        - [mandatory]  required-tags  (aws:ec2/vpc:Vpc: ml-vpc) at examples/legacy-untagged/index.ts:22",
             expect.stringMatching(/^ {10}Missing required tags: `cost_center`/),
         ]);
-        expect(stdout).toMatch(/\n {8}- \[advisory\] {2}attribution-coverage {2}\(pulumi:pulumi:Stack: fraud-platform-legacy-dev\)\n {10}Attribution coverage: 0 of 17/);
+        expect(stdout).toMatch(/\n {8}- \[advisory\] {2}attribution-coverage {2}\(pulumi:pulumi:Stack: fraud-platform-legacy-dev\)\n {10}Attribution coverage: 0 of 18/);
         expect(lines.slice(-3)).toEqual([
-            "Attribution: 0 of 17 resources in scope carry the full tag set (0.0%); 26 resources registered.",
-            "Violations: 22 mandatory, 1 advisory. A `pulumi preview --policy-pack` would fail.",
+            "Attribution: 0 of 18 resources in scope carry the full tag set (0.0%); 28 resources registered.",
+            "Violations: 24 mandatory, 1 advisory. A `pulumi preview --policy-pack` would fail.",
             "",
         ]);
     });
@@ -91,7 +91,7 @@ describe("tagguard check", () => {
         const validate = ajv.compile(require("@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json"));
         const log = JSON.parse(stdout);
         expect(validate.errors ?? (validate(log) ? [] : validate.errors)).toEqual([]);
-        expect(log.runs[0].results).toHaveLength(23);
+        expect(log.runs[0].results).toHaveLength(25);
         expect(log.runs[0].tool.driver.rules.map((r: { id: string }) => r.id)).toEqual(["required-tags", "tag-values", "aws-tag-limits", "cost-reaches-tagged-resource", "pod-labels", "attribution-coverage", "fill-derivable-tags"]);
         expect(log.runs[0].results[0]).toMatchObject({ ruleId: "required-tags", level: "error", locations: [{ physicalLocation: { artifactLocation: { uri: "examples/legacy-untagged/index.ts" } }, logicalLocations: [{ kind: "resource", name: "ml-vpc" }] }] });
     });
@@ -102,9 +102,9 @@ describe("tagguard check", () => {
         const lines = stdout.trim().split("\n");
         expect(lines.filter((l) => l.startsWith("::error "))).toHaveLength(10);
         expect(lines.filter((l) => l.startsWith("::warning "))).toHaveLength(1);
-        expect(lines[0]).toMatch(/^::error file=examples\/legacy-untagged\/index\.ts,line=21,col=13,title=tagguard required-tags%3A aws%3Aec2\/vpc%3AVpc ml-vpc::urn:pulumi:dev::fraud-platform-legacy::[^%]*%0AMissing required tags/);
-        expect(lines[lines.length - 2]).toMatch(/^::notice title=tagguard attribution::0 of 17 resources in scope are attributable/);
-        expect(lines[lines.length - 1]).toMatch(/^::notice title=tagguard%3A more findings::12 more errors and 0 more warnings/);
+        expect(lines[0]).toMatch(/^::error file=examples\/legacy-untagged\/index\.ts,line=22,col=13,title=tagguard required-tags%3A aws%3Aec2\/vpc%3AVpc ml-vpc::urn:pulumi:dev::fraud-platform-legacy::[^%]*%0AMissing required tags/);
+        expect(lines[lines.length - 2]).toMatch(/^::notice title=tagguard attribution::0 of 18 resources in scope are attributable/);
+        expect(lines[lines.length - 1]).toMatch(/^::notice title=tagguard%3A more findings::14 more errors and 0 more warnings/);
     });
 
     test("stack config, secrets, explicit providers, components and data sources", () => {
@@ -282,6 +282,19 @@ describe("programs written the ways real programs are, run as the Node language 
                 expect(r.summary).toMatchObject({ inScope: 2, attributable: 1, unchecked: 3 });
             },
         },
+        {
+            // Both AWS providers in one program; the aws-native invokes public programs call are answered (no warning).
+            fixture: "cloud-control-twin", code: 1, warnings: [],
+            resources: [
+                "aws-native:autoscaling:AutoScalingGroup workers", "aws-native:ec2:Instance trainer", "aws-native:ec2:LaunchTemplate workers", "aws-native:eks:Nodegroup gpu",
+                "aws-native:s3:Bucket bad_phase", "aws-native:s3:Bucket tagged", "aws-native:s3:Bucket untagged", "aws-native:sagemaker:Cluster pretrain", "aws:s3/bucket:Bucket classic", "pulumi:providers:aws-native research",
+            ],
+            mandatory: ["cost-reaches-tagged-resource gpu", "cost-reaches-tagged-resource pretrain", "cost-reaches-tagged-resource trainer", "cost-reaches-tagged-resource workers", "required-tags pretrain", "required-tags untagged", "tag-values bad_phase"],
+            verify: (r) => {
+                expect(r.violations.find((v) => v.name === "pretrain" && v.policy === "required-tags")!.message).toMatch(/^Missing required tags: `team` \(looked at tags and provider defaultTags\)\. It uses provider `research`/);
+                expect(r.violations.find((v) => v.name === "untagged")!.message).toMatch(/The default aws-native provider's default tags \(stack config `aws-native:defaultTags`\) do not set them\./);
+            },
+        },
         { fixture: "late-registration", code: 1, resources: ["aws:s3/bucket:Bucket registered-first", "aws:s3/bucket:Bucket registered-later"] },
         { fixture: "unhandled-rejection", code: 2, stderr: /^tagguard: test\/fixtures\/programs\/unhandled-rejection\/index\.ts:5:11: the program failed: quota service unreachable\n$/ },
         {
@@ -414,6 +427,23 @@ describe("programs written the ways real programs are, run as the Node language 
             expect(byName("trainer").inputs.iamInstanceProfile).toBe(UNKNOWN_VALUE); // the profile's ID is not known at preview
             expect((byName("features-data").inputs.tags as Record<string, unknown>).pipeline).toBe("urn:pulumi:dev::resource-references::acme:ml:Pipeline::features");
             expect(byName("trainer-profile").inputs.role).toBe(UNKNOWN_VALUE);
+        });
+
+        test("the aws-native provider's Check: its default tags merged into a Cloud Control type's tags (resource values win, list in key order), as the pack receives them", async () => {
+            const view = await run("cloud-control-twin");
+            const byName = (type: string, n: string) => view.analyzed.find((r) => r.type === type && r.name === n)!;
+            const tagged = byName("aws-native:s3:Bucket", "tagged");
+            expect(tagged.inputs.tags).toEqual([
+                { key: "model_id", value: "fraud-xgb-v3" }, { key: "lifecycle_phase", value: "training" },
+                ...["cost_center", "created_by", "environment", "managed_by", "project", "team"].map((key) => ({ key, value: { cost_center: "cc-1042", created_by: "terraform-ci", environment: "production", managed_by: "pulumi", project: "fraud-detection", team: "fraud" }[key] })),
+            ]);
+            expect(tagged.provider).toMatchObject({ type: "pulumi:providers:aws-native", name: "default_1_79_0" });
+            expect(byName("aws-native:eks:Nodegroup", "gpu").inputs.tags).toEqual({ team: "fraud", cost_center: "cc-1042", project: "fraud-detection", environment: "production", created_by: "terraform-ci", managed_by: "pulumi", model_id: "fraud-xgb-v3", lifecycle_phase: "training" });
+            // An explicit provider's own defaults; an autoscaling group never receives them; no `tagsAll` on Cloud Control types.
+            expect((byName("aws-native:sagemaker:Cluster", "pretrain").inputs.tags as { key: string }[]).map((t) => t.key)).not.toContain("team");
+            expect(byName("aws-native:autoscaling:AutoScalingGroup", "workers").inputs.tags).toHaveLength(8);
+            expect(view.analyzed.filter((r) => r.type.startsWith("aws-native:") && "tagsAll" in r.inputs)).toEqual([]);
+            expect(byName("aws:s3/bucket:Bucket", "classic").inputs.tagsAll).toMatchObject({ team: "fraud", model_id: "fraud-xgb-v3" });
         });
 
         test("runtime options (nodeargs), stackConfigDir and -c reach the program", async () => {

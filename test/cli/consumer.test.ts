@@ -116,9 +116,9 @@ describe("what each package installs", () => {
     test("@tagguard/components: no CLI dependency, the Pulumi SDKs as peers with the tested range", () => {
         const components = manifest("components");
         expect(Object.keys(components.dependencies ?? {}).sort()).toEqual(["fastest-levenshtein", "re2js", "zod"]);
-        expect(components.peerDependencies).toEqual({ "@pulumi/aws": ">=7.2.0 <8.0.0", "@pulumi/pulumi": ">=3.213.0 <4.0.0", "@pulumi/kubernetes": ">=4.0.0 <5.0.0" });
-        // Only `@tagguard/components/kubernetes` needs it: a project without Kubernetes installs nothing more.
-        expect((components as { peerDependenciesMeta?: Record<string, { optional?: boolean }> }).peerDependenciesMeta).toEqual({ "@pulumi/kubernetes": { optional: true } });
+        expect(components.peerDependencies).toEqual({ "@pulumi/aws": ">=7.2.0 <8.0.0", "@pulumi/pulumi": ">=3.213.0 <4.0.0", "@pulumi/kubernetes": ">=4.0.0 <5.0.0", "@pulumi/aws-native": ">=1.0.0 <2.0.0" });
+        // Only `@tagguard/components/kubernetes` and `/aws-native` need them: a project without either installs nothing more.
+        expect((components as { peerDependenciesMeta?: Record<string, { optional?: boolean }> }).peerDependenciesMeta).toEqual({ "@pulumi/kubernetes": { optional: true }, "@pulumi/aws-native": { optional: true } });
         expect(packedFiles("components").filter((f) => !["package.json", "README.md", "LICENSE"].includes(f) && !f.startsWith("dist/"))).toEqual([]);
         expect(packedFiles("components")).toEqual(expect.arrayContaining(["dist/components/index.d.ts", "dist/components/index.js", "dist/components/kubernetes/index.d.ts", "dist/tagset/registry.generated.js", "dist/tagset/kubernetes.generated.js"]));
     });

@@ -9,6 +9,7 @@ import type { CheckReport } from "../../cli/check/report";
 
 const TAGS = { team: "fraud", cost_center: "cc-1042", project: "fraud-detection", model_id: "m1", environment: "production", lifecycle_phase: "training", created_by: "automation", managed_by: "pulumi" };
 const ROOT = path.join(__dirname, "..", "..");
+const kv = (tags: Record<string, string>) => Object.entries(tags).map(([key, value]) => ({ key, value }));
 
 describe("autoTagProps (the transform's logic)", () => {
     test.each([
@@ -35,6 +36,19 @@ describe("autoTagProps (the transform's logic)", () => {
             { spec: { schedule: "@daily", jobTemplate: { spec: { template: { spec: {}, metadata: { labels: TAGS } } } } } }],
         ["a Pod's own labels, its value for a key kept", "kubernetes:core/v1:Pod", { metadata: { labels: { team: "search" } } }, { metadata: { labels: { ...TAGS, team: "search" } } }],
         ["a Karpenter node class's spec.tags", "kubernetes:karpenter.k8s.aws/v1:EC2NodeClass", { spec: { role: "r", tags: { Name: "gpu" } } }, { spec: { role: "r", tags: { ...TAGS, Name: "gpu" } } }],
+        // Cloud Control (aws-native): lists of { key, value }, maps where the type takes one, launch data's specifications.
+        ["a Cloud Control list: appended, the program's entries kept", "aws-native:s3:Bucket", { tags: [{ key: "team", value: "search" }] }, { tags: [{ key: "team", value: "search" }, ...kv(TAGS).filter((t) => t.key !== "team")] }],
+        ["a HyperPod cluster", "aws-native:sagemaker:Cluster", { instanceGroups: [] }, { instanceGroups: [], tags: kv(TAGS) }],
+        ["a Cloud Control map (EKS node group)", "aws-native:eks:Nodegroup", { clusterName: "ml" }, { clusterName: "ml", tags: TAGS }],
+        ["a Cloud Control launch template's launch data", "aws-native:ec2:LaunchTemplate", { launchTemplateData: { instanceType: "g5.xlarge", tagSpecifications: [{ resourceType: "instance", tags: [{ key: "Name", value: "i" }] }] } },
+            { launchTemplateData: { instanceType: "g5.xlarge", tagSpecifications: [{ resourceType: "instance", tags: [{ key: "Name", value: "i" }, ...kv(TAGS)] }, { resourceType: "volume", tags: kv(TAGS) }, { resourceType: "network-interface", tags: kv(TAGS) }] } }],
+        ["a Cloud Control instance's volumes: propagateTagsToVolumeOnCreation", "aws-native:ec2:Instance", { imageId: "ami-1" }, { imageId: "ami-1", tags: kv(TAGS), propagateTagsToVolumeOnCreation: true }],
+        ["a Cloud Control instance whose program chose not to propagate", "aws-native:ec2:Instance", { propagateTagsToVolumeOnCreation: false }, { propagateTagsToVolumeOnCreation: false, tags: kv(TAGS) }],
+        ["a Cloud Control spot fleet's launch specifications: an instance specification in each", "aws-native:ec2:SpotFleet",
+            { spotFleetRequestConfigData: { launchSpecifications: [{ instanceType: "g5.xlarge" }, { instanceType: "p3.2xlarge", tagSpecifications: [{ resourceType: "instance", tags: [{ key: "Name", value: "p3" }] }] }] } },
+            { tags: kv(TAGS), spotFleetRequestConfigData: { launchSpecifications: [{ instanceType: "g5.xlarge", tagSpecifications: [{ resourceType: "instance", tags: kv(TAGS) }] }, { instanceType: "p3.2xlarge", tagSpecifications: [{ resourceType: "instance", tags: [{ key: "Name", value: "p3" }, ...kv(TAGS)] }] }] } }],
+        ["a Cloud Control autoscaling group", "aws-native:autoscaling:AutoScalingGroup", { maxSize: "4" }, { maxSize: "4", tags: Object.entries(TAGS).map(([key, value]) => ({ key, value, propagateAtLaunch: true })) }],
+        ["a Cloud Control Batch environment's instances", "aws-native:batch:ComputeEnvironment", { type: "MANAGED", computeResources: { type: "EC2", maxvCpus: 64 } }, { type: "MANAGED", tags: TAGS, computeResources: { type: "EC2", maxvCpus: 64, tags: TAGS } }],
     ])("%s", (_name, type, props, expected) => {
         expect(autoTagProps(type, props, TAGS)).toEqual(expected);
     });
@@ -83,7 +97,7 @@ describe("registerAutoTagging on an existing program", () => {
         const r = spawnSync(process.execPath, [path.join(ROOT, "cli", "bin", "tagguard.js"), "check", taggedDir, "--format", "json"], { encoding: "utf8", cwd: ROOT });
         const report = JSON.parse(r.stdout) as CheckReport;
         expect(report.violations.filter((v) => v.policy === "required-tags")).toEqual([]);
-        expect(report.summary).toMatchObject({ inScope: 17, attributable: 17 }); // the Deployment's pods labelled too
+        expect(report.summary).toMatchObject({ inScope: 18, attributable: 18 }); // the Deployment's pods labelled too, the HyperPod cluster (aws-native) tagged
         // What a transform cannot fix: a node group needs a launch template (the GpuNodeGroup component).
         expect(report.violations.filter((v) => v.enforcementLevel === "mandatory").map((v) => [v.policy, v.name])).toEqual([["cost-reaches-tagged-resource", "gpu-nodes"]]);
         expect(r.status).toBe(1);
@@ -97,10 +111,12 @@ describe("registerAutoTagging on an existing program", () => {
         expect(tagsOf(before, "gpu-trainer-0")).toEqual({ Name: "gpu-trainer-0", Team: "fraud" });
         expect(tagsOf(after, "gpu-trainer-0")).toEqual({ ...TAGS, model_id: "fraud-xgb-v3", Name: "gpu-trainer-0", Team: "fraud" });
         expect(tagsOf(after, "training-fleet")).toEqual(expect.arrayContaining([{ key: "Name", value: "training-fleet", propagateAtLaunch: true }, { key: "team", value: "fraud", propagateAtLaunch: true }]));
+        expect(tagsOf(after, "llm-pretrain")).toEqual([{ key: "Name", value: "llm-pretrain" }, ...Object.entries({ ...TAGS, model_id: "fraud-xgb-v3" }).map(([key, value]) => ({ key, value }))]);
         for (const b of before) {
             const a = after.find((x) => x.name === b.name && x.type === b.type)!;
             const own = b.inputs.tags;
             if (own && typeof own === "object" && !Array.isArray(own)) expect(a.inputs.tags).toEqual(expect.objectContaining(own));
+            if (Array.isArray(own)) expect(a.inputs.tags).toEqual(expect.arrayContaining(own));
         }
     });
 });

@@ -15,6 +15,9 @@ import {
     attributionProvider, podLabels, type AttributionTags,
 } from "../../components";
 import { GpuNodePool } from "@tagguard/components/kubernetes";
+import { HyperPodCluster, nativeAttributionProvider } from "@tagguard/components/aws-native";
+import * as awsnative from "@pulumi/aws-native";
+import { nativeTags } from "../../components";
 import { createPolicies } from "../../policies/all";
 import { requiredKeyStatus } from "../../policies/required-tags";
 import { scopedEntry, ScopeConfigSchema } from "../../tagset/config";
@@ -101,6 +104,11 @@ const components: ComponentCase[] = [
         children: ["tagguard:ml:ModelBucket", "aws:s3/bucket:Bucket", "aws:s3/bucketVersioning:BucketVersioning", "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "aws:sagemaker/featureGroup:FeatureGroup"],
     },
     {
+        name: "HyperPodCluster",
+        build: (tags, name) => new HyperPodCluster(name, { tags, eksClusterArn: "arn:aws:eks:us-east-1:123456789012:cluster/ml", instanceGroups: [{ name: "workers", instanceType: "ml.p5.48xlarge", instanceCount: 2, executionRole: role, ebsVolumeSizeGb: 500 }] }),
+        children: ["aws-native:sagemaker:Cluster"],
+    },
+    {
         name: "GpuNodePool",
         build: (tags, name) => new GpuNodePool(name, { tags: { ...tags, model_id: "shared" }, clusterName: "ml", nodeRoleName: "KarpenterNodeRole-ml", capacityTypes: ["spot", "on-demand"] }),
         children: ["kubernetes:karpenter.k8s.aws/v1:EC2NodeClass", "kubernetes:karpenter.sh/v1:NodePool"],
@@ -120,7 +128,7 @@ describe.each(components.map((c) => [c.name, c] as const))("%s", (_label, c) => 
 
     test("registers the component and its children, parented to it", () => {
         const [component, ...children] = engine;
-        expect(component.type).toMatch(/^tagguard:(ml|kubernetes):/);
+        expect(component.type).toMatch(/^tagguard:(ml|kubernetes|sagemaker):/);
         expect(children.map((r) => r.type).sort()).toEqual([...c.children].sort());
         for (const child of children) expect([component.urn, ...children.map((r) => r.urn)]).toContain(child.options?.parent);
     });
@@ -223,6 +231,39 @@ describe("shapes and specifics", () => {
         // A valid tag value that is not a valid label value: a timestamp.
         expect(() => podLabels({ ...EXPERIMENT, expires_at: `${EXPERIMENT.expires_at}T12:00:00Z` })).toThrow(/`expires_at` ".*T12:00:00Z" must be a date only \(YYYY-MM-DD\) in a label/);
         expect(() => podLabels(TAGS, { team: "other" })).toThrow(/`team` belongs in `tags`/);
+    });
+
+    test("the HyperPod cluster carries the set in the Cloud Control form, its instance groups and volumes as given; it refuses no groups or a repeated name", async () => {
+        const engine = toEngine(await record(() => new HyperPodCluster("pretrain", {
+            tags: TAGS, extraTags: { Name: "pretrain" }, nodeRecovery: "None",
+            instanceGroups: [{ name: "controller", instanceType: "ml.m5.xlarge", instanceCount: 1, executionRole: role }, { name: "workers", instanceType: "ml.p5.48xlarge", instanceCount: 4, executionRole: role, ebsVolumeSizeGb: 1000, trainingPlanArn: "arn:aws:sagemaker:us-east-1:123456789012:training-plan/p5" }],
+        })));
+        const cluster = engine.find((r) => r.type === "aws-native:sagemaker:Cluster")!;
+        expect(cluster.inputs.tags).toEqual(Object.entries({ Name: "pretrain", ...TAGS }).map(([key, value]) => ({ key, value })));
+        expect(cluster.inputs).toMatchObject({ nodeRecovery: "None", instanceGroups: [
+            { instanceGroupName: "controller", instanceType: "ml.m5.xlarge", instanceCount: 1, executionRole: role },
+            { instanceGroupName: "workers", instanceCount: 4, instanceStorageConfigs: [{ ebsVolumeConfig: { volumeSizeInGb: 1000 } }], trainingPlanArn: "arn:aws:sagemaker:us-east-1:123456789012:training-plan/p5" },
+        ] });
+        // The training plan's fee is billed to the plan: said as advice, never a failure.
+        const reach = createPolicies().find((p) => p.name === "cost-reaches-tagged-resource")!;
+        expect(byLevel(await analyze(reach as Parameters<typeof analyze>[0], cluster))).toMatchObject({ mandatory: [], advisory: [expect.stringMatching(/^Instance group `workers` \(4 × ml\.p5\.48xlarge\) runs on a SageMaker training plan/)] });
+        expect(() => new HyperPodCluster("none", { tags: TAGS, instanceGroups: [] })).toThrow(/^HyperPodCluster "none": at least one instance group is needed$/);
+        expect(() => new HyperPodCluster("twice", { tags: TAGS, instanceGroups: [{ name: "w", instanceType: "ml.p5.48xlarge", instanceCount: 1, executionRole: role }, { name: "w", instanceType: "ml.p5.48xlarge", instanceCount: 1, executionRole: role }] }))
+            .toThrow(/instance group names must be unique; "w" is given twice/);
+    });
+
+    test("nativeTags and nativeAttributionProvider: the set in Cloud Control's shapes", async () => {
+        expect(nativeTags(TAGS, { Name: "x" })).toEqual(Object.entries({ Name: "x", ...TAGS }).map(([key, value]) => ({ key, value })));
+        expect(() => nativeTags({ ...TAGS, environment: "prod" } as unknown as AttributionTags)).toThrow(/^nativeTags: invalid attribution tags:\n {2}- `environment` "prod"/);
+        const engine = toEngine(await record(() => {
+            const provider = nativeAttributionProvider("platform-native", TAGS, { region: "eu-west-1" });
+            new awsnative.s3.Bucket("via-native-provider", { tags: [{ key: "model_id", value: "other" }] }, { provider });
+        }));
+        const provider = engine.find((r) => r.type === "pulumi:providers:aws-native")!;
+        expect(JSON.parse(provider.inputs.defaultTags as string)).toEqual({ tags: TAGS });
+        // The provider's Check merges its defaults in; the bucket's own value wins.
+        const bucket = engine.find((r) => r.name === "via-native-provider")!;
+        expect(bucket.inputs.tags).toEqual([{ key: "model_id", value: "other" }, ...Object.entries(TAGS).filter(([k]) => k !== "model_id").sort(([a], [b]) => a.localeCompare(b)).map(([key, value]) => ({ key, value }))]);
     });
 
     test("attributionProvider puts the set in the provider's default tags", async () => {

@@ -19,6 +19,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { MOCKED_DATA_SOURCES } from "../../cli/check/aws-mocks";
+import { AWS_NATIVE_BUILT_INS } from "../../cli/check/aws-native-mocks";
 import { program } from "../../cli/tagguard";
 import { POLICIES_DOC, withReference } from "../../scripts/config-reference";
 
@@ -218,6 +219,7 @@ describe("generated and listed facts", () => {
         });
         // `ec2.getSubnet(s)` names two.
         expect(named.filter((n) => !doc.includes(`\`${n}\``) && !(n.startsWith("ec2.getSubnet") && doc.includes("`ec2.getSubnet(s)`")))).toEqual([]);
+        expect(AWS_NATIVE_BUILT_INS.map((token) => token.split(":").pop()!).filter((fn) => !doc.includes(`\`${fn}\``))).toEqual([]);
     });
 
     test("the README is short enough to read in five minutes, and links every page of docs/", () => {

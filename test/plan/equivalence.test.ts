@@ -139,4 +139,70 @@ describe("a Pulumi program and its Terraform twin get the same verdicts", () => 
         // Presence of the set counts, as for tags (the feature store's bad value is a finding of its own).
         expect(summary).toMatchObject({ inScope: 5, attributable: 3 });
     }, 150_000);
+
+    // awscc has no default tags: the twin spells out on each resource what the program's stack config adds.
+    test("test/fixtures/programs/cloud-control-twin (aws and aws-native) through check, its Terraform twin (aws and awscc) through plan", () => {
+        const AWSCC = "registry.terraform.io/hashicorp/awscc";
+        const list = (tags: Record<string, string>) => Object.entries(tags).map(([key, value]) => ({ key, value }));
+        const research = { cost_center: "cc-1042", project: "fraud-detection", environment: "production", created_by: "terraform-ci", managed_by: "pulumi" };
+        const twin = plan({
+            providers: { aws: { defaultTags: defaults } },
+            changes: [
+                { address: "aws_s3_bucket.classic", after: { bucket: "classic", ...merged(model) } },
+                { address: "awscc_s3_bucket.tagged", provider: AWSCC, after: { tags: list(launched) }, unknown: { arn: true, bucket_name: true } },
+                { address: "awscc_s3_bucket.untagged", provider: AWSCC, after: { tags: list({ Name: "untagged", ...defaults }) } },
+                { address: "awscc_s3_bucket.bad_phase", provider: AWSCC, after: { tags: list({ ...launched, lifecycle_phase: "data_prep" }) } },
+                {
+                    address: "awscc_ec2_launch_template.workers", provider: AWSCC,
+                    after: { launch_template_data: { image_id: "ami-0abcdef1234567890", instance_type: "g5.4xlarge", tag_specifications: [{ resource_type: "instance", tags: list(launched) }] }, tag_specifications: null },
+                    unknown: { launch_template_id: true, latest_version_number: true },
+                },
+                {
+                    address: "awscc_autoscaling_auto_scaling_group.workers", provider: AWSCC,
+                    after: { min_size: "0", max_size: "4", availability_zones: ["us-east-1a"], launch_template: {}, tags: list(launched).map((t) => ({ ...t, propagate_at_launch: true })) },
+                    unknown: { launch_template: { launch_template_id: true, version: true } },
+                },
+                { address: "awscc_eks_nodegroup.gpu", provider: AWSCC, after: { cluster_name: "ml", node_role: "arn:aws:iam::123456789012:role/nodes", subnets: ["subnet-1"], tags: launched, launch_template: null } },
+                { address: "awscc_ec2_instance.trainer", provider: AWSCC, after: { image_id: "ami-0abcdef1234567890", instance_type: "p3.2xlarge", subnet_id: "subnet-1", tags: list(launched), propagate_tags_to_volume_on_creation: null } },
+                {
+                    address: "awscc_sagemaker_cluster.pretrain", provider: AWSCC,
+                    after: {
+                        instance_groups: [{ instance_group_name: "workers", instance_type: "ml.p5.48xlarge", instance_count: 2, execution_role: "arn:aws:iam::123456789012:role/hyperpod", life_cycle_config: { source_s3_uri: "s3://lifecycle/hyperpod/", on_create: "on_create.sh" }, instance_storage_configs: [{ ebs_volume_config: { volume_size_in_gb: 500 } }] }],
+                        tags: list({ ...model, ...research }),
+                    },
+                    unknown: { cluster_arn: true },
+                },
+            ],
+            configured: {
+                "awscc_autoscaling_auto_scaling_group.workers": { expressions: { launch_template: { references: ["awscc_ec2_launch_template.workers.launch_template_id", "awscc_ec2_launch_template.workers"] } } },
+            },
+        });
+        const planFile = writePlan(dir, "cloud-control-twin-plan.json", twin);
+        const env = { ...process.env, TAGGUARD_TODAY: "2026-11-28" };
+        const checked = spawnSync(process.execPath, [BIN, "check", path.join(ROOT, "test", "fixtures", "programs", "cloud-control-twin"), "--format", "json"], { cwd: ROOT, encoding: "utf8", env, timeout: 120_000 });
+        const planned = spawnSync(process.execPath, [BIN, "plan", planFile, "--format", "json"], { cwd: ROOT, encoding: "utf8", env });
+        expect([checked.stderr, planned.stderr]).toEqual(["", ""]);
+        const checkReport = JSON.parse(checked.stdout) as CheckReport;
+        const fromCheck = checkReport.violations.filter((v) => v.type !== "pulumi:pulumi:Stack").map((v) => `${v.type} ${v.name} ${v.policy} ${v.enforcementLevel}`).sort();
+        const planReport = JSON.parse(planned.stdout) as PlanReport;
+        const tokens = new Map(planReport.resources.map((r) => [r.address, r]));
+        const fromPlan = planReport.violations.filter((v) => v.address !== null).map((v) => `${tokens.get(v.address!)!.pulumiType} ${v.name} ${v.policy} ${v.enforcementLevel}`).sort();
+        expect(fromPlan).toEqual(fromCheck);
+        expect(fromCheck).toEqual([
+            "aws-native:ec2:Instance trainer cost-reaches-tagged-resource mandatory",
+            "aws-native:ec2:LaunchTemplate workers cost-reaches-tagged-resource mandatory",
+            "aws-native:eks:Nodegroup gpu cost-reaches-tagged-resource mandatory",
+            "aws-native:s3:Bucket bad_phase tag-values mandatory",
+            "aws-native:s3:Bucket untagged required-tags mandatory",
+            "aws-native:sagemaker:Cluster pretrain cost-reaches-tagged-resource mandatory",
+            "aws-native:sagemaker:Cluster pretrain required-tags mandatory",
+        ]);
+        expect({ inScope: planReport.summary.inScope, attributable: planReport.summary.attributable }).toEqual({ inScope: checkReport.summary.inScope, attributable: checkReport.summary.attributable });
+        expect(checkReport.summary).toMatchObject({ inScope: 8, attributable: 6, unchecked: 0 });
+        // The plan's messages speak Terraform: awscc has no default tags, attribute names in snake_case.
+        const messages = planReport.violations.map((v) => v.message).join("\n");
+        expect(messages).toMatch(/Set them on the resource's `tags` \(`tags = \[\{ key = "lifecycle_phase", value = "\.\.\." \}, \{ key = "model_id", value = "\.\.\." \}\]`\): the awscc provider has no default tags\./);
+        expect(messages).toMatch(/`propagate_tags_to_volume_on_creation = true`/);
+        expect(messages).not.toMatch(/aws-native:defaultTags|pulumi config/);
+    }, 150_000);
 });

@@ -51,7 +51,7 @@ const cases: Case[] = [
     { name: "explicit provider with default tags", resource: { type: BUCKET, props: {}, provider: { ...awsProvider(FULL_TAGS), urn: "urn:pulumi:dev::ml::pulumi:providers:aws::us-west-2", name: "us-west-2" } } },
     {
         name: "a provider of another package contributes no default tags",
-        resource: { type: BUCKET, props: {}, provider: { type: "pulumi:providers:aws-native", props: { defaultTags: JSON.stringify({ tags: FULL_TAGS }) } } },
+        resource: { type: BUCKET, props: {}, provider: { type: "pulumi:providers:kubernetes", props: { defaultTags: JSON.stringify({ tags: FULL_TAGS }) } } },
         mandatory: [/^Missing required tags: `cost_center`/],
     },
     {

@@ -1,7 +1,8 @@
 import * as fs from "fs";
-import { AWS_PACKAGE_DIR, KUBERNETES_PACKAGE_DIR, KUBERNETES_REGISTRY_FILE, REGISTRY_FILE } from "../../scripts/generate-registry";
+import { AWS_NATIVE_PACKAGE_DIR, AWS_NATIVE_REGISTRY_FILE, AWS_PACKAGE_DIR, KUBERNETES_PACKAGE_DIR, KUBERNETES_REGISTRY_FILE, REGISTRY_FILE } from "../../scripts/generate-registry";
 import { renderKubernetesRegistry } from "../../scripts/kubernetes-registry-generator";
-import { renderRegistry } from "../../scripts/registry-generator";
+import { renderAwsNativeRegistry, renderRegistry } from "../../scripts/registry-generator";
+import { AWS_NATIVE_REGISTRY, AWS_NATIVE_REGISTRY_SOURCE_VERSION } from "../../tagset/aws-native.generated";
 import { KUBERNETES_SOURCE_VERSION } from "../../tagset/kubernetes.generated";
 import { REGISTRY, REGISTRY_SOURCE_VERSION } from "../../tagset/registry.generated";
 
@@ -16,6 +17,18 @@ describe("registry of taggable types", () => {
         const installed = JSON.parse(fs.readFileSync(`${KUBERNETES_PACKAGE_DIR}/package.json`, "utf8")) as { version: string };
         expect(KUBERNETES_SOURCE_VERSION).toBe(installed.version);
         expect(renderKubernetesRegistry(KUBERNETES_PACKAGE_DIR)).toBe(fs.readFileSync(KUBERNETES_REGISTRY_FILE, "utf8"));
+    });
+
+    test("regenerating the Cloud Control types from the installed @pulumi/aws-native gives the committed file", () => {
+        const installed = JSON.parse(fs.readFileSync(`${AWS_NATIVE_PACKAGE_DIR}/package.json`, "utf8")) as { version: string };
+        expect(AWS_NATIVE_REGISTRY_SOURCE_VERSION).toBe(installed.version);
+        expect(renderAwsNativeRegistry(AWS_NATIVE_PACKAGE_DIR)).toBe(fs.readFileSync(AWS_NATIVE_REGISTRY_FILE, "utf8"));
+    });
+
+    // @pulumi/aws-native 1.79: a drift here means the generator reads the typings differently (or AWS added types: regenerate, then update).
+    test.each([["ec2", 71, 112], ["s3", 7, 10], ["s3express", 2, 3], ["s3tables", 2, 5], ["eks", 8, 9], ["sagemaker", 41, 42], ["msk", 5, 9], ["autoscaling", 1, 6], ["batch", 7, 7]])("aws-native %s: %i of %i types take tags", (module, taggable, total) => {
+        const entries = Object.values(AWS_NATIVE_REGISTRY).filter((e) => e.module === module);
+        expect([entries.filter((e) => e.tags !== "none").length, entries.length]).toEqual([taggable, total]);
     });
 
     const count = (module: string) => {
