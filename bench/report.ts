@@ -4,7 +4,8 @@
  * (target <= 1.5x). Two bare baselines: grouped by `Tags` (what a cost-by-tag report must read) and by
  * `ServiceName` (two narrow columns, no tags read). Then a CUR 2.0 Parquet file of 10 million rows with
  * split cost allocation data against `SUM(line_item_unblended_cost) GROUP BY resource_tags` (target
- * <= 1.5x). Peak memory is the process's maximum resident set.
+ * <= 1.5x). Then the HTML report of 400 models over a year against its text report (target <= 1.5x).
+ * Peak memory is the process's maximum resident set.
  *
  *   node bench/out/report.js                     the benchmark
  *   node bench/out/report.js generate ROWS FILE  (also used for the HTML screenshot) write a FOCUS Parquet file
@@ -14,6 +15,7 @@ import * as path from "path";
 import { performance } from "perf_hooks";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { attributionReport } from "../cli/report/report";
+import { renderReport } from "../cli/report/formats";
 import { median } from "./harness";
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 10_000_000);
@@ -96,6 +98,25 @@ export async function generateCurSplitParquet(rows: number, file: string): Promi
     db.closeSync();
 }
 
+/** FOCUS rows of 400 models (40 teams) over a year, one line per model and day: what the HTML report of a large platform shows. */
+export async function generateManyModelsParquet(file: string, models = 400, days = 365): Promise<void> {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    const db = await DuckDBInstance.create(":memory:");
+    const con = await db.connect();
+    await con.run(`COPY (
+        SELECT 'Usage' AS ChargeCategory, round(10 + m % 7 + d % 13 + (CASE WHEN d = 300 AND m % 50 = 1 THEN 80 ELSE 0 END), 2) AS EffectiveCost,
+            round(10 + m % 7 + d % 13, 2) AS BilledCost, 'USD' AS BillingCurrency,
+            date_trunc('month', TIMESTAMP '2025-12-01' + to_days(CAST(d AS INTEGER))) AS BillingPeriodStart,
+            TIMESTAMP '2025-12-01' + to_days(CAST(d AS INTEGER)) AS ChargePeriodStart,
+            'Amazon Elastic Compute Cloud' AS ServiceName, 'i-' || m AS ResourceId,
+            MAP {'team': 'team-' || (m % 40), 'model_id': 'model-' || m, 'lifecycle_phase': ['training', 'inference', 'feature_pipeline'][1 + m % 3],
+                 'cost_center': 'cc-1000', 'project': 'ml', 'environment': 'production', 'created_by': 'automation', 'managed_by': 'pulumi'} AS Tags
+        FROM range(${models}) a(m), range(${days}) b(d)
+    ) TO ${`'${file.replace(/'/g, "''")}'`} (FORMAT parquet)`);
+    con.closeSync();
+    db.closeSync();
+}
+
 async function bare(file: string, groupBy: string, cost = "EffectiveCost"): Promise<number> {
     const db = await DuckDBInstance.create(":memory:");
     const con = await db.connect();
@@ -150,6 +171,31 @@ async function main(): Promise<void> {
     console.log(`  DuckDB SUM(line_item_unblended_cost) GROUP BY resource_tags  ${(cb / 1000).toFixed(2).padStart(6)} s`);
     console.log(`  tagguard report (everything, pods apportioned)               ${(cf / 1000).toFixed(2).padStart(6)} s`);
     console.log(`  ratio                                                        ${(cf / cb).toFixed(2).padStart(6)}x  target <= 1.50x`);
+
+    // The HTML report of hundreds of models over a year: rendered in time linear in the report's rows.
+    const many = path.join(process.cwd(), "bench", "out", "focus-400-models-365-days.parquet");
+    if (!fs.existsSync(many)) await generateManyModelsParquet(many);
+    const built: number[] = [];
+    const asText: number[] = [];
+    const asHtml: number[] = [];
+    let htmlBytes = 0;
+    for (let i = 0; i < RUNS; i++) {
+        const t0 = performance.now();
+        const report = await attributionReport({ files: [many], schema: "focus", measure: "effective", allocation: "proportional", allocateUnallocated: false, anomaly: { warning: 3, critical: 5, baselineDays: 14 } });
+        const t1 = performance.now();
+        renderReport(report, "text");
+        const t2 = performance.now();
+        htmlBytes = renderReport(report, "html").length;
+        built.push(t1 - t0);
+        asText.push(t2 - t1);
+        asHtml.push(performance.now() - t2);
+    }
+    const [b, tx, h] = [median(built), median(asText), median(asHtml)];
+    console.log(`bench:report  (400 models over 365 days, 146,000 FOCUS rows; median of ${RUNS} runs)`);
+    console.log(`  the report (read, attribute, anomalies)      ${(b / 1000).toFixed(2).padStart(6)} s`);
+    console.log(`  rendered as text                             ${(tx / 1000).toFixed(2).padStart(6)} s`);
+    console.log(`  rendered as HTML (${(htmlBytes / 1e6).toFixed(1)} MB)                   ${(h / 1000).toFixed(2).padStart(6)} s`);
+    console.log(`  HTML report against the text report          ${((b + h) / (b + tx)).toFixed(2).padStart(6)}x  target <= 1.50x (and a few seconds)`);
     console.log(`  peak RSS of this process             ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
 }
 

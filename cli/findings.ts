@@ -2,6 +2,7 @@
  * What `check` and `plan` do with their findings beyond the pack: a baseline of known findings for
  * adopting the gate on an existing platform, GitHub's annotation limits, and the job summary.
  */
+import * as path from "path";
 import { UsageError, readJsonFile, shownPath } from "./input";
 import { githubData, githubProperty, markdown, markdownMessage } from "./output";
 
@@ -28,8 +29,12 @@ export const findingKey = (f: Pick<Finding, "policy" | "subject" | "message">): 
 
 export interface Baseline {
     file: string;
-    keys: ReadonlySet<string>;
+    /** Each finding's key, and the plan file it came from (`plan` reports; "" otherwise). */
+    findings: readonly { key: string; scope: string }[];
 }
+
+/** A plan file as a baseline scope: its path as given, normalized (`./plans/dev.json` is `plans/dev.json`). */
+export const planScope = (file: string): string => path.normalize(file).replace(/\\/g, "/");
 
 /** A previous JSON report of `check` or `plan`: the findings it holds, by key. */
 export function readBaseline(file: string, subjectField: "urn" | "address"): Baseline {
@@ -39,7 +44,7 @@ export function readBaseline(file: string, subjectField: "urn" | "address"): Bas
     if (typeof json !== "object" || json === null || typeof (json as { reportVersion?: unknown }).reportVersion !== "number" || !Array.isArray(violations)) {
         throw new UsageError(`--baseline ${shownPath(file)}: not a tagguard --format json report (no \`reportVersion\` and \`violations\`)`);
     }
-    const keys = new Set<string>();
+    const findings: { key: string; scope: string }[] = [];
     for (const v of violations as unknown[]) {
         const r = v as Record<string, unknown>;
         if (typeof r?.policy !== "string" || typeof r.message !== "string") continue;
@@ -47,9 +52,9 @@ export function readBaseline(file: string, subjectField: "urn" | "address"): Bas
         if (subject !== null && typeof subject !== "string") {
             throw new UsageError(`--baseline ${shownPath(file)}: its findings have no \`${subjectField}\`; give a report of the same command`);
         }
-        keys.add(findingKey({ policy: r.policy, subject: subject as string | null, message: r.message }));
+        findings.push({ key: findingKey({ policy: r.policy, subject: subject as string | null, message: r.message }), scope: typeof r.file === "string" ? planScope(r.file) : "" });
     }
-    return { file, keys };
+    return { file, findings };
 }
 
 export interface BaselineSummary {
@@ -67,21 +72,27 @@ interface MarkedFinding extends Omit<Finding, "subject"> {
 
 /**
  * Marks each finding new or existing against a previous report (`subjectOf`: its URN or address; the
- * plan-wide summary has none); only new mandatory findings fail the run.
+ * plan-wide summary has none); only new mandatory findings fail the run. `scopeOf` (plans) names the
+ * plan a finding is in: where the baseline or the run holds several plans, a finding matches only in the
+ * same plan, so a new finding in `prod` at the address of an old one in `dev` is new. With one plan on
+ * each side the plan's file name does not matter (it may change between runs).
  */
-export function markBaseline<F extends MarkedFinding>(findings: readonly F[], subjectOf: (f: F) => string | null, baseline: Baseline): BaselineSummary & { newMandatory: number } {
+export function markBaseline<F extends MarkedFinding>(findings: readonly F[], subjectOf: (f: F) => string | null, baseline: Baseline, scopeOf?: (f: F) => string): BaselineSummary & { newMandatory: number } {
+    const scoped = scopeOf !== undefined && (new Set(baseline.findings.map((b) => b.scope)).size > 1 || new Set(findings.map(scopeOf)).size > 1);
+    const scopedKey = (scope: string, key: string): string => (scoped ? `${scope}\u0000${key}` : key);
+    const known = new Set(baseline.findings.map((b) => scopedKey(b.scope, b.key)));
     const seen = new Set<string>();
     for (const f of findings) {
-        const key = findingKey({ policy: f.policy, subject: subjectOf(f), message: f.message });
+        const key = scopedKey(scopeOf ? scopeOf(f) : "", findingKey({ policy: f.policy, subject: subjectOf(f), message: f.message }));
         seen.add(key);
-        f.baseline = baseline.keys.has(key) ? "existing" : "new";
+        f.baseline = known.has(key) ? "existing" : "new";
     }
     const fresh = findings.filter((f) => f.baseline === "new");
     return {
         file: baseline.file,
         new: fresh.length,
         existing: findings.length - fresh.length,
-        fixed: [...baseline.keys].filter((k) => !seen.has(k)).length,
+        fixed: [...known].filter((k) => !seen.has(k)).length,
         newMandatory: fresh.filter((f) => f.enforcementLevel === "mandatory").length,
     };
 }

@@ -18,10 +18,17 @@ export const isObject = (v: unknown): v is Record<string, unknown> => typeof v =
 
 export const MAX_INPUT_BYTES = 512 * 1024 * 1024;
 
+/** Levels of nesting tagguard follows in any input; real plans, exports and configs stay far below it. */
+export const MAX_NESTING = 512;
+
+/** A RangeError from a recursion deeper than the stack: what a value nested without bound ends in. */
+export const isStackOverflow = (e: unknown): boolean => e instanceof RangeError && /call stack/i.test(e.message);
+
 /** A path for messages: as given, made visible (a file name can hold control characters). */
 export const shownPath = (file: string): string => visible(file, { max: 300 });
 
-function describeErrno(e: NodeJS.ErrnoException): string {
+/** An operating-system error in words (its code where there are none). */
+export function describeErrno(e: NodeJS.ErrnoException): string {
     switch (e.code) {
         case "ENOENT": return "no such file";
         case "EACCES": case "EPERM": return "permission denied";
@@ -29,12 +36,19 @@ function describeErrno(e: NodeJS.ErrnoException): string {
         case "ENOTDIR": return "a part of the path is not a directory";
         case "ELOOP": return "too many symbolic links";
         case "ENAMETOOLONG": return "the path is too long";
+        case "ENOSPC": return "no space left on the device";
+        case "EDQUOT": return "the disk quota is exceeded";
+        case "EFBIG": return "the file would be too large";
+        case "EROFS": return "a read-only file system";
+        case "EIO": return "an input/output error";
+        case "EBADF": return "not open for writing";
+        case "ENXIO": return "no reader or device at the other end";
         default: return e.code ?? e.message;
     }
 }
 
 /** The file's status, or a UsageError naming why it cannot be read as a regular file. */
-export function regularFile(file: string, maxBytes = MAX_INPUT_BYTES): fs.Stats {
+export function regularFile(file: string, maxBytes = MAX_INPUT_BYTES, kind?: string): fs.Stats {
     let stat: fs.Stats;
     try {
         stat = fs.statSync(file);
@@ -43,7 +57,7 @@ export function regularFile(file: string, maxBytes = MAX_INPUT_BYTES): fs.Stats 
     }
     if (stat.isDirectory()) throw new UsageError(`${shownPath(file)}: is a directory, not a file`);
     if (!stat.isFile()) throw new UsageError(`${shownPath(file)}: not a regular file (a pipe, socket or device); tagguard reads files only`);
-    if (stat.size > maxBytes) throw new UsageError(`${shownPath(file)}: ${stat.size} bytes, more than the ${maxBytes} tagguard reads`);
+    if (stat.size > maxBytes) throw new UsageError(`${shownPath(file)}: ${stat.size} bytes, more than the ${maxBytes} bytes tagguard reads${kind ? ` as ${kind}` : ""}; refused before reading`);
     return stat;
 }
 
@@ -65,7 +79,7 @@ export function decodeText(bytes: Buffer, file: string, kind: string): string {
 
 /** A text file's content, checked and decoded as above. */
 export function readTextFile(file: string, kind: string, maxBytes = MAX_INPUT_BYTES): string {
-    regularFile(file, maxBytes);
+    regularFile(file, maxBytes, kind);
     let bytes: Buffer;
     try {
         bytes = fs.readFileSync(file);
@@ -113,7 +127,13 @@ const isJson = (text: string): boolean => {
 /** Where and what the first syntax error is (V8's own message quotes the text and often lacks a position). */
 function jsonSyntaxError(text: string): string {
     let first: { code: number; line: number; column: number; offset: number; length: number } | undefined;
-    visitJson(text, { onError: (code, offset, length, line, column) => { first ??= { code, offset, line, column, length }; } }, { disallowComments: true, allowTrailingComma: false });
+    try {
+        visitJson(text, { onError: (code, offset, length, line, column) => { first ??= { code, offset, line, column, length }; } }, { disallowComments: true, allowTrailingComma: false });
+    } catch (e) {
+        // The locating parser descends recursively; JSON.parse does not.
+        if (!isStackOverflow(e)) throw e;
+        if (!first) return `not valid JSON (nested deeper than ${MAX_NESTING} levels, too deep to say where)`;
+    }
     if (!first) return "not valid JSON";
     // Cut short: the first error runs to the end of the text (an open string, object or list).
     const atEnd = first.offset + first.length >= text.trimEnd().length;
@@ -123,30 +143,6 @@ function jsonSyntaxError(text: string): string {
     const what = afterValue ? (/^[{[]/.test(text.slice(first.offset)) ? "a second JSON document starts here; give each its own file" : "text after the JSON value")
         : printParseErrorCode(first.code).replace(/([a-z])([A-Z])/g, "$1 $2").toLowerCase();
     return `not valid JSON at line ${first.line + 1}, column ${first.column + 1} (${what})`;
-}
-
-/** Refuses an output path before any work is done: its folder must exist, and it must not be a folder or one of the inputs. */
-export function checkOutputPath(file: string, inputs: readonly string[] = []): string {
-    const target = path.resolve(file);
-    const dir = path.dirname(target);
-    if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new UsageError(`--out ${shownPath(file)}: the folder ${shownPath(dir)} does not exist`);
-    if (fs.existsSync(target) && fs.statSync(target).isDirectory()) throw new UsageError(`--out ${shownPath(file)}: is a directory`);
-    const real = realPath(target);
-    if (inputs.some((i) => realPath(i) === real)) throw new UsageError(`--out ${shownPath(file)}: is one of the inputs; tagguard never overwrites an input`);
-    return target;
-}
-
-/** Writes an output without ever touching an input: to a temporary file beside it, then renamed into place. */
-export function writeOutputFile(file: string, content: string, inputs: readonly string[] = []): void {
-    const target = checkOutputPath(file, inputs);
-    const temp = path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.tmp`);
-    try {
-        fs.writeFileSync(temp, content, { flag: "wx" });
-        fs.renameSync(temp, target);
-    } catch (e) {
-        fs.rmSync(temp, { force: true });
-        throw new UsageError(`--out ${shownPath(file)}: ${describeErrno(e as NodeJS.ErrnoException)}`);
-    }
 }
 
 /** The canonical path of a file (following links), or the absolute path when it does not exist. */

@@ -10,11 +10,12 @@ import { ProgramError } from "./check/run-program";
 import { audit, auditConfig } from "./audit/audit";
 import { AUDIT_FORMATS, renderAudit, type AuditFormat } from "./audit/formats";
 import { loadStateFiles } from "./audit/state";
-import { markBaseline, readBaseline } from "./findings";
-import { UsageError, checkOutputPath, uniqueInputs, writeOutputFile } from "./input";
+import { markBaseline, planScope, readBaseline } from "./findings";
+import { MAX_NESTING, UsageError, isStackOverflow, uniqueInputs } from "./input";
+import { OutputError, ReaderGone, appendJobSummary, outputTarget, writeOutput, writeStdout } from "./sink";
 import { PLAN_FORMATS, renderPlan, type PlanFormat } from "./plan/formats";
 import { planReport } from "./plan/plan";
-import { runCleanups, stopOnSignals } from "./lifecycle";
+import { runCleanups } from "./lifecycle";
 import { visible, visibleLines } from "./output";
 import { attributionReport, type AllocationMethod } from "./report/report";
 import { REPORT_FORMATS, renderReport, type ReportFormat } from "./report/formats";
@@ -56,13 +57,19 @@ export function nodeLineWarning(nodeVersion: string = process.versions.node, eng
     return `Node.js ${nodeVersion} is not a line tagguard supports and tests (${lines.join(", ")}); it runs, but upgrade Node.js before reporting a problem`;
 }
 
-const KNOWN_ERRORS = [UsageError, ProgramError, PolicyConfigError, PolicyPackError, BillingInputError];
+const KNOWN_ERRORS = [UsageError, ProgramError, PolicyConfigError, PolicyPackError, BillingInputError, OutputError];
 
-/** Any failure as one line on stderr (a config error lists one problem per line), exit 2; a stack trace only with TAGGUARD_DEBUG=1. */
+/**
+ * Any failure as one line on stderr (a config error lists one problem per line), exit 2; a stack trace
+ * only with TAGGUARD_DEBUG=1. A reader that stopped reading (EPIPE) ends the run quietly, exit 2: its
+ * verdict was not delivered.
+ */
 function fail(e: unknown): never {
     runCleanups();
-    const known = KNOWN_ERRORS.some((k) => e instanceof k);
-    const message = e instanceof Error ? e.message : String(e);
+    if (e instanceof ReaderGone) process.exit(EXIT.error);
+    const known = KNOWN_ERRORS.some((k) => e instanceof k) || isStackOverflow(e);
+    // A walk that found no bound of its own: the input is what is wrong, not tagguard.
+    const message = isStackOverflow(e) ? `an input is nested deeper than tagguard can follow (more than ${MAX_NESTING} levels)` : e instanceof Error ? e.message : String(e);
     process.stderr.write(`tagguard: ${known ? visibleLines(message) : `internal error: ${visibleLines(message.split("\n")[0])} (TAGGUARD_DEBUG=1 shows where; please report it)`}\n`);
     if (process.env.TAGGUARD_DEBUG === "1" && e instanceof Error && e.stack) process.stderr.write(`${e.stack}\n`);
     process.exit(EXIT.error);
@@ -86,16 +93,9 @@ function progressLine(): { show: (message: string) => void; done: () => void } {
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
-/** In a GitHub Actions job, the Markdown summary is appended to the step summary, whatever the output format. */
-function writeJobSummary(markdown: () => string): void {
-    const file = process.env.GITHUB_STEP_SUMMARY;
-    if (process.env.GITHUB_ACTIONS !== "true" || !file) return;
-    try {
-        fs.appendFileSync(file, markdown());
-    } catch (e) {
-        process.stderr.write(`tagguard: warning: could not write the job summary to $GITHUB_STEP_SUMMARY (${visible((e as NodeJS.ErrnoException).code ?? String(e))})\n`);
-    }
-}
+/** What `check` reads: the project folder (every file under it), the pack, its config, the baseline. */
+const checkInputs = (programDir: string, opts: { policyPack: string; policyPackConfig?: string; baseline?: string }): string[] =>
+    [programDir, opts.policyPack, ...(opts.policyPackConfig ? [opts.policyPackConfig] : []), ...(opts.baseline ? [opts.baseline] : [])];
 
 export function program(): Command {
     const cli = new Command("tagguard")
@@ -128,8 +128,8 @@ export function program(): Command {
                     organization: opts.organization, typeCheck: opts.typeCheck, timeoutMs: opts.timeout * 1000, progress: progress.show, baseline,
                 });
                 progress.done();
-                process.stdout.write(`${outcome.render(opts.format)}\n`);
-                writeJobSummary(() => outcome.render("markdown"));
+                writeStdout(`${outcome.render(opts.format)}\n`);
+                appendJobSummary(() => outcome.render("markdown"), checkInputs(programDir, opts));
                 const { summary } = outcome.report;
                 const mandatory = summary.baseline ? summary.baseline.newMandatory : summary.violations.mandatory;
                 process.exitCode = mandatory > 0 || (opts.failOnUnchecked && summary.unchecked > 0) ? EXIT.violations : EXIT.ok;
@@ -153,14 +153,12 @@ export function program(): Command {
                 const { results, warnings } = loadStateFiles(states, progress.show);
                 progress.show("auditing");
                 const inputs = [...results.map((r) => (r.ok ? r.stack.file : r.file)), ...(opts.policyPackConfig ? [opts.policyPackConfig] : [])];
-                if (opts.out) checkOutputPath(opts.out, inputs);
+                if (opts.out) outputTarget(opts.out, inputs);
                 const report = audit(results, config, warnings);
                 progress.done();
                 // With no stack read there is nothing to report: the errors say why.
                 if (report.summary.stacks > 0) {
-                    const output = `${renderAudit(report, opts.format)}\n`;
-                    if (opts.out) writeOutputFile(opts.out, output, inputs);
-                    else process.stdout.write(output);
+                    writeOutput(`${renderAudit(report, opts.format)}\n`, opts.out, inputs);
                 }
                 for (const e of report.errors) process.stderr.write(`tagguard: ${visible(e.file)}: ${visible(e.error, { max: 400 })}\n`);
                 const unreadable = report.errors.length > 0;
@@ -187,13 +185,11 @@ export function program(): Command {
                 const files = uniqueInputs(plans);
                 for (const w of files.warnings) process.stderr.write(`tagguard: warning: ${w}\n`);
                 const inputs = [...files.files, ...(opts.policyPackConfig ? [opts.policyPackConfig] : []), ...(opts.baseline ? [opts.baseline] : [])];
-                if (opts.out) checkOutputPath(opts.out, inputs);
+                if (opts.out) outputTarget(opts.out, inputs);
                 const report = await planReport({ files: files.files, policyConfig: readPolicyPackConfigFile(opts.policyPackConfig), policyConfigSource: opts.policyPackConfig });
-                if (baseline) report.summary.baseline = markBaseline(report.violations, (v) => v.address, baseline);
-                const output = `${renderPlan(report, opts.format)}\n`;
-                if (opts.out) writeOutputFile(opts.out, output, inputs);
-                else process.stdout.write(output);
-                writeJobSummary(() => renderPlan(report, "markdown"));
+                if (baseline) report.summary.baseline = markBaseline(report.violations, (v) => v.address, baseline, (v) => planScope(v.file));
+                writeOutput(`${renderPlan(report, opts.format)}\n`, opts.out, inputs);
+                appendJobSummary(() => renderPlan(report, "markdown"), inputs, opts.out);
                 const mandatory = report.summary.baseline ? report.summary.baseline.newMandatory : report.summary.violations.mandatory;
                 process.exitCode = mandatory > 0 ? EXIT.violations : EXIT.ok;
             } catch (e) {
@@ -224,7 +220,8 @@ export function program(): Command {
                 const started = Date.now();
                 const inputs = billingFiles(files);
                 for (const w of inputs.warnings) process.stderr.write(`tagguard: warning: ${w}\n`);
-                if (opts.out) checkOutputPath(opts.out, [...inputs.files, ...(opts.models ? [opts.models] : [])]);
+                const readFiles = [...inputs.files, ...(opts.models ? [opts.models] : [])];
+                if (opts.out) outputTarget(opts.out, readFiles);
                 const models = opts.models === undefined ? undefined : readModelsFile(opts.models);
                 if (opts.team !== undefined && !opts.team.trim()) throw new UsageError("--team: empty name (an unset variable?)");
                 const source = valueProblem("team", opts.chargebackSource);
@@ -239,9 +236,7 @@ export function program(): Command {
                 if (opts.team !== undefined && !report.teams.some((t) => t.team === opts.team)) {
                     throw new UsageError(`--team ${shownValue(opts.team)}: no attributed cost for that team in ${report.periods[report.periods.length - 1] ?? "the exports"} (teams: ${report.teams.map((t) => t.team).join(", ") || "none"})`);
                 }
-                const output = `${renderReport(report, opts.format, opts.team)}\n`;
-                if (opts.out) writeOutputFile(opts.out, output, [...inputs.files, ...(opts.models ? [opts.models] : [])]);
-                else process.stdout.write(output);
+                writeOutput(`${renderReport(report, opts.format, opts.team)}\n`, opts.out, readFiles);
                 process.exitCode = opts.failUnder !== undefined && report.coverageAll * 100 < opts.failUnder ? EXIT.violations : EXIT.ok;
             } catch (e) {
                 fail(e);
@@ -298,7 +293,9 @@ function parseDay(value: string): Date {
 
 /** Runs the command line: signals stop child processes, any failure is one line and exit 2. */
 export function main(argv: string[]): Promise<unknown> {
-    stopOnSignals();
+    // Help and usage text go through the streams: a reader that stops early ends the run quietly there too.
+    process.stdout.on("error", (e: NodeJS.ErrnoException) => fail(e.code === "EPIPE" ? new ReaderGone("standard output") : new OutputError(`standard output: could not be written in full (${e.code ?? e.message})`)));
+    process.stderr.on("error", () => process.exit(process.exitCode ?? EXIT.error));
     const unsupported = nodeLineWarning();
     if (unsupported) process.stderr.write(`tagguard: warning: ${unsupported}\n`);
     return program().parseAsync(argv).catch(fail);

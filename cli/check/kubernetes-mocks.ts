@@ -4,7 +4,8 @@
  * program): decoded here, their workloads register and are judged. Helm v3 charts and kustomize v1
  * directories need `helm template` and `kustomize build`: their components are listed as not checked.
  */
-import * as yaml from "js-yaml";
+import { JSON_SCHEMA } from "js-yaml";
+import { loadAllYaml } from "../yaml-input";
 import { HELM_V3_CHART_TYPE } from "../../tagset/kubernetes";
 
 /** Components rendered by a provider-side tool in the program's run, and what renders them. */
@@ -19,7 +20,7 @@ export const RENDERING_INVOKES: ReadonlySet<string> = new Set(Object.values(REND
 /** Kubernetes objects in YAML text, as the provider's `yaml:decode` returns them (every document, empty ones dropped). */
 function decode(inputs: Record<string, unknown>): Record<string, unknown> {
     const text = typeof inputs.text === "string" ? inputs.text : "";
-    const docs = yaml.loadAll(text, undefined, { schema: yaml.JSON_SCHEMA }).filter((d) => d !== null && d !== undefined);
+    const docs = loadAllYaml(text, { schema: JSON_SCHEMA }).filter((d) => d !== null && d !== undefined);
     // A `List` holds its objects in `items`, as `kubectl apply` reads it.
     const objects = docs.flatMap((d) => (typeof d === "object" && d !== null && (d as { kind?: unknown }).kind === "List" && Array.isArray((d as { items?: unknown }).items) ? (d as { items: unknown[] }).items : [d]));
     return { result: objects };

@@ -6,9 +6,9 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import * as yaml from "js-yaml";
 import { shownValue, visible } from "../../tagset/text";
 import { UsageError, readJsonFile, readTextFile, shownPath, isObject } from "../input";
+import { MAX_YAML_FILE_BYTES, YamlInputError, loadYaml } from "../yaml-input";
 
 export { UsageError };
 
@@ -42,13 +42,14 @@ export interface PulumiProject {
 const PROJECT_NAME = /^[A-Za-z0-9_.-]{1,100}$/;
 
 export function readYamlFile(file: string): unknown {
-    const text = readTextFile(file, "YAML");
+    const text = readTextFile(file, "YAML", MAX_YAML_FILE_BYTES);
     try {
-        return yaml.load(text, { filename: file, json: true });
+        return loadYaml(text, { filename: file, json: true });
     } catch (e) {
-        const mark = (e as { mark?: { line: number; column: number } }).mark;
-        const reason = (e as { reason?: string }).reason ?? (e instanceof Error ? e.message.split("\n")[0] : String(e));
-        throw new UsageError(`${file}${mark ? `:${mark.line + 1}:${mark.column + 1}` : ""}: not valid YAML (${visible(reason, { max: 120 })})`);
+        if (!(e instanceof YamlInputError)) throw e;
+        const { line, column, reason } = e.problem;
+        if (!e.syntax) throw new UsageError(`${shownPath(file)}: ${reason}`);
+        throw new UsageError(`${shownPath(file)}${line !== undefined ? `:${line}:${column}` : ""}: not valid YAML (${visible(reason, { max: 120 })})`);
     }
 }
 

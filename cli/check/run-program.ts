@@ -12,10 +12,10 @@
  * `pulumi preview` type-checks unless the tsconfig sets `noCheck`.
  */
 import { spawn } from "child_process";
-import * as fs from "fs";
 import * as path from "path";
 import { visible } from "../../tagset/text";
 import { startPreviewEngine } from "../engine/preview-engine";
+import { childEnvironment, runtimeScript } from "../child-environment";
 import { killTree, whileRunning } from "../lifecycle";
 import { answerRead } from "./aws-mocks";
 import { answerInvoke } from "./invoke-answers";
@@ -39,12 +39,6 @@ export interface ProgramRunOptions {
 
 export const DEFAULT_PROGRAM_TIMEOUT_MS = 10 * 60_000;
 
-/** The preload that spares the SDK's promise bookkeeping from source-mapping (`cli/runtime/program-preload.js`). */
-function preloadPath(): string | undefined {
-    const candidates = [path.resolve(__dirname, "..", "runtime", "program-preload.js"), path.resolve(__dirname, "..", "..", "cli", "runtime", "program-preload.js")];
-    return candidates.find((c) => fs.existsSync(c));
-}
-
 /** The program could not be run, or failed: one line naming the cause and where. */
 export class ProgramError extends Error {}
 
@@ -53,6 +47,9 @@ export class ProgramStopped extends ProgramError {}
 
 /** Output kept from the program's stdout and stderr (the end of it). */
 const OUTPUT_KEPT = 64 * 1024;
+
+/** How long the program's output pipes are read after it has exited or been stopped: a process it left behind may hold them open for ever. */
+const PIPE_GRACE_MS = 2_000;
 
 /** Where the language host finds the runner: `@pulumi/pulumi/cmd/run` resolved from the program directory (`locateModule`). */
 function runnerPath(programDir: string): string {
@@ -111,14 +108,17 @@ export async function runProgram(opts: ProgramRunOptions): Promise<{ recorded: R
     });
     const env: NodeJS.ProcessEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("PULUMI_NODEJS_") && k !== "PULUMI_CONFIG" && k !== "PULUMI_CONFIG_SECRET_KEYS"));
     // The language host passes config keys in the legacy `ns:config:name` form; every SDK reads it.
-    env.PULUMI_CONFIG = JSON.stringify(Object.fromEntries(Object.entries(stack.config).map(([k, v]) => [k.replace(/^([^:]+):/, "$1:config:"), v])));
-    env.PULUMI_CONFIG_SECRET_KEYS = JSON.stringify(stack.secretKeys);
+    const config = childEnvironment(env, {
+        PULUMI_CONFIG: JSON.stringify(Object.fromEntries(Object.entries(stack.config).map(([k, v]) => [k.replace(/^([^:]+):/, "$1:config:"), v]))),
+        PULUMI_CONFIG_SECRET_KEYS: JSON.stringify(stack.secretKeys),
+    });
+    Object.assign(env, config.env);
     if (project.runtime.typescript) env.PULUMI_NODEJS_TYPESCRIPT = "true";
     if (project.runtime.tsconfig) env.PULUMI_NODEJS_TSCONFIG_PATH = project.runtime.tsconfig;
     env.PULUMI_NODEJS_TRANSPILE_ONLY = process.env.PULUMI_NODEJS_TRANSPILE_ONLY ?? String(!opts.typeCheck);
-    const preload = preloadPath();
+    const preload = runtimeScript("program-preload.js");
     // NODE_OPTIONS, not argv: the runner looks for --require in process.execArgv to decide on ESM mode.
-    if (preload) env.NODE_OPTIONS = [process.env.NODE_OPTIONS, `--require ${JSON.stringify(preload)}`].filter(Boolean).join(" ");
+    if (preload) env.NODE_OPTIONS = [env.NODE_OPTIONS, `--require ${JSON.stringify(preload)}`].filter(Boolean).join(" ");
     const args = [
         ...project.runtime.nodeargs, runner,
         "--monitor", engine.address, "--engine", engine.address,
@@ -144,22 +144,40 @@ export async function runProgram(opts: ProgramRunOptions): Promise<{ recorded: R
     };
     if (opts.signal?.aborted) stop();
     else opts.signal?.addEventListener("abort", stop);
-    const exit = await new Promise<{ code: number | null; signal: NodeJS.Signals | null; error?: Error }>((resolve) => {
+    type Exit = { code: number | null; signal: NodeJS.Signals | null; error?: Error };
+    const exit = await new Promise<Exit>((resolve) => {
+        let exited: Exit | undefined;
+        let grace: NodeJS.Timeout | undefined;
+        const finish = (result: Exit): void => {
+            clearTimeout(timer);
+            clearTimeout(grace);
+            resolve(result);
+        };
+        // After the deadline, or once the program has exited, its pipes are read only a little longer: a
+        // process it left behind (outside its process group, or not yet ended) may hold them open for ever.
+        const endSoon = (): void => {
+            grace ??= setTimeout(() => {
+                killTree(child.pid);
+                finish(exited ?? { code: null, signal: "SIGKILL" });
+            }, PIPE_GRACE_MS);
+        };
         const timer = setTimeout(() => {
             timedOut = true;
             killTree(child.pid);
+            endSoon();
         }, timeoutMs);
-        child.once("error", (error) => {
-            clearTimeout(timer);
-            resolve({ code: null, signal: null, error });
+        child.once("error", (error) => finish({ code: null, signal: null, error }));
+        child.once("exit", (code, signal) => {
+            exited = { code, signal };
+            endSoon();
         });
-        child.once("close", (code, signal) => {
-            clearTimeout(timer);
-            resolve({ code, signal });
-        });
+        child.once("close", (code, signal) => finish({ code, signal }));
     });
+    child.stdout.destroy();
+    child.stderr.destroy();
     opts.signal?.removeEventListener("abort", stop);
     unregister();
+    config.release();
     const recorded = engine.recorded();
     await engine.close();
     output = output.slice(-OUTPUT_KEPT);

@@ -6,6 +6,7 @@
 import { spawn, type ChildProcess } from "child_process";
 import * as path from "path";
 import { visible } from "../../tagset/text";
+import { childEnvironment } from "../child-environment";
 import { killTree, whileRunning } from "../lifecycle";
 
 export interface StackIdentity {
@@ -58,9 +59,11 @@ export function startPolicyPack(packDir: string, identity: StackIdentity, timeou
     } catch {
         return Promise.reject(new PolicyPackError(`policy pack ${absolute}: @pulumi/pulumi is not installed for it (run npm install there)`));
     }
+    const { PULUMI_CONFIG: config, ...env } = packEnvironment(identity);
+    const environment = childEnvironment(env, { PULUMI_CONFIG: config ?? "{}" });
     const child: ChildProcess = spawn(process.execPath, [runPolicyPack, UNUSED_ENGINE_ADDRESS, absolute], {
         cwd: absolute,
-        env: packEnvironment(identity),
+        env: environment.env,
         stdio: ["ignore", "pipe", "pipe"],
         detached: true,
     });
@@ -70,6 +73,7 @@ export function startPolicyPack(packDir: string, identity: StackIdentity, timeou
     const exited = new Promise<void>((resolve) => child.once("exit", (code, signal) => {
         ending = signal ?? `code ${code}`;
         unregister();
+        environment.release();
         resolve();
     }));
     const stop = async (): Promise<void> => {

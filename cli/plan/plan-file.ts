@@ -4,7 +4,7 @@
  * validated; everything else passes through untouched.
  */
 import { z } from "zod";
-import { UsageError, parseJsonText, readTextFile, shownPath, isObject } from "../input";
+import { MAX_NESTING, UsageError, isObject, parseJsonText, readTextFile, shownPath } from "../input";
 import { visible } from "../../tagset/text";
 
 const Expression: z.ZodType<unknown> = z.unknown();
@@ -109,6 +109,21 @@ function schemaProblems(error: z.ZodError): string {
     return `${shown.join("; ")}${error.issues.length > 3 ? `; and ${error.issues.length - 3} more` : ""}`;
 }
 
+/** How deep `configuration.root_module`'s `module_calls` nest, counted without recursion (the schema and the views recurse). */
+function moduleNesting(json: unknown): number {
+    const root = isObject(json) && isObject(json.configuration) ? json.configuration.root_module : undefined;
+    const stack: [unknown, number][] = [[root, 0]];
+    let deepest = 0;
+    while (stack.length) {
+        const [module, depth] = stack.pop()!;
+        if (!isObject(module) || !isObject(module.module_calls)) continue;
+        deepest = Math.max(deepest, depth + 1);
+        if (deepest > MAX_NESTING) return deepest;
+        for (const call of Object.values(module.module_calls)) if (isObject(call)) stack.push([call.module, depth + 1]);
+    }
+    return deepest;
+}
+
 export function parsePlanText(text: string, file: string): TerraformPlan {
     // A binary plan file is a zip archive.
     if (text.startsWith("PK\u0003\u0004")) throw new UsageError(`${shownPath(file)}: a binary plan file, not its JSON; ${HOW_TO_MAKE_ONE}`);
@@ -124,6 +139,8 @@ export function parsePlanText(text: string, file: string): TerraformPlan {
     }
     const other = notAPlan(json);
     if (other) throw new UsageError(`${shownPath(file)}: ${other}`);
+    const nesting = moduleNesting(json);
+    if (nesting > MAX_NESTING) throw new UsageError(`${shownPath(file)}: the configuration's modules are nested deeper than ${MAX_NESTING} levels (module_calls within module_calls); not a plan tagguard can read`);
     const parsed = PlanSchema.safeParse(json);
     if (!parsed.success) throw new UsageError(`${shownPath(file)}: not a plan tagguard can read: ${schemaProblems(parsed.error)}`);
     // Only what tagguard reads is kept: the rest (`planned_values`, `prior_state`: over a third of a plan) is garbage from here on.

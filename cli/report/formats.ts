@@ -173,8 +173,8 @@ export function formatChargebackCsv(r: AttributionReport, team?: string): string
 /** A colour per key, the same in every chart: keys in one fixed order, `unallocated` always grey. */
 function colours(keys: readonly string[]): (key: string) => string {
     const PALETTE = ["#2563eb", "#16a34a", "#dc2626", "#9333ea", "#ea580c", "#0891b2", "#ca8a04", "#db2777", "#65a30d", "#4f46e5", "#0d9488", "#b45309"];
-    const order = [...new Set(keys)].filter((k) => k !== "unallocated").sort();
-    return (key) => (key === "unallocated" ? "#9ca3af" : PALETTE[Math.max(0, order.indexOf(key)) % PALETTE.length]);
+    const order = new Map([...new Set(keys)].filter((k) => k !== "unallocated").sort().map((k, i) => [k, i]));
+    return (key) => (key === "unallocated" ? "#9ca3af" : PALETTE[(order.get(key) ?? 0) % PALETTE.length]);
 }
 
 function barChart(title: string, rows: Breakdown[], currency: string, colour: (key: string) => string): string {
@@ -189,13 +189,28 @@ function barChart(title: string, rows: Breakdown[], currency: string, colour: (k
     return `<section><h2>${esc(title)}</h2><svg viewBox="0 0 760 ${height}" width="760" height="${height}" role="img" aria-label="${esc(title)}">${bars}</svg></section>`;
 }
 
-/** Daily cost by model as stacked bars, with a legend carrying each model's total. */
+/** Models drawn apart in the daily chart; the rest share one stack segment (a chart of hundreds of colours says nothing). */
+const DAILY_CHART_MODELS = 11;
+
+/** Daily cost by model as stacked bars (the largest models, then the others together), with a legend carrying each total. */
 function dailyChart(r: AttributionReport, colour: (key: string) => string): string {
     const days = [...new Set(r.dailyByModel.map((d) => d.day))].sort();
     if (days.length < 2) return "";
     const totalsByModel = new Map<string, number>();
     for (const d of r.dailyByModel) totalsByModel.set(d.model, (totalsByModel.get(d.model) ?? 0) + d.cost);
-    const models = [...totalsByModel].sort(([a, x], [b, y]) => y - x || a.localeCompare(b)).map(([k]) => k);
+    const ranked = [...totalsByModel].sort(([a, x], [b, y]) => y - x || a.localeCompare(b)).map(([k]) => k);
+    const others = ranked.length > DAILY_CHART_MODELS + 1 ? ranked.slice(DAILY_CHART_MODELS) : [];
+    const OTHERS = `${others.length} other models`;
+    const models = others.length ? [...ranked.slice(0, DAILY_CHART_MODELS), OTHERS] : ranked;
+    if (others.length) totalsByModel.set(OTHERS, others.reduce((sum, m) => sum + totalsByModel.get(m)!, 0));
+    const inOthers = new Set(others);
+    const fill = (model: string): string => (model === OTHERS ? "#d1d5db" : colour(model));
+    // Each day's cost per drawn model, indexed once: the chart is linear in the report's rows.
+    const cell = new Map<string, number>();
+    for (const d of r.dailyByModel) {
+        const key = `${d.day}\u0000${inOthers.has(d.model) ? OTHERS : d.model}`;
+        cell.set(key, (cell.get(key) ?? 0) + d.cost);
+    }
     const perDay = new Map(days.map((d) => [d, 0]));
     for (const d of r.dailyByModel) if (d.cost > 0) perDay.set(d.day, perDay.get(d.day)! + d.cost);
     const max = Math.max(...perDay.values(), 1e-9);
@@ -204,14 +219,14 @@ function dailyChart(r: AttributionReport, colour: (key: string) => string): stri
     days.forEach((day, i) => {
         let y = 230;
         for (const model of models) {
-            const cost = r.dailyByModel.find((d) => d.day === day && d.model === model)?.cost ?? 0;
+            const cost = cell.get(`${day}\u0000${model}`) ?? 0;
             if (cost <= 0) continue;
             const h = (cost / max) * 210;
             y -= h;
-            bars.push(`<rect x="${(50 + i * width).toFixed(1)}" y="${y.toFixed(1)}" width="${Math.max(1, width - 1).toFixed(1)}" height="${h.toFixed(1)}" fill="${colour(model)}"><title>${esc(`${day} ${model}: ${money(cost, r.currency)}`)}</title></rect>`);
+            bars.push(`<rect x="${(50 + i * width).toFixed(1)}" y="${y.toFixed(1)}" width="${Math.max(1, width - 1).toFixed(1)}" height="${h.toFixed(1)}" fill="${fill(model)}"><title>${esc(`${day} ${model}: ${money(cost, r.currency)}`)}</title></rect>`);
         }
     });
-    const legend = models.map((model) => `<li><span class="swatch" style="background:${colour(model)}"></span>${esc(model, 40)} <b>${esc(money(totalsByModel.get(model)!, r.currency))}</b></li>`).join("");
+    const legend = models.map((model) => `<li><span class="swatch" style="background:${fill(model)}"></span>${esc(model, 40)} <b>${esc(money(totalsByModel.get(model)!, r.currency))}</b></li>`).join("");
     const axis = `<line x1="50" y1="230" x2="730" y2="230" stroke="#9ca3af"/><text x="50" y="248" class="value">${esc(days[0])}</text><text x="730" y="248" class="value" text-anchor="end">${esc(days[days.length - 1])}</text><text x="54" y="14" class="value">${esc(money(max, r.currency))} a day</text>`;
     return `<section><h2>Daily cost by model</h2><svg viewBox="0 0 760 256" width="760" height="256" role="img" aria-label="Daily cost by model, stacked">${axis}${bars.join("")}</svg><ul class="legend">${legend}</ul></section>`;
 }

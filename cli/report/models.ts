@@ -8,7 +8,8 @@
  *     owner_team: fraud
  */
 import * as path from "path";
-import * as yaml from "js-yaml";
+import { CORE_SCHEMA } from "js-yaml";
+import { YamlInputError, loadYaml } from "../yaml-input";
 import { z } from "zod";
 import { configProblems } from "../../tagset/config";
 import { UsageError, parseJsonText, readTextFile, shownPath } from "../input";
@@ -29,17 +30,21 @@ export interface ModelsFile {
     models: ReadonlyMap<string, ModelEntry>;
 }
 
+/** A models file lists a platform's models (hundreds, not millions): larger is refused before it is read. */
+export const MAX_MODELS_FILE_BYTES = 8 * 1024 * 1024;
+
 export function readModelsFile(file: string): ModelsFile {
     if (!file.trim()) throw new UsageError("--models: empty path (an unset variable?); leave the option out for no models file");
-    const text = readTextFile(file, "models file");
+    const text = readTextFile(file, "a models file", MAX_MODELS_FILE_BYTES);
     let raw: unknown;
     if (/\.json$/i.test(file)) raw = parseJsonText(text, file, "a models file (model_id -> monthly_predictions, monthly_value_usd, benchmark_cost_per_1k_usd, owner_team)");
     else {
         try {
-            raw = yaml.load(text, { filename: path.basename(file), schema: yaml.CORE_SCHEMA });
+            raw = loadYaml(text, { filename: path.basename(file), schema: CORE_SCHEMA });
         } catch (e) {
-            const mark = (e as { mark?: { line: number; column: number } }).mark;
-            throw new UsageError(`--models ${shownPath(file)}: not valid YAML${mark ? ` at line ${mark.line + 1}, column ${mark.column + 1}` : ""}`);
+            if (!(e instanceof YamlInputError)) throw e;
+            const { line, column, reason } = e.problem;
+            throw new UsageError(`--models ${shownPath(file)}: ${e.syntax ? `not valid YAML${line !== undefined ? ` at line ${line}, column ${column}` : ""}` : reason}`);
         }
     }
     if (raw === null || raw === undefined) throw new UsageError(`--models ${shownPath(file)}: empty file; expected model_id -> settings`);

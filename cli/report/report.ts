@@ -339,18 +339,23 @@ async function buildAttributionReport(opts: ReportOptions): Promise<AttributionR
         progress("economics, showback and chargeback");
 
         // Anomalies: each model's daily cost against its own trailing baseline (days without cost count as 0).
+        // Only days with cost can stand out (a day without is never above its baseline), so the baseline's
+        // sum and sum of squares are taken over the days with cost in the window, the others adding 0: the
+        // work follows the data, not the calendar (a charge dated in the year 9999 adds one row, not millions).
+        // A variance from sums of squares keeps rounding residue: one below a millionth of the costs' size is none.
+        const baselineDays = Math.max(2, Math.floor(opts.anomaly.baselineDays));
         const dailyByModel = (await rows(con, `SELECT coalesce(model_id, '${UNALLOCATED}') AS model, strftime(charge_day, '%Y-%m-%d') AS day, sum(cost) AS cost
             FROM usage WHERE charge_day IS NOT NULL GROUP BY ALL ORDER BY model, day`)).map((r) => ({ model: String(r.model), day: String(r.day), cost: num(r.cost) }));
         const anomalies = (await rows(con, `WITH daily AS (
                 SELECT coalesce(model_id, '${UNALLOCATED}') AS model, charge_day AS day, sum(cost)::DOUBLE AS cost FROM usage WHERE charge_day IS NOT NULL GROUP BY ALL),
-            span AS (SELECT model, min(day) AS first, max(day) AS last FROM daily GROUP BY model),
-            days AS (SELECT model, CAST(unnest(generate_series(first, last, INTERVAL 1 DAY)) AS DATE) AS day FROM span),
-            dense AS (SELECT d.model, d.day, coalesce(x.cost, 0) AS cost FROM days d LEFT JOIN daily x ON x.model = d.model AND x.day = d.day),
-            scored AS (SELECT model, day, cost,
-                avg(cost) OVER w AS baseline, stddev_samp(cost) OVER w AS sd, count(*) OVER w AS n
-                FROM dense WINDOW w AS (PARTITION BY model ORDER BY day ROWS BETWEEN ${opts.anomaly.baselineDays} PRECEDING AND 1 PRECEDING))
+            windowed AS (SELECT model, day, cost, min(day) OVER (PARTITION BY model) AS first,
+                coalesce(sum(cost) OVER w, 0) AS s, coalesce(sum(cost * cost) OVER w, 0) AS ss
+                FROM daily WINDOW w AS (PARTITION BY model ORDER BY day RANGE BETWEEN INTERVAL ${baselineDays} DAY PRECEDING AND INTERVAL 1 DAY PRECEDING)),
+            scored AS (SELECT model, day, cost, ss, s / ${baselineDays} AS baseline,
+                sqrt(greatest((ss - s * s / ${baselineDays}) / ${baselineDays - 1}, 0)) AS sd
+                FROM windowed WHERE date_diff('day', first, day) >= ${baselineDays})
             SELECT model, strftime(day, '%Y-%m-%d') AS day, cost, baseline, (cost - baseline) / sd AS z FROM scored
-            WHERE n >= ${opts.anomaly.baselineDays} AND sd > 0 AND (cost - baseline) / sd >= ${opts.anomaly.warning}
+            WHERE sd > 1e-6 * sqrt(ss / ${baselineDays}) AND (cost - baseline) / sd >= ${opts.anomaly.warning}
             ORDER BY z DESC, model, day`)).map((r) => ({
             model: String(r.model), day: String(r.day), cost: num(r.cost), baseline: num(r.baseline), zScore: num(r.z),
             level: (num(r.z) >= opts.anomaly.critical ? "CRITICAL" : "WARNING") as "WARNING" | "CRITICAL",

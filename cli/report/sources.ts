@@ -10,7 +10,8 @@ export type CostMeasure = "effective" | "billed";
 export class BillingInputError extends Error {}
 
 /** SQL string literal. */
-export const lit = (s: string): string => `'${s.replace(/'/g, "''")}'`;
+/** A SQL string literal; a NUL (which ends a C string) is spliced in with `chr(0)`. */
+export const lit = (s: string): string => `'${s.replace(/'/g, "''").replace(/\0/g, "' || chr(0) || '")}'`;
 
 export const SCHEMA_NAMES: Readonly<Record<Schema, string>> = { focus: "FOCUS", cur2: "CUR 2.0" };
 
@@ -167,8 +168,10 @@ export async function createLinesView(con: DuckDBConnection, files: readonly str
     }
     await con.run(`CREATE OR REPLACE TEMP VIEW lines AS ${select}`);
     // Tags become JSON text after aggregating, once per group: CUR 2.0's keys lose their `user_` prefix (values keep theirs).
-    const tagsExpression = schema === "focus"
+    const json = schema === "focus"
         ? (has("Tags") ? tagsJson("tags", columns.get("Tags")) : "tags")
         : (has("resource_tags") ? `regexp_replace(${tagsJson("tags", columns.get("resource_tags"))}, '([{,]\\s*)"user_', '\\1"', 'g')` : "tags");
+    // A raw NUL byte in the tags' text (JSON allows it only escaped) is read as the escape, so the key or value is judged and shown, not lost.
+    const tagsExpression = `replace(${json}, chr(0), '\\u0000')`;
     return { notes, tagsExpression, schema, split: schema === "cur2" && has("split_line_item_parent_resource_id") };
 }

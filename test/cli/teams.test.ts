@@ -18,8 +18,8 @@ const UNTAGGED_PLAN = path.join(ROOT, "examples", "terraform", "untagged", "plan
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tagguard-teams-"));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-function tagguard(args: string[], env: NodeJS.ProcessEnv = {}) {
-    const r = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: "utf8", env: { ...process.env, TAGGUARD_TODAY: "2026-11-28", GITHUB_ACTIONS: "", ...env }, timeout: 120_000 });
+function tagguard(args: string[], env: NodeJS.ProcessEnv = {}, cwd = ROOT) {
+    const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: "utf8", env: { ...process.env, TAGGUARD_TODAY: "2026-11-28", GITHUB_ACTIONS: "", ...env }, timeout: 120_000 });
     return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -116,6 +116,31 @@ describe("a baseline: only what a change adds fails", () => {
         const notReport = tagguard(["plan", UNTAGGED_PLAN, "--baseline", UNTAGGED_PLAN]);
         expect(notReport.code).toBe(2);
         expect(notReport.stderr).toMatch(/not a tagguard --format json report/);
+    });
+
+    test("plan with several plans: a finding matches only in its own plan; one plan renamed still matches", () => {
+        const plans = path.join(dir, "plans");
+        fs.mkdirSync(plans, { recursive: true });
+        const untagged = JSON.parse(fs.readFileSync(UNTAGGED_PLAN, "utf8")) as { resource_changes: { address: string }[] };
+        const bucketOnly = (address: string) => ({ ...untagged, resource_changes: untagged.resource_changes.filter((c) => c.address === address) });
+        // dev has the untagged feature store; prod does not, yet.
+        fs.writeFileSync(path.join(plans, "dev.json"), JSON.stringify(bucketOnly("aws_s3_bucket.features")));
+        fs.writeFileSync(path.join(plans, "prod.json"), JSON.stringify(bucketOnly("aws_msk_cluster.events")));
+        const baseline = path.join(dir, "stacks-baseline.json");
+        const run = (extra: string[]) => tagguard(["plan", "plans/dev.json", "plans/prod.json", ...extra], {}, dir);
+        fs.writeFileSync(baseline, run(["--format", "json"]).stdout);
+        expect(run(["--baseline", baseline]).code).toBe(0);
+        // prod gains the same untagged bucket at the same address: new in prod, though dev has it.
+        fs.writeFileSync(path.join(plans, "prod.json"), JSON.stringify({ ...untagged, resource_changes: [...bucketOnly("aws_msk_cluster.events").resource_changes, ...bucketOnly("aws_s3_bucket.features").resource_changes] }));
+        const r = run(["--baseline", baseline, "--format", "json"]);
+        expect(r.code).toBe(1);
+        const report = JSON.parse(r.stdout) as PlanReport;
+        expect(report.violations.filter((v) => v.baseline === "new").map((v) => [v.file, v.address, v.policy])).toEqual([["plans/prod.json", "aws_s3_bucket.features", "required-tags"]]);
+        // One plan against a one-plan baseline: the file may have been renamed or moved.
+        const single = path.join(dir, "single-baseline.json");
+        fs.writeFileSync(single, tagguard(["plan", "plans/dev.json", "--format", "json"], {}, dir).stdout);
+        fs.copyFileSync(path.join(plans, "dev.json"), path.join(plans, "dev-renamed.json"));
+        expect(tagguard(["plan", "plans/dev-renamed.json", "--baseline", single], {}, dir).code).toBe(0);
     });
 });
 

@@ -33,6 +33,8 @@ interface Case {
     exit: 0 | 1 | 2;
     /** For exit 2, what stderr says; otherwise what the output says. */
     message: RegExp;
+    /** A warning expected on stderr besides the output. */
+    warning?: RegExp;
     timeoutMs?: number;
 }
 
@@ -70,13 +72,15 @@ function run(c: Case): void {
     setUp(dir, c.files ?? {});
     const before = digest(dir);
     const args = c.args.map((a) => a.replaceAll("{dir}", dir));
+    const env = Object.fromEntries(Object.entries(c.env ?? {}).map(([k, v]) => [k, v.replaceAll("{dir}", dir)]));
     const r = spawnSync(process.execPath, [BIN, ...args], {
         cwd: ROOT, encoding: "utf8", timeout: c.timeoutMs ?? 60_000,
-        env: { ...process.env, TAGGUARD_TODAY: "2026-11-28", TAGGUARD_DEBUG: "", ...c.env },
+        env: { ...process.env, GITHUB_ACTIONS: "", GITHUB_STEP_SUMMARY: "", TAGGUARD_TODAY: "2026-11-28", TAGGUARD_DEBUG: "", ...env },
     });
     const all = `${r.stdout}${r.stderr}`;
     expect({ exit: r.status, signal: r.signal }).toEqual({ exit: c.exit, signal: null });
     expect(c.exit === 2 ? r.stderr : r.stdout).toMatch(c.message);
+    if (c.warning) expect(r.stderr).toMatch(c.warning);
     expect(all).not.toMatch(/\n\s+at .+:\d+:\d+\)?\n/); // no stack trace
     expect(all).not.toMatch(/internal error/);
     expect(all).not.toContain(SENTINEL);
@@ -362,7 +366,67 @@ new aws.s3.Bucket("b", { tags: pulumi.secret({ "${SENTINEL}": "x".repeat(300) })
     { name: "check: invalid pack config", args: ["check", path.join(PROGRAMS, "javascript"), "--policy-pack-config", "{dir}/c.json"], files: { "c.json": JSON.stringify({ "required-tags": { services: ["s4"] } }) }, exit: 2, message: /did you mean "s3"/ },
 ];
 
-const cases: Case[] = [...fileCases, ...contentCases, ...configCases, ...optionCases, ...reportCases, ...checkCases];
+// ---------------------------------------------------------------------------------------------------
+// Deep, huge and endless: every input bounded in the work it can cause, every run ending.
+
+const DEEP = 100_000;
+const nested = (open: string, leaf: string, close: string, depth = DEEP): string => `${open.repeat(depth)}${leaf}${close.repeat(depth)}`;
+const planWith = (mark: string, replacement: string): string => planText.replace(mark, replacement);
+const untaggedPlan = JSON.parse(planText) as { configuration: { root_module: { module_calls?: Record<string, unknown> } } };
+const deepModules = (): string => {
+    const withModules = structuredClone(untaggedPlan);
+    withModules.configuration.root_module.module_calls = { ...withModules.configuration.root_module.module_calls, deep: "@DEEP@" };
+    return JSON.stringify(withModules).replace('"@DEEP@"', `{"source":"./d","module":${nested('{"module_calls":{"m":{"source":"./m","module":', "{}", "}}}")}}`);
+};
+const aliasBomb = (top: string): string => `${top}:\n  a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n${Array.from({ length: 9 }, (_, i) => `  a${i + 1}: &a${i + 1} [${Array(10).fill(`*a${i}`).join(", ")}]`).join("\n")}\n`;
+const program = (index: string, stackFile = "config:\n  aws:region: us-east-1\n"): Files => ({
+    "Pulumi.yaml": "name: p\nruntime: nodejs\nmain: index.js\n", "Pulumi.dev.yaml": stackFile, "package.json": '{"main": "index.js"}', "index.js": index,
+    "node_modules": { symlink: path.join(ROOT, "node_modules") },
+});
+const farFuture = focus(...Array.from({ length: 60 }, (_, m) => [focusLine("1", { ...FULL_TAGS, model_id: `m-${m}` }), focusLine("1", { ...FULL_TAGS, model_id: `m-${m}` }).replace(/2026-10-0(\d)/g, "9999-12-0$1")]).flat());
+const longModule = Array.from({ length: 8_000 }, (_, i) => `module.m${i % 10}`).join(".");
+
+const boundCases: Case[] = [
+    { name: "plan: invalid JSON nested 100,000 deep", args: ["plan", "{dir}/p.json"], files: { "p.json": nested('{"a":', "1", "}").slice(0, -1) }, exit: 2, message: /p\.json: not valid JSON \(nested deeper than 512 levels, too deep to say where\)/ },
+    { name: "audit: invalid JSON nested 100,000 deep", args: ["audit", "{dir}/s.json"], files: { "s.json": nested("[", "", "]").slice(0, -1) }, exit: 2, message: /s\.json: not valid JSON \(nested deeper than 512 levels/ },
+    { name: "plan: modules nested 100,000 deep", args: ["plan", "{dir}/p.json"], files: { "p.json": deepModules() }, exit: 2, message: /p\.json: the configuration's modules are nested deeper than 512 levels/ },
+    { name: "plan: a tag value nested 100,000 deep", args: ["plan", "{dir}/p.json"], files: { "p.json": planWith('"tags_all":{', `"tags_all":{"deep":${nested("[", "1", "]")},`) }, exit: 1, message: /Violations: / },
+    { name: "plan: after_unknown nested 100,000 deep", args: ["plan", "{dir}/p.json"], files: { "p.json": planWith('"after_unknown":{', `"after_unknown":{"deep":${nested("[", "true", "]")},`) }, exit: 1, message: /Violations: / },
+    { name: "plan: after_sensitive nested 100,000 deep", args: ["plan", "{dir}/p.json"], files: { "p.json": planWith('"after_sensitive":{', `"after_sensitive":{"tags_all":${nested('{"a":', "true", "}")},"x":1,`) }, exit: 1, message: /Violations: / },
+    { name: "audit: outputs nested 100,000 deep", args: ["audit", "{dir}/s.json"], files: { "s.json": stateText.replace('"outputs": {', `"outputs": {"deep": ${nested("[", "1", "]")}, `) }, exit: 0, message: /attributable/ },
+    { name: "plan --baseline with findings nested 100,000 deep", args: ["plan", UNTAGGED_PLAN, "--baseline", "{dir}/b.json"], files: { "b.json": `{"reportVersion":1,"violations":[${nested("[", "", "]")}]}` }, exit: 1, message: /Against the baseline/ },
+    { name: "plan: an address and a provider key 80,000 characters long", args: ["plan", "{dir}/p.json"], timeoutMs: 20_000, exit: 1, message: /Violations: /,
+        files: { "p.json": JSON.stringify(planJson({
+            providers: { aws: {}, [`aws.${"a".repeat(80_000)}`]: { alias: "a".repeat(80_000), defaultTags: FULL_TAGS } },
+            changes: [{ address: `${longModule}.aws_s3_bucket.b`, after: { tags_all: {} } }, { address: `aws_s3_bucket.${"b".repeat(80_000)}`, after: { tags: {} } }],
+            configured: { [`aws_s3_bucket.${"b".repeat(80_000)}`]: { provider: `aws.${"a".repeat(80_000)}` } },
+        })) } },
+    { name: "check: an alias bomb in the stack file", args: ["check", "{dir}"], files: program("", aliasBomb("config")), timeoutMs: 20_000, exit: 2, message: /Pulumi\.dev\.yaml: holds more than 2000000 values, counting each use of an alias/ },
+    { name: "check: an alias bomb in Pulumi.yaml", args: ["check", "{dir}"], files: { ...program(""), "Pulumi.yaml": `name: p\nruntime: nodejs\n${aliasBomb("x")}` }, timeoutMs: 20_000, exit: 2, message: /Pulumi\.yaml: holds more than 2000000 values/ },
+    { name: "check: a stack file nested deeper than YAML is read", args: ["check", "{dir}"], files: program("", `config:\n  p:x: ${nested("[", "", "]", 5_000)}\n`), exit: 2, message: /Pulumi\.dev\.yaml:2:\d+: not valid YAML \(nesting exceeded maxDepth/ },
+    { name: "report --models: an alias bomb", args: ["report", "{dir}/f.csv", "--models", "{dir}/m.yaml"], files: { "f.csv": focus(focusLine("1", FULL_TAGS)), "m.yaml": aliasBomb("xgb") }, timeoutMs: 20_000, exit: 2, message: /--models .*m\.yaml: holds more than 2000000 values/ },
+    { name: "report --models: millions of entries are refused by size before reading", args: ["report", "{dir}/f.csv", "--models", "{dir}/m.json"], timeoutMs: 20_000, exit: 2, message: /m\.json: \d+ bytes, more than the 8388608 bytes tagguard reads as a models file; refused before reading/,
+        files: { "f.csv": focus(focusLine("1", FULL_TAGS)), "m.json": `{${Array.from({ length: 300_000 }, (_, i) => `"model-${i}":{"monthly_predictions":${i}}`).join(",")}}` } },
+    { name: "report --models: 100,000 entries end in seconds", args: ["report", "{dir}/f.csv", "--models", "{dir}/m.json"], timeoutMs: 30_000, exit: 0, message: /total/i,
+        files: { "f.csv": focus(focusLine("1", FULL_TAGS)), "m.json": `{${Array.from({ length: 100_000 }, (_, i) => `"model-${i}":{"monthly_predictions":${i}}`).join(",")}}` } },
+    { name: "report: a raw NUL in a tag value is read and shown", args: ["report", "{dir}/f.csv"], files: { "f.csv": focus(focusLine("1", { ...FULL_TAGS, team: "fr\u0000aud" }).replace("\\u0000", "\u0000")) }, exit: 0, message: /fr\\u\{0\}aud/ },
+    { name: "report: an escaped NUL in a tag key is read and shown", args: ["report", "{dir}/f.csv"], files: { "f.csv": focus(focusLine("1", FULL_TAGS), focusLine("2", { ...FULL_TAGS, "te\u0000am": "fraud" })) }, exit: 0, message: /te\\u\{0\}am/ },
+    { name: "report: charges dated in the year 9999 take time by the data, not the calendar", args: ["report", "{dir}/f.csv", "--format", "html"], files: { "f.csv": farFuture }, timeoutMs: 20_000, exit: 0, message: /9999-12/ },
+    { name: "check: a stack config too large for a process environment (no spawn E2BIG)", args: ["check", "{dir}"], timeoutMs: 60_000, exit: 1, message: /Violations: 1 mandatory/,
+        files: program(`const pulumi = require("@pulumi/pulumi"); const aws = require("@pulumi/aws");
+if (new pulumi.Config().require("blob").length !== 300000) throw new Error("the config did not arrive whole");
+new aws.s3.Bucket("b", {});`, `config:\n  p:blob: ${"x".repeat(300_000)}\n`) },
+    { name: "check --timeout: a never-ending program whose detached child holds its output", args: ["check", "{dir}", "--timeout", "3"], timeoutMs: 30_000, exit: 2, message: /did not finish within 3 s \(--timeout\)/,
+        files: program(`require("child_process").spawn("sleep", ["20"], { detached: true, stdio: ["ignore", "inherit", "inherit"] }).unref(); setInterval(() => {}, 1000);`) },
+    { name: "check: a program that ends but leaves a detached child holding its output", args: ["check", "{dir}"], timeoutMs: 30_000, exit: 1, message: /Violations: 1 mandatory/,
+        files: program(`const aws = require("@pulumi/aws"); new aws.s3.Bucket("b", {}); require("child_process").spawn("sleep", ["20"], { detached: true, stdio: ["ignore", "inherit", "inherit"] }).unref();`) },
+    { name: "plan --out /dev/full: one line naming the output", args: ["plan", UNTAGGED_PLAN, "--out", "/dev/full"], exit: 2, message: /^tagguard: --out \/dev\/full: could not be written in full \(no space left on the device\)\n$/ },
+    { name: "plan: $GITHUB_STEP_SUMMARY pointing at the plan appends nothing to it", args: ["plan", "{dir}/p.json"], files: { "p.json": planText }, env: { GITHUB_ACTIONS: "true", GITHUB_STEP_SUMMARY: "{dir}/p.json" }, exit: 1, message: /Violations: /, warning: /^tagguard: warning: \$GITHUB_STEP_SUMMARY \(.*p\.json\) is one of the run's inputs \(.*p\.json\): no job summary written$/m },
+    { name: "plan: $GITHUB_STEP_SUMMARY pointing at the baseline (through a link) appends nothing to it", args: ["plan", UNTAGGED_PLAN, "--baseline", "{dir}/b.json"], files: { "b.json": '{"reportVersion":1,"violations":[]}', "summary.md": { symlink: "b.json" } }, env: { GITHUB_ACTIONS: "true", GITHUB_STEP_SUMMARY: "{dir}/summary.md" }, exit: 1, message: /Violations: /, warning: /summary\.md\) is one of the run's inputs \(.*b\.json\)/ },
+    { name: "check: $GITHUB_STEP_SUMMARY pointing into the program appends nothing to it", args: ["check", "{dir}"], files: program("const aws = require(\"@pulumi/aws\"); new aws.s3.Bucket(\"b\", {});"), env: { GITHUB_ACTIONS: "true", GITHUB_STEP_SUMMARY: "{dir}/index.js" }, exit: 1, message: /Violations: 1 mandatory/, warning: /index\.js\) is one of the run's inputs/ },
+];
+
+const cases: Case[] = [...fileCases, ...contentCases, ...configCases, ...optionCases, ...reportCases, ...checkCases, ...boundCases];
 
 describe("bad input, command by command", () => {
     test("the table holds at least 150 cases", () => {
