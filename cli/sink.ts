@@ -196,10 +196,14 @@ export function appendJobSummary(markdown: () => string, inputs: readonly string
         return;
     }
     const name = `$GITHUB_STEP_SUMMARY (${shownPath(file)})`;
+    const own = ownDescriptor(file);
     let fd: number | undefined;
     try {
-        fd = fs.openSync(file, "a");
-        writeAll(fd, markdown());
+        if (own !== undefined) writeAll(own, markdown());
+        else {
+            fd = fs.openSync(file, "a");
+            writeAll(fd, markdown());
+        }
     } catch (e) {
         throw failure(e, name);
     } finally {

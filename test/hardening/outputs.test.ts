@@ -169,6 +169,13 @@ describe("--out targets that are not plain files are written through, never repl
         expect(fs.statSync(file).ino).toBe(inode);
     });
 
+    test("$GITHUB_STEP_SUMMARY=/dev/stdout (a socket here, which cannot be opened by name): the summary follows the report", () => {
+        const r = spawnSync(process.execPath, [BIN, ...plan], { cwd: ROOT, env: { ...ENV, GITHUB_ACTIONS: "true", GITHUB_STEP_SUMMARY: "/dev/stdout" }, encoding: "utf8" });
+        expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 1, stderr: "" });
+        expect(r.stdout.startsWith(expected)).toBe(true);
+        expect(r.stdout.slice(expected.length)).toMatch(/^## tagguard plan: examples\/terraform\/untagged\/plan\.json\n/);
+    });
+
     test("a link to /proc/self/fd/1: the report arrives on standard output, the link stays a link", () => {
         const link = path.join(work, "fd1");
         fs.symlinkSync("/proc/self/fd/1", link);
