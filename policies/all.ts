@@ -3,7 +3,7 @@ import type { Policies } from "@pulumi/policy";
 import type { z } from "zod";
 import { attributionCoveragePolicy, type CoverageSummary } from "./attribution-coverage";
 import { awsTagLimitsPolicy } from "./aws-tag-limits";
-import { COST_REACHES_TAGGED_RESOURCE, LAUNCH_TEMPLATE_FIX, costReachesTaggedResourcePolicy } from "./cost-reaches-tagged-resource";
+import { CLOUD_CONTROL_LAUNCH_TEMPLATE_FIX, COST_REACHES_TAGGED_RESOURCE, LAUNCH_TEMPLATE_FIX, costReachesTaggedResourcePolicy } from "./cost-reaches-tagged-resource";
 import { fillDerivableTagsPolicy } from "./fill-derivable-tags";
 import { configSchemaOf } from "./framework";
 import { POD_LABELS, POD_LABELS_FIX, podLabelsPolicy } from "./pod-labels";
@@ -39,12 +39,19 @@ export function policyConfigSchemas(): ReadonlyMap<string, z.ZodObject> {
     }));
 }
 
+/** A pattern that matches any of `texts`, each literally. */
+export const anyOf = (texts: readonly string[]): RegExp => new RegExp(texts.map((t) => t.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|"));
+
+/** The launch-template fix in either provider's words, and the pattern that finds it in a message. */
+export const LAUNCH_TEMPLATE_FIX_TEXTS: readonly string[] = [LAUNCH_TEMPLATE_FIX, CLOUD_CONTROL_LAUNCH_TEMPLATE_FIX];
+export const LAUNCH_TEMPLATE_FIXES = anyOf(LAUNCH_TEMPLATE_FIX_TEXTS);
+
 /**
  * Fix texts the policies end many messages with (a literal, or a pattern where the fix names the
  * resource's own keys): reports print each distinct one once per run instead of per resource.
  */
 export const REPEATED_FIXES: ReadonlyMap<string, string | RegExp> = new Map<string, string | RegExp>([
     [REQUIRED_TAGS, HOW_TO_FIX_PATTERN],
-    [COST_REACHES_TAGGED_RESOURCE, LAUNCH_TEMPLATE_FIX],
+    [COST_REACHES_TAGGED_RESOURCE, LAUNCH_TEMPLATE_FIXES],
     [POD_LABELS, POD_LABELS_FIX],
 ]);

@@ -9,7 +9,7 @@
 import { CostReachConfigSchema } from "../tagset/config";
 import { carrierPlaces, effectiveTags, providerTagConfig, type ProviderTagConfig } from "../tagset/effective-tags";
 import { hasOwnTags, type RegistryEntry, type TagCarrier } from "../tagset/registry-types";
-import { entryOf } from "../tagset/registry";
+import { entryOf, isCloudControlType } from "../tagset/registry";
 import { LAUNCHED_RESOURCE_TYPES, isFargateCompute, mapShape, tagSpecificationsShape, type ReadResult, type TagMap } from "../tagset/shapes";
 import { visible } from "../tagset/text";
 import { isUnknown, readOwn, readPath, unwrapSecret } from "../tagset/values";
@@ -63,6 +63,12 @@ export function launchTemplateGaps(props: unknown, entry: RegistryEntry): { unkn
 }
 
 export const LAUNCH_TEMPLATE_FIX = "Give the launch template `tagSpecifications` for `instance` and `volume` that carry the full tag set (provider default tags do not reach them), or use tagguard's components.";
+
+/** The same fix for a Cloud Control launch template, whose own `tagSpecifications` tag only the template (a mistake public programs make). */
+export const CLOUD_CONTROL_LAUNCH_TEMPLATE_FIX = "Give the launch template `launchTemplateData.tagSpecifications` for `instance` and `volume` that carry the full tag set (its own `tagSpecifications` tag only the template, and provider default tags do not reach them), or use tagguard's components.";
+
+/** The launch-template fix in the words of the template's provider. */
+const launchTemplateFix = (type: string): string => (isCloudControlType(type) ? CLOUD_CONTROL_LAUNCH_TEMPLATE_FIX : LAUNCH_TEMPLATE_FIX);
 
 /** A stack resource's registry entry, if it is a launch template of either provider. */
 const isLaunchTemplate = (r: ResourceView): boolean => entryOf(r.type)?.launchTemplate === true;
@@ -130,7 +136,7 @@ function judgeLaunchTemplates(ctx: CheckContext<unknown>, refs: { path: string; 
         }
         const lt = launchTemplateGaps(template.props, entryOf(template.type) ?? ctx.entry);
         if (lt.problems.length) {
-            findings.push({ message: `${what} launches from launch template \`${visible(template.name, { max: 64 })}\`, whose instances and volumes would be unattributable: ${lt.problems.join("; ")}. ${LAUNCH_TEMPLATE_FIX}` });
+            findings.push({ message: `${what} launches from launch template \`${visible(template.name, { max: 64 })}\`, whose instances and volumes would be unattributable: ${lt.problems.join("; ")}. ${launchTemplateFix(template.type)}` });
         }
     }
     return { findings, conclusive: true };
@@ -155,7 +161,7 @@ function checkAutoscalingGroup(ctx: CheckContext<unknown>): CheckResult {
 function checkLaunchTemplate(ctx: CheckContext<unknown>): CheckResult {
     const lt = launchTemplateGaps(ctx.resource.props, ctx.entry);
     const findings: Finding[] = [];
-    if (lt.problems.length) findings.push({ message: `Instances and volumes launched from this template would be unattributable: ${lt.problems.join("; ")}. ${LAUNCH_TEMPLATE_FIX}` });
+    if (lt.problems.length) findings.push({ message: `Instances and volumes launched from this template would be unattributable: ${lt.problems.join("; ")}. ${launchTemplateFix(ctx.resource.type)}` });
     if (lt.unknown) findings.push(advisory("Some tag specifications are unknown during preview; they are verified at update."));
     return { findings, conclusive: !lt.unknown };
 }

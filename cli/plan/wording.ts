@@ -5,6 +5,7 @@
  * vocabulary is translated here.
  */
 import { HOW_TO_FIX_PATTERN, keysOfFix } from "../../policies/required-tags";
+import { LAUNCH_TEMPLATE_FIXES, LAUNCH_TEMPLATE_FIX_TEXTS, anyOf } from "../../policies/all";
 import { QUOTED_PROPERTY_NAMES, terraformPropertyName } from "../../tagset/terraform";
 
 /** The pack's `howToFix` in Terraform's words, naming the same keys; for `awscc` resources, whose provider has no default tags, on the resource alone. */
@@ -21,6 +22,7 @@ const TERRAFORM_HOW_TO_FIX_PATTERN = /Set (?:it|them) once for every resource of
 export function terraformFix(fix: string | RegExp): string | RegExp {
     if (typeof fix === "string") return terraformWording(fix);
     if (fix === HOW_TO_FIX_PATTERN) return TERRAFORM_HOW_TO_FIX_PATTERN;
+    if (fix === LAUNCH_TEMPLATE_FIXES) return anyOf(LAUNCH_TEMPLATE_FIX_TEXTS.map(terraformWording));
     throw new Error(`no Terraform wording for the repeated fix ${fix.source}`);
 }
 

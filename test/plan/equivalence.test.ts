@@ -203,6 +203,7 @@ describe("a Pulumi program and its Terraform twin get the same verdicts", () => 
         const messages = planReport.violations.map((v) => v.message).join("\n");
         expect(messages).toMatch(/Set them on the resource's `tags` \(`tags = \[\{ key = "lifecycle_phase", value = "\.\.\." \}, \{ key = "model_id", value = "\.\.\." \}\]`\): the awscc provider has no default tags\./);
         expect(messages).toMatch(/`propagate_tags_to_volume_on_creation = true`/);
+        expect(messages).toMatch(/Give the launch template `launch_template_data\.tag_specifications` for `instance` and `volume` that carry the full tag set \(its own `tag_specifications` tag only the template/);
         expect(messages).not.toMatch(/aws-native:defaultTags|pulumi config/);
     }, 150_000);
 });

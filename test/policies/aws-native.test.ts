@@ -123,6 +123,17 @@ describe("cost-reaches-tagged-resource in Cloud Control shapes", () => {
         expect(r.mandatory).toEqual([expect.stringMatching(/^Instances and volumes launched from this template would be unattributable: no tag specification for `volume`\./)]);
     });
 
+    // As a public program has it: the template's own `tagSpecifications` (which tag only the template) set, its launch data's not.
+    test("a template with only its own tagSpecifications is told where instance and volume tags go, and an aws node group using it too", async () => {
+        const props = { launchTemplateData: { instanceType: "c6i.8xlarge" }, tagSpecifications: [{ resourceType: "launch-template", tags: kv(FULL_TAGS) }] };
+        const ownOnly: ResourceCase = { type: LAUNCH_TEMPLATE, name: "launch-template", urn: `urn:pulumi:dev::ml::${LAUNCH_TEMPLATE}::launch-template`, props, outputs: { ...props, launchTemplateId: "lt-0abc", launchTemplateName: "launch-template" }, provider: nativeProvider() };
+        const where = /Give the launch template `launchTemplateData\.tagSpecifications` for `instance` and `volume` that carry the full tag set \(its own `tagSpecifications` tag only the template/;
+        expect(byLevel(await analyze(policy, ownOnly)).mandatory).toEqual([expect.stringMatching(where)]);
+        const nodeGroup: ResourceCase = { type: "aws:eks/nodeGroup:NodeGroup", name: "utilities", props: { tags: FULL_TAGS, tagsAll: FULL_TAGS, launchTemplate: { id: "lt-0abc", version: "1" } } };
+        // The node group is @pulumi/aws, the template Cloud Control: the fix is in the template's words.
+        expect(byLevel(await analyzeStack(policy, [ownOnly, nodeGroup])).mandatory).toEqual([expect.stringMatching(/^This node group launches from launch template `launch-template`, whose instances and volumes would be unattributable: no tag specification for `instance`; no tag specification for `volume`\. Give the launch template `launchTemplateData\.tagSpecifications`/)]);
+    });
+
     test("a node group is judged by the launch template it references, found by id, name or dependency", async () => {
         for (const ref of [{ id: "lt-0abc" }, { name: "gpu-lt" }]) {
             const nodegroup: ResourceCase = { type: NODEGROUP, name: "gpu-nodes", props: { tags: FULL_TAGS, launchTemplate: { ...ref, version: "1" } }, provider: nativeProvider() };
