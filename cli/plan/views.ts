@@ -217,19 +217,36 @@ const KUBERNETES_SINGLE_BLOCKS: ReadonlySet<string> = new Set(["metadata", "spec
 /** Maps whose keys are the user's: label and annotation keys are never renamed. */
 const KUBERNETES_KEYED_MAPS: ReadonlySet<string> = new Set(["labels", "annotations", "match_labels", "matchLabels"]);
 
-/** A Terraform Kubernetes resource's blocks in the Kubernetes API's shape: single blocks as objects, names in camelCase, label keys as written. */
-function kubernetesShape(value: unknown, keyed = false, depth = 0): unknown {
+/**
+ * How a Terraform provider's attributes map onto the API shape its Pulumi twin uses: names put in
+ * camelCase, except the keys of maps the user keys (labels, tag maps), which are kept as written.
+ */
+interface ApiShapeRules {
+    /** Whether `value`, under attribute `key`, is a map keyed by the user. */
+    keyedMap(key: string, value: unknown): boolean;
+    /** The value an attribute (or, `keyed`, a user's key) stands for (Terraform writes a single block as a list of one); undefined drops it. */
+    attribute(key: string, value: unknown, keyed: boolean): unknown;
+}
+
+/** One walk for both providers below; deeper than 64 levels is left as it is (no real block nests so deep). */
+function apiShape(value: unknown, rules: ApiShapeRules, keyed = false, depth = 0): unknown {
     if (depth > 64 || typeof value !== "object" || value === null) return value;
-    if (Array.isArray(value)) return value.map((v) => kubernetesShape(v, false, depth + 1));
-    if (isSecretWrapper(value)) return { [SECRET_SIG_KEY]: SECRET_SIG, value: kubernetesShape(readOwn(value, "value"), keyed, depth + 1) };
+    if (Array.isArray(value)) return value.map((v) => apiShape(v, rules, false, depth + 1));
+    if (isSecretWrapper(value)) return { [SECRET_SIG_KEY]: SECRET_SIG, value: apiShape(readOwn(value, "value"), rules, keyed, depth + 1) };
     const out: Record<string, unknown> = {};
     for (const [key, v] of Object.entries(value)) {
-        const single = !keyed && KUBERNETES_SINGLE_BLOCKS.has(key) && Array.isArray(v) && v.length <= 1 ? v[0] : v;
-        if (single === undefined) continue;
-        setOwn(out, keyed ? key : camel(key), kubernetesShape(single, !keyed && KUBERNETES_KEYED_MAPS.has(key), depth + 1));
+        const attribute = rules.attribute(key, v, keyed);
+        if (attribute === undefined) continue;
+        setOwn(out, keyed ? key : camel(key), apiShape(attribute, rules, !keyed && rules.keyedMap(key, attribute), depth + 1));
     }
     return out;
 }
+
+/** Terraform's Kubernetes provider: single blocks as objects, label and annotation keys as written. */
+const KUBERNETES_RULES: ApiShapeRules = {
+    keyedMap: (key) => KUBERNETES_KEYED_MAPS.has(key),
+    attribute: (key, v, keyed) => (!keyed && KUBERNETES_SINGLE_BLOCKS.has(key) && Array.isArray(v) && v.length <= 1 ? v[0] : v),
+};
 
 /**
  * A Kubernetes resource of a plan as the pack sees one of `@pulumi/kubernetes`: Terraform's workload
@@ -244,7 +261,7 @@ function kubernetesView(rc: ResourceChange, after: Planned): { token: string; pr
     }
     const token = TERRAFORM_KUBERNETES_TYPES[rc.type];
     if (!token) return undefined;
-    const props = kubernetesShape(materialize(after, false)) as Record<string, unknown>;
+    const props = apiShape(materialize(after, false), KUBERNETES_RULES) as Record<string, unknown>;
     return { token, props };
 }
 
@@ -253,22 +270,15 @@ function kubernetesView(rc: ResourceChange, after: Planned): { token: string; pr
  * schema, `awscc` in snake_case with nested objects as objects, so every attribute name is put in
  * camelCase, except the keys of tag maps (a user's keys). The provider has no default tags.
  */
-function cloudControlShape(value: unknown, keyed = false, depth = 0): unknown {
-    if (depth > 64 || typeof value !== "object" || value === null) return value;
-    if (Array.isArray(value)) return value.map((v) => cloudControlShape(v, false, depth + 1));
-    if (isSecretWrapper(value)) return { [SECRET_SIG_KEY]: SECRET_SIG, value: cloudControlShape(readOwn(value, "value"), keyed, depth + 1) };
-    const out: Record<string, unknown> = {};
-    for (const [key, v] of Object.entries(value)) {
-        if (v === null) continue;
-        // `tags` of a map-shaped type (`awscc_eks_nodegroup`, Batch's `compute_resources.tags`) is keyed by the user; a list of `{ key, value }` is not.
-        setOwn(out, keyed ? key : camel(key), cloudControlShape(v, !keyed && TAG_MAPS.has(key) && !Array.isArray(v), depth + 1));
-    }
-    return out;
-}
+const CLOUD_CONTROL_RULES: ApiShapeRules = {
+    // `tags` of a map-shaped type (`awscc_eks_nodegroup`, Batch's `compute_resources.tags`) is keyed by the user; a list of `{ key, value }` is not.
+    keyedMap: (key, v) => TAG_MAPS.has(key) && !Array.isArray(v),
+    attribute: (_key, v) => (v === null ? undefined : v),
+};
 
 function awsccView(rc: ResourceChange, after: Planned): { token: string; props: WireProps } | undefined {
     const token = awsNativeTypeOf(rc.type);
-    return token ? { token, props: cloudControlShape(materialize(after, false)) as WireProps } : undefined;
+    return token ? { token, props: apiShape(materialize(after, false), CLOUD_CONTROL_RULES) as WireProps } : undefined;
 }
 
 /** Sets a prop to an attribute's planned value, keys as written, when there is one. */
