@@ -19,6 +19,9 @@ export function runtimeScript(name: string): string | undefined {
     return candidates.find((c) => fs.existsSync(c));
 }
 
+/** NODE_OPTIONS with one more script preloaded (`--require`, which a language host's runner also looks for in execArgv). */
+export const preloading = (nodeOptions: string | undefined, script: string): string => [nodeOptions, `--require ${JSON.stringify(script)}`].filter(Boolean).join(" ");
+
 export interface ChildEnvironment {
     env: NodeJS.ProcessEnv;
     /** Removes the temporary file, if one was written; safe to call twice. */
@@ -36,7 +39,7 @@ export function childEnvironment(base: NodeJS.ProcessEnv, values: Record<string,
     const unregister = whileRunning(release);
     fs.writeFileSync(path.join(dir, "environment.json"), JSON.stringify(values), { mode: 0o600 });
     env.TAGGUARD_ENVIRONMENT_FILE = path.join(dir, "environment.json");
-    env.NODE_OPTIONS = [base.NODE_OPTIONS, `--require ${JSON.stringify(preload)}`].filter(Boolean).join(" ");
+    env.NODE_OPTIONS = preloading(base.NODE_OPTIONS, preload);
     return {
         env,
         release: () => {

@@ -135,10 +135,26 @@ function failure(e: unknown, name: string): Error {
 
 /** The run's output on standard output. */
 export function writeStdout(text: string): void {
+    writeThrough(text, "/dev/stdout", 1, "w", "standard output");
+}
+
+/**
+ * Writes all of `text` where a path leads without replacing what is there: to this process's own
+ * descriptor `fd` when the path names one, else to the path opened with `flags` (`w` for a device or
+ * pipe, whose O_TRUNC is ignored; `a` for a file appended to). `name` says which output failed.
+ */
+function writeThrough(text: string, file: string, fd: number | undefined, flags: "w" | "a", name: string): void {
+    let opened: number | undefined;
     try {
-        writeAll(1, text);
+        if (fd !== undefined) writeAll(fd, text);
+        else {
+            opened = fs.openSync(file, flags);
+            writeAll(opened, text);
+        }
     } catch (e) {
-        throw failure(e, "standard output");
+        throw failure(e, name);
+    } finally {
+        if (opened !== undefined) fs.closeSync(opened);
     }
 }
 
@@ -147,27 +163,7 @@ export function writeOutput(text: string, out: string | undefined, inputs: reado
     if (out === undefined) return writeStdout(text);
     const target = outputTarget(out, inputs);
     const name = `--out ${shownPath(target.given)}`;
-    if (target.fd !== undefined) {
-        try {
-            writeAll(target.fd, text);
-        } catch (e) {
-            throw failure(e, name);
-        }
-        return;
-    }
-    if (target.through) {
-        let fd: number | undefined;
-        try {
-            // O_TRUNC is ignored by devices and pipes; O_APPEND is not wanted: a terminal or pipe has no end to append at.
-            fd = fs.openSync(target.path, "w");
-            writeAll(fd, text);
-        } catch (e) {
-            throw failure(e, name);
-        } finally {
-            if (fd !== undefined) fs.closeSync(fd);
-        }
-        return;
-    }
+    if (target.through) return writeThrough(text, target.path, target.fd, "w", name);
     const temp = path.join(path.dirname(target.path), `.${path.basename(target.path)}.${process.pid}.tmp`);
     // Ctrl-C while the temporary file is written removes it: no partial output is left behind.
     const unregister = whileRunning(() => fs.rmSync(temp, { force: true }));
@@ -195,18 +191,5 @@ export function appendJobSummary(markdown: () => string, inputs: readonly string
         process.stderr.write(`tagguard: warning: $GITHUB_STEP_SUMMARY (${shownPath(file)}) is ${what}: no job summary written\n`);
         return;
     }
-    const name = `$GITHUB_STEP_SUMMARY (${shownPath(file)})`;
-    const own = ownDescriptor(file);
-    let fd: number | undefined;
-    try {
-        if (own !== undefined) writeAll(own, markdown());
-        else {
-            fd = fs.openSync(file, "a");
-            writeAll(fd, markdown());
-        }
-    } catch (e) {
-        throw failure(e, name);
-    } finally {
-        if (fd !== undefined) fs.closeSync(fd);
-    }
+    writeThrough(markdown(), file, ownDescriptor(file), "a", `$GITHUB_STEP_SUMMARY (${shownPath(file)})`);
 }

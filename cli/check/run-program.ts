@@ -15,7 +15,7 @@ import { spawn } from "child_process";
 import * as path from "path";
 import { visible } from "../../tagset/text";
 import { startPreviewEngine } from "../engine/preview-engine";
-import { childEnvironment, runtimeScript } from "../child-environment";
+import { childEnvironment, preloading, runtimeScript } from "../child-environment";
 import { killTree, whileRunning } from "../lifecycle";
 import { answerRead } from "./aws-mocks";
 import { answerInvoke } from "./invoke-answers";
@@ -106,19 +106,19 @@ export async function runProgram(opts: ProgramRunOptions): Promise<{ recorded: R
         answers: { invoke: (token, args) => answerInvoke(token, args, { region }), read: (type, id, inputs) => answerRead(type, id, inputs, { region }) },
         onRegistration: opts.onProgress,
     });
-    const env: NodeJS.ProcessEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("PULUMI_NODEJS_") && k !== "PULUMI_CONFIG" && k !== "PULUMI_CONFIG_SECRET_KEYS"));
+    const inherited: NodeJS.ProcessEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("PULUMI_NODEJS_") && k !== "PULUMI_CONFIG" && k !== "PULUMI_CONFIG_SECRET_KEYS"));
     // The language host passes config keys in the legacy `ns:config:name` form; every SDK reads it.
-    const config = childEnvironment(env, {
+    const config = childEnvironment(inherited, {
         PULUMI_CONFIG: JSON.stringify(Object.fromEntries(Object.entries(stack.config).map(([k, v]) => [k.replace(/^([^:]+):/, "$1:config:"), v]))),
         PULUMI_CONFIG_SECRET_KEYS: JSON.stringify(stack.secretKeys),
     });
-    Object.assign(env, config.env);
+    const { env } = config;
     if (project.runtime.typescript) env.PULUMI_NODEJS_TYPESCRIPT = "true";
     if (project.runtime.tsconfig) env.PULUMI_NODEJS_TSCONFIG_PATH = project.runtime.tsconfig;
     env.PULUMI_NODEJS_TRANSPILE_ONLY = process.env.PULUMI_NODEJS_TRANSPILE_ONLY ?? String(!opts.typeCheck);
     const preload = runtimeScript("program-preload.js");
     // NODE_OPTIONS, not argv: the runner looks for --require in process.execArgv to decide on ESM mode.
-    if (preload) env.NODE_OPTIONS = [env.NODE_OPTIONS, `--require ${JSON.stringify(preload)}`].filter(Boolean).join(" ");
+    if (preload) env.NODE_OPTIONS = preloading(env.NODE_OPTIONS, preload);
     const args = [
         ...project.runtime.nodeargs, runner,
         "--monitor", engine.address, "--engine", engine.address,
