@@ -76,36 +76,58 @@ export interface AsgTag {
     propagateAtLaunch: unknown;
 }
 
+type TagListRead = { state: "absent" } | { state: "unknown" } | { state: "malformed"; found: string } | { state: "known"; tags: TagMap; duplicates?: Set<string>; unknownEntries: number };
+
+/**
+ * The tags of a `[{ key, value, ... }]` list (autoscaling groups, Cloud Control types): a secret entry
+ * keeps its key and value secret, as a wholly secret list keeps all of them; keys listed more than once
+ * are named (the last one wins here); `each` sees every entry with a key.
+ */
+function readTagList(raw: unknown, each?: (key: string, entry: unknown) => void): TagListRead {
+    const { value, secret } = unwrap(raw);
+    if (value === undefined || value === null) return { state: "absent" };
+    if (isUnknown(value)) return { state: "unknown" };
+    if (!Array.isArray(value)) return { state: "malformed", found: typeName(value) };
+    const tags: TagMap = new Map();
+    let duplicates: Set<string> | undefined;
+    let unknownEntries = 0;
+    for (let i = 0; i < value.length; i++) {
+        const entry = unwrap(readOwn(value, String(i)));
+        const key = unwrap(readOwn(entry.value, "key")).value;
+        if (typeof key !== "string" || isUnknown(key)) {
+            if (isUnknown(entry.value) || isUnknown(key)) unknownEntries++;
+            continue;
+        }
+        if (tags.has(key)) (duplicates ??= new Set()).add(key);
+        const tag = readValue(readOwn(entry.value, "value"));
+        tags.set(key, entry.secret && tag.state === "known" ? { ...tag, secret: true, keySecret: true } : entry.secret ? { ...tag, keySecret: true } : tag);
+        each?.(key, entry.value);
+    }
+    return { state: "known", tags: secret ? markSecret(tags) : tags, duplicates, unknownEntries };
+}
+
+/** `existing` with an entry made by `entry` for each key of `tags` it does not list yet; its own entries keep their values. */
+function withMissingKeys<T extends { key: unknown }, E>(existing: readonly T[] | undefined, tags: Readonly<Record<string, string>>, entry: (key: string, value: string) => E): (T | E)[] {
+    const list: (T | E)[] = [...(existing ?? [])];
+    const present = new Set((existing ?? []).map((t) => t.key));
+    for (const [key, value] of Object.entries(tags)) if (!present.has(key)) list.push(entry(key, value));
+    return list;
+}
+
 /** `[{ key, value, propagateAtLaunch }]`: autoscaling groups. */
 export const asgListShape = {
     /** The tags, and the keys whose `propagateAtLaunch` is not known to be true. */
     read(raw: unknown): ReadResult & { notPropagated?: Set<string>; unknownEntries?: number } {
-        const { value, secret } = unwrap(raw);
-        if (value === undefined || value === null) return { state: "absent" };
-        if (isUnknown(value)) return { state: "unknown" };
-        if (!Array.isArray(value)) return { state: "malformed", found: typeName(value) };
-        const tags: TagMap = new Map();
         const notPropagated = new Set<string>();
-        let unknownEntries = 0;
-        for (let i = 0; i < value.length; i++) {
-            const entry = unwrap(readOwn(value, String(i))).value;
-            const key = unwrap(readOwn(entry, "key")).value;
-            if (typeof key !== "string" || isUnknown(key)) {
-                if (isUnknown(entry) || isUnknown(key)) unknownEntries++;
-                continue;
-            }
-            tags.set(key, readValue(readOwn(entry, "value")));
+        const read = readTagList(raw, (key, entry) => {
             const propagate = unwrap(readOwn(entry, "propagateAtLaunch")).value;
             if (propagate !== true && propagate !== "true") notPropagated.add(key);
-        }
-        return { state: "known", tags: secret ? markSecret(tags) : tags, notPropagated, unknownEntries };
+        });
+        return read.state === "known" ? { ...read, notPropagated } : read;
     },
     /** The list with `tags` added (propagated at launch); entries the resource already has are kept. */
     write<T extends AsgTag = never>(existing: readonly T[] | undefined, tags: Readonly<Record<string, string>>): (T | { key: string; value: string; propagateAtLaunch: true })[] {
-        const list: (T | { key: string; value: string; propagateAtLaunch: true })[] = [...(existing ?? [])];
-        const present = new Set(list.map((t) => t.key));
-        for (const [key, value] of Object.entries(tags)) if (!present.has(key)) list.push({ key, value, propagateAtLaunch: true });
-        return list;
+        return withMissingKeys(existing, tags, (key, value) => ({ key, value, propagateAtLaunch: true as const }));
     },
 };
 
@@ -113,32 +135,11 @@ export const asgListShape = {
 export const kvListShape = {
     /** The tags, and the keys listed more than once (AWS refuses them; the last one would win here). */
     read(raw: unknown): ReadResult & { duplicates?: Set<string>; unknownEntries?: number } {
-        const { value, secret } = unwrap(raw);
-        if (value === undefined || value === null) return { state: "absent" };
-        if (isUnknown(value)) return { state: "unknown" };
-        if (!Array.isArray(value)) return { state: "malformed", found: typeName(value) };
-        const tags: TagMap = new Map();
-        let duplicates: Set<string> | undefined;
-        let unknownEntries = 0;
-        for (let i = 0; i < value.length; i++) {
-            const entry = unwrap(readOwn(value, String(i)));
-            const key = unwrap(readOwn(entry.value, "key")).value;
-            if (typeof key !== "string" || isUnknown(key)) {
-                if (isUnknown(entry.value) || isUnknown(key)) unknownEntries++;
-                continue;
-            }
-            if (tags.has(key)) (duplicates ??= new Set()).add(key);
-            const tag = readValue(readOwn(entry.value, "value"));
-            tags.set(key, entry.secret && tag.state === "known" ? { ...tag, secret: true, keySecret: true } : entry.secret ? { ...tag, keySecret: true } : tag);
-        }
-        return { state: "known", tags: secret ? markSecret(tags) : tags, duplicates, unknownEntries };
+        return readTagList(raw);
     },
     /** The list with `tags` added; keys the resource already lists keep their values. */
     write<T extends { key: unknown; value: unknown } = never>(existing: readonly T[] | undefined, tags: Readonly<Record<string, string>>): (T | { key: string; value: string })[] {
-        const list: (T | { key: string; value: string })[] = [...(existing ?? [])];
-        const present = new Set(list.map((t) => t.key));
-        for (const [key, value] of Object.entries(tags)) if (!present.has(key)) list.push({ key, value });
-        return list;
+        return withMissingKeys(existing, tags, (key, value) => ({ key, value }));
     },
 };
 

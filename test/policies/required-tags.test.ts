@@ -82,6 +82,11 @@ const cases: Case[] = [
     { name: "CostCenter is a near miss too", resource: { type: BUCKET, props: { tags: { ...without(FULL_TAGS, "cost_center"), CostCenter: "cc-1" } } }, mandatory: [/did you mean `cost_center`/] },
     { name: "autoscaling group with the full list", resource: { type: ASG, props: { tags: asgTags(FULL_TAGS) }, provider: awsProvider() } },
     {
+        name: "a secret autoscaling tag entry keeps its key hidden",
+        resource: { type: ASG, props: { tags: [...asgTags(without(FULL_TAGS, "team")), secret({ key: "Team", value: "fraud", propagateAtLaunch: true })] }, provider: awsProvider() },
+        mandatory: [/^Missing required tags: `team` \(looked at tags\)\. Found a secret key \(did you mean `team`\?\)/],
+    },
+    {
         name: "autoscaling groups never receive provider default tags",
         resource: { type: ASG, props: {}, provider: awsProvider(FULL_TAGS) },
         mandatory: [/^Missing required tags: .*Autoscaling groups never receive provider default tags/],

@@ -49,6 +49,11 @@ const cases: Case[] = [
     { name: "long values are cut in messages", tags: { ...FULL_TAGS, project: "X".repeat(200) }, violation: [/`project` "X{64}\.\.\. \(200 characters\)" must be a lower-case/] },
     { name: "control characters in a value are shown escaped", tags: { ...FULL_TAGS, project: "ok\u001b[2J\n::error::x" }, violation: [/`project` "ok\\u\{1B\}\[2J\\n::error::x" must be/] },
     { name: "autoscaling list values are checked", resource: { type: "aws:autoscaling/group:Group", props: { tags: asgTags({ ...FULL_TAGS, environment: "prod" }) } }, violation: [/`environment` "prod"/] },
+    {
+        name: "a secret autoscaling tag entry is never quoted",
+        resource: { type: "aws:autoscaling/group:Group", props: { tags: [...asgTags(without(FULL_TAGS, "environment")), secret({ key: "environment", value: "Prod Secret", propagateAtLaunch: true })] } },
+        violation: [/^Invalid attribution tag values: `environment` \[secret\] must be/],
+    },
     { name: "missing keys are not this policy's business", tags: without(FULL_TAGS, "team", "environment") },
     { name: "whole map unknown", tags: UNKNOWN },
     { name: "a config mistake is reported", tags: FULL_TAGS, options: { config: { patterns: { team: "([" } } }, violation: [/invalid configuration for policy 'tag-values':\n {2}- patterns\.team: not a valid pattern \(missing closing \]/] },
