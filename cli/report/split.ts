@@ -105,14 +105,17 @@ export async function createAggregate(con: DuckDBConnection, tagsExpression: str
     await con.run(`CREATE TEMP TABLE agg_lines AS
         SELECT billing_period, charge_day, charge_category, service, resource_id, currency, unit, instance_type, tags_hash, any_value(tags) AS tags,
                sum(cost) AS cost, sum(quantity) AS quantity, count(*) AS lines, count(*) FILTER (WHERE cost IS NULL) AS bad_cost, split_kind, split_node, apportioned,
-               sum(rate * (${weight})) FILTER (WHERE split_kind = 'pod') AS exact_units,
-               ${idle === "share" ? "sum(rate * coalesce(unused_cost, 0)) FILTER (WHERE split_kind = 'pod')" : "NULL::DOUBLE"} AS unused_units,
+               coalesce(sum(pool_units * ((${weight}) / weight_all)) FILTER (WHERE split_kind = 'pod'), 0) AS exact_units,
+               ${idle === "share" ? "coalesce(sum(pool_units * (coalesce(unused_cost, 0) / weight_all)) FILTER (WHERE split_kind = 'pod'), 0)" : "NULL::DOUBLE"} AS unused_units,
                sum(split_usage) FILTER (WHERE usage_type LIKE '%Accelerator-Hours') AS gpu_hours,
                sum(split_usage) FILTER (WHERE usage_type LIKE '%vCPU-Hours') AS vcpu_hours
         FROM (SELECT l.* REPLACE (CASE WHEN l.split_kind = 'pod' THEN NULL ELSE l.unit END AS unit, CASE WHEN l.split_kind = 'pod' THEN NULL ELSE l.instance_type END AS instance_type),
-                     h.rate, h.split_key IS NOT NULL AS apportioned
-              -- Only the key and the rate (units of pool per unit of weight) in the join's table: it is probed once per line.
-              FROM split_lines l LEFT JOIN (SELECT split_key, CASE WHEN weight_all > 0 THEN pool::DOUBLE * ${UNIT} / weight_all ELSE 0 END AS rate FROM split_hours) h ON h.split_key = l.split_key)
+                     h.pool_units, h.weight_all, h.split_key IS NOT NULL AS apportioned
+              -- Only the key, the pool in units and the total weight in the join's table: it is probed once per line. A
+              -- row's piece is the pool times its share of the weight (at most 1): a rate of units per unit of weight
+              -- would overflow to infinity on weights as small as 1e-320.
+              FROM split_lines l LEFT JOIN (SELECT split_key, pool::DOUBLE * ${UNIT} AS pool_units, CASE WHEN weight_all > 0 THEN weight_all END AS weight_all FROM split_hours) h
+                   ON h.split_key = l.split_key)
         GROUP BY billing_period, charge_day, charge_category, service, resource_id, currency, unit, instance_type, tags_hash, split_kind, split_node, apportioned`);
     await con.run(`CREATE TEMP TABLE tag_sets AS SELECT tags_hash, ${tagsExpression} AS tags FROM (SELECT tags_hash, any_value(tags) AS tags FROM agg_lines GROUP BY tags_hash)`);
     // What a pod is, once per pod and tag set: its cluster, namespace and workload, from AWS's tags or its ARN.
@@ -129,14 +132,15 @@ export async function createAggregate(con: DuckDBConnection, tagsExpression: str
               FROM agg_lines WHERE split_kind = 'node' AND apportioned GROUP BY ALL) n USING (split_node, charge_day)
         LEFT JOIN tag_sets t ON t.tags_hash = n.node_tags_hash`);
     // Each pod's piece of a node-day: its exact share floored to a unit; under share, the units left by
-    // flooring go one each to the largest fractions, so that the pool is spent exactly.
+    // flooring go one each to the largest fractions, so that the pool is spent exactly (a piece without a
+    // fraction takes none: what is left, when no pod has a share, is idle).
     await con.run(`CREATE TEMP TABLE pieces AS
         WITH floored AS (
             SELECT a.resource_id, a.tags_hash, a.split_node, a.charge_day, a.lines, a.bad_cost, a.gpu_hours, a.vcpu_hours, a.exact_units, a.unused_units,
                    CAST(floor(a.exact_units) AS HUGEINT) AS floor_units
             FROM agg_lines a WHERE a.split_kind = 'pod' AND a.apportioned)
         ${idle === "share"
-            ? `SELECT f.* EXCLUDE (floor_units), f.floor_units + CASE WHEN row_number() OVER (PARTITION BY f.split_node, f.charge_day ORDER BY f.exact_units - f.floor_units DESC, f.resource_id, f.tags_hash)
+            ? `SELECT f.* EXCLUDE (floor_units), f.floor_units + CASE WHEN f.exact_units > f.floor_units AND row_number() OVER (PARTITION BY f.split_node, f.charge_day ORDER BY f.exact_units - f.floor_units DESC, f.resource_id, f.tags_hash)
                       <= d.pool_units - sum(f.floor_units) OVER (PARTITION BY f.split_node, f.charge_day) THEN 1 ELSE 0 END AS piece_units
                FROM floored f JOIN node_days d USING (split_node, charge_day)`
             : "SELECT * EXCLUDE (floor_units), floor_units AS piece_units FROM floored"}`);

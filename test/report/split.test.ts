@@ -456,4 +456,27 @@ describe("hostile split figures", () => {
             for (const c of r.chargeback) expect(c.units === null || Number.isFinite(c.units)).toBe(true);
         }
     });
+
+    test("weights as small as a double can hold still divide the node by their shares, and a total that overflows never breaks the report", async () => {
+        // 5e-324 is the smallest double: the pool divided by such a total is infinite, a share of it is not.
+        const tiny = [["5e-324", "5e-324"], ["1e-320", "0"], ["2e-320", "1e-320"]];
+        const rows = [node("i-0gpu01", 0, "5.672"), ...tiny.map(([split, unused], i) => podRow({ namespace: "ml", pod: `p-${i}`, labels: set("research", `m-${i}`), deployment: `d-${i}` }, "i-0gpu01", 0, "vcpu", 1, split, unused))];
+        // Two weights near the largest double: their total is infinite, so neither has a share; the node's cost is idle.
+        const huge = [node("i-0gpu02", 0, "2"), ...[0, 1].map((i) => podRow({ namespace: "ml", pod: `q-${i}`, labels: set("search", `n-${i}`), deployment: `e-${i}` }, "i-0gpu02", 0, "vcpu", 1, "1.7e308", "0"))];
+        for (const idle of ["separate", "share"] as const) {
+            const r = await attributionReport(options([writeCsv("tiny.csv", [...rows, ...huge])], { idle }));
+            expect(r.reconciliation.balanced).toBe(true);
+            expect(units(r.total.toFixed(10))).toBe(units("7.672"));
+            const models = byKey(r.clusters[0].byModel);
+            const total = 5e-324 * 2 + 1e-320 + 2e-320 + 1e-320;
+            // The share first: 5.672 times a subnormal weight would itself round to a whole number of the smallest double.
+            const share = (split: number, unused: number): number => 5.672 * ((idle === "share" ? split + unused : split) / total);
+            expect(models["m-0"]).toBeCloseTo(share(5e-324, 5e-324), 6);
+            expect(models["m-1"]).toBeCloseTo(share(1e-320, 0), 6);
+            expect(models["m-2"]).toBeCloseTo(share(2e-320, 1e-320), 6);
+            expect(models["n-0"] ?? 0).toBe(0);
+            // Idle under either mode: the second node whole, and the first node's unused share (taken by the pods under share).
+            expect(r.clusters[0].idle).toBeCloseTo(2 + 5.672 * ((5e-324 + 0 + 1e-320) / total), 6);
+        }
+    });
 });
