@@ -55,6 +55,17 @@ const POD_NAMESPACE = `coalesce(${eks("namespace")}, ${fromArn(2)})`;
 const WORKLOAD = `CASE WHEN ${eks("deployment")} IS NOT NULL THEN 'Deployment/' || ${eks("deployment")}
     WHEN ${eks("workload_name")} IS NOT NULL THEN coalesce(${eks("workload_type")}, 'Workload') || '/' || ${eks("workload_name")}
     ELSE 'Pod/' || coalesce(${fromArn(3)}, resource_id, '?') END`;
+/** `arn:aws:ecs:<region>:<account>:task/<cluster>/<task id>`: a task of ECS on EC2, whose split rows AWS writes as it writes a pod's. */
+const ecsTask = (part: number): string => `NULLIF(regexp_extract(resource_id, '^arn:aws[a-z-]*:ecs:[^:]*:[^:]*:task/([^/]+)/([^/]+)$', ${part}), '')`;
+/** A value AWS adds to ECS tasks' tags (`aws:ecs:clusterName`), in either spelling CUR 2.0 may fold it to. */
+const ecs = (camel: string, snake: string): string => `coalesce(NULLIF(json_extract_string(tags, '$.aws_ecs_${camel}'), ''), NULLIF(json_extract_string(tags, '$.aws_ecs_${snake}'), ''))`;
+/**
+ * What a piece of a node is named as a resource: `eks/<cluster>/<namespace>/<workload>` for a pod,
+ * `ecs/<cluster>/Service/<service>` (or `Task/<id>`) for an ECS task, which has no EKS cluster of its own view.
+ */
+const PIECE_ID = `CASE WHEN ${ecsTask(1)} IS NOT NULL
+    THEN 'ecs/' || coalesce(${ecs("clusterName", "cluster_name")}, ${ecsTask(1)}) || '/' || coalesce('Service/' || ${ecs("serviceName", "service_name")}, 'Task/' || ${ecsTask(2)})
+    ELSE 'eks/' || coalesce(${POD_CLUSTER}, '?') || '/' || coalesce(${POD_NAMESPACE}, '?') || '/' || ${WORKLOAD} END`;
 /** The node pool a node belongs to, from the tags Karpenter, managed node groups and Auto Scaling put on instances (folded as CUR 2.0 folds them). */
 const NODE_POOL = `coalesce(${["karpenter_sh_nodepool", "eks_nodegroup_name", "aws_eks_nodegroup_name", "aws_autoscaling_groupName"].map((k) => `NULLIF(json_extract_string(tags, '$.${k}'), '')`).join(", ")})`;
 
@@ -120,7 +131,7 @@ export async function createAggregate(con: DuckDBConnection, tagsExpression: str
     await con.run(`CREATE TEMP TABLE tag_sets AS SELECT tags_hash, ${tagsExpression} AS tags FROM (SELECT tags_hash, any_value(tags) AS tags FROM agg_lines GROUP BY tags_hash)`);
     // What a pod is, once per pod and tag set: its cluster, namespace and workload, from AWS's tags or its ARN.
     await con.run(`CREATE TEMP TABLE pod_info AS
-        SELECT resource_id, tags_hash, ${POD_CLUSTER} AS cluster, ${POD_NAMESPACE} AS namespace, ${WORKLOAD} AS workload,
+        SELECT resource_id, tags_hash, ${POD_CLUSTER} AS cluster, ${POD_NAMESPACE} AS namespace, ${WORKLOAD} AS workload, ${PIECE_ID} AS piece_id,
                coalesce(${POD_NAMESPACE} IN (${SYSTEM_NAMESPACES.map(lit).join(", ")}), false) AS system
         FROM (SELECT DISTINCT resource_id, tags_hash FROM agg_lines WHERE split_kind IN ('pod', 'fargate')) JOIN tag_sets USING (tags_hash)`);
     // A node's apportioned days: their pool, and the node's own attributes (its tags, its pool, its lines) for its idle capacity.
@@ -166,7 +177,7 @@ export async function createAggregate(con: DuckDBConnection, tagsExpression: str
                 SELECT ${AGG_KEYS}, tags_hash, cost, quantity, lines, bad_cost, 'orphan', i.cluster, i.namespace, i.workload, NULL, NULL
                 FROM agg_lines a JOIN pod_info i USING (resource_id, tags_hash) WHERE split_kind = 'pod' AND NOT apportioned
                 UNION ALL
-                SELECT d.billing_period, x.charge_day, 'Usage', d.service, 'eks/' || coalesce(i.cluster, '?') || '/' || coalesce(i.namespace, '?') || '/' || i.workload, d.currency,
+                SELECT d.billing_period, x.charge_day, 'Usage', d.service, i.piece_id, d.currency,
                        CASE WHEN x.gpu_hours > 0 THEN 'GPU-hours' WHEN x.vcpu_hours > 0 THEN 'vCPU-hours' END, NULL,
                        -- The cluster's own components (kube-system, ...), which the pack does not ask to label, are the nodes' owner's.
                        CASE WHEN i.system THEN d.node_tags_hash ELSE x.tags_hash END,

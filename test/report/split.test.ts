@@ -367,6 +367,26 @@ describe("pods as AWS names them", () => {
         expect(r.total).toBeCloseTo(5.672 + 0.58096, 10);
     });
 
+    test("ECS tasks on EC2 (split rows as AWS writes a pod's) are apportioned alike, named by their cluster and service, outside the EKS views", async () => {
+        const task = (id: string, labels: Record<string, string>, aws: Record<string, string>, r: Resource, split: string, unused: string): Row => ({
+            ...podRow({ namespace: "-", pod: id, labels }, "i-0ecs01", 0, r, 1, split, unused),
+            line_item_resource_id: `arn:aws:ecs:us-east-1:${ACCOUNT}:task/batch/${id}`, line_item_product_code: "AmazonECS", line_item_operation: "ECSTask-EC2",
+            line_item_usage_type: USAGE_TYPE[r].replace("EKS", "ECS"), resource_tags: resourceTags(labels, aws),
+        });
+        const rows = [node("i-0gpu01", 0, "5.672"), ...workedPods("i-0gpu01"), node("i-0ecs01", 0, "1", { resource_tags: resourceTags(set("platform", "shared")) }),
+            task("0a1b", set("search", "ranker"), { aws_ecs_clusterName: "batch", aws_ecs_serviceName: "ranker-svc" }, "vcpu", "0.3", "0.1"),
+            task("0a1b", set("search", "ranker"), { aws_ecs_clusterName: "batch", aws_ecs_serviceName: "ranker-svc" }, "gb", "0.1", "0"),
+            task("9f8e", {}, {}, "vcpu", "0.4", "0.1")];
+        const r = await attributionReport(options([writeCsv("ecs.csv", rows)]));
+        expect(r.reconciliation.balanced).toBe(true);
+        // Only the EKS cluster has a view; the ECS instance's cost went to its tasks by their shares and its idle capacity to its own tags.
+        expect(r.clusters.map((c) => c.cluster)).toEqual(["ml"]);
+        expect(r.clusters[0].nodeCost).toBeCloseTo(5.672, 10);
+        expect(byKey(r.byModel).ranker).toBeCloseTo(expected(5.672, "separate").b + 0.4, 8);
+        expect(r.topUntagged.map((u) => [u.resourceId, u.cost])).toContainEqual(["ecs/batch/Task/9f8e", expect.closeTo(0.4, 8)]);
+        expect(r.topUntagged.some((u) => u.resourceId.startsWith("eks/?"))).toBe(false);
+    });
+
     test("two clusters, each with its own view; the node pool from Karpenter's or the node group's tag", async () => {
         const other: PodSpec = { cluster: "batch", namespace: "jobs", pod: "j-1", labels: set("fraud", "xgb"), deployment: "xgb" };
         const rows = [node("i-0gpu01", 0, "5.672"), ...workedPods("i-0gpu01"),
