@@ -222,6 +222,8 @@ async function buildAttributionReport(opts: ReportOptions): Promise<AttributionR
     const db = await DuckDBInstance.create(":memory:");
     const con = await db.connect();
     try {
+        // Billing periods and days are UTC's: instants (Parquet's isAdjustedToUTC timestamps, read as TIMESTAMPTZ) would otherwise be cast in the machine's zone.
+        await con.run("SET TimeZone = 'UTC'");
         progress("reading the exports");
         const { notes, tagsExpression, schema, split: hasSplit } = await createLinesView(con, opts.files, opts.schema, opts.measure);
         const podSplit = await createAggregate(con, tagsExpression, hasSplit ? (opts.idle ?? "separate") : undefined);

@@ -287,6 +287,27 @@ describe("AWS CUR 2.0: the amortization rule per line item type", () => {
     });
 });
 
+describe("time zones", () => {
+    test("billing periods and days are UTC's whatever the machine's time zone, also from Parquet timestamps stored as instants", async () => {
+        // Writers that store instants (Parquet's isAdjustedToUTC, read as TIMESTAMPTZ) were shifted into the
+        // local zone: in New York, October's first hours became September's.
+        const { DuckDBInstance } = await import("@duckdb/node-api");
+        const file = path.join(dir, "instants.parquet");
+        const con = await (await DuckDBInstance.create(":memory:")).connect();
+        await con.run(`COPY (SELECT 10.0 AS BilledCost, 10.0 AS EffectiveCost, 'USD' AS BillingCurrency, TIMESTAMPTZ '2026-10-01 00:00:00+00' AS BillingPeriodStart, 'Usage' AS ChargeCategory,
+            TIMESTAMPTZ '2026-10-01 02:00:00+00' + to_days(d) AS ChargePeriodStart, 'Amazon Elastic Compute Cloud' AS ServiceName, 'i-' || d AS ResourceId,
+            MAP {'team': 'fraud', 'cost_center': 'cc-1', 'project': 'p', 'model_id': 'xgb', 'environment': 'production', 'lifecycle_phase': 'training', 'created_by': 'automation', 'managed_by': 'pulumi'} AS Tags
+            FROM range(20) t(d)) TO '${file}' (FORMAT parquet)`);
+        con.closeSync();
+        for (const tz of ["UTC", "America/New_York", "Asia/Tokyo", "Pacific/Kiritimati"]) {
+            const r = spawnSync(process.execPath, [BIN, "report", file, "--format", "json"], { encoding: "utf8", cwd: ROOT, env: { ...process.env, TZ: tz } });
+            expect({ tz, status: r.status, stderr: r.stderr }).toEqual({ tz, status: 0, stderr: "" });
+            const report = JSON.parse(r.stdout);
+            expect({ tz, periods: report.periods }).toEqual({ tz, periods: ["2026-10"] });
+        }
+    });
+});
+
 describe("exports that hold no usable cost", () => {
     test("a Parquet export whose cost column holds no number is refused by name, as a CSV one is", async () => {
         // Parquet has typed columns: the cost is a DOUBLE there, all null here.
