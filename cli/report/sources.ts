@@ -32,6 +32,18 @@ const REQUIRED: Record<Schema, string[]> = {
 
 const decimal = (expr: string): string => `TRY_CAST(${expr} AS DECIMAL(38, 10))`;
 
+/**
+ * A column as a timestamp in UTC. An instant (TIMESTAMPTZ) and text with an offset (`-07:00`) are moved to
+ * UTC, where a plain cast to TIMESTAMP would use the session's zone or drop the offset; through the epoch, as
+ * casts between the two types go through ICU's calendar and cost ten times as much. Text in UTC (`...Z`, as
+ * AWS writes it) and plain TIMESTAMP or DATE columns are cast directly.
+ */
+function utc(column: string, type: string | undefined): string {
+    if (/WITH TIME ZONE|TIMESTAMPTZ/i.test(type ?? "")) return `make_timestamp(epoch_us(${column}))`;
+    if (/CHAR|STRING|TEXT/i.test(type ?? "")) return `CASE WHEN ${column} LIKE '%Z' THEN TRY_CAST(${column} AS TIMESTAMP) ELSE make_timestamp(epoch_us(TRY_CAST(${column} AS TIMESTAMPTZ))) END`;
+    return `TRY_CAST(${column} AS TIMESTAMP)`;
+}
+
 /** Tags as JSON text whatever the source type (a JSON string in CSV, a MAP in Parquet). */
 export const tagsJson = (column: string, type: string | undefined): string => (type && /MAP|STRUCT/i.test(type) ? `to_json(${column})::VARCHAR` : `CAST(${column} AS VARCHAR)`);
 
@@ -97,7 +109,7 @@ function splitColumns(columns: ReadonlyMap<string, string>): string {
         return `CASE WHEN ${value} >= 0 AND isfinite(${value}) THEN ${value} END`;
     };
     const amount = (c: string): string => (has(`split_line_item_net_${c}`) ? `coalesce(${number(`split_line_item_net_${c}`)}, ${number(`split_line_item_${c}`)})` : has(`split_line_item_${c}`) ? number(`split_line_item_${c}`) : "NULL::DOUBLE");
-    return `${has("line_item_usage_start_date") ? "date_trunc('hour', TRY_CAST(line_item_usage_start_date AS TIMESTAMP))" : "NULL::TIMESTAMP"} AS usage_hour,
+    return `${has("line_item_usage_start_date") ? `date_trunc('hour', ${utc("line_item_usage_start_date", columns.get("line_item_usage_start_date"))})` : "NULL::TIMESTAMP"} AS usage_hour,
             ${text("line_item_operation")} AS operation,
             ${text("line_item_usage_type")} AS usage_type,
             ${text("split_line_item_parent_resource_id")} AS parent_id,
@@ -134,8 +146,8 @@ export async function createLinesView(con: DuckDBConnection, files: readonly str
         if (!has("ResourceId")) notes.push("the export has no ResourceId column: untagged resources cannot be listed");
         const described = ["x_UsageType", "SkuPriceDetails", "ChargeDescription"].filter(has);
         select = `SELECT
-            strftime(TRY_CAST(BillingPeriodStart AS TIMESTAMP), '%Y-%m') AS billing_period,
-            CAST(TRY_CAST(ChargePeriodStart AS TIMESTAMP) AS DATE) AS charge_day,
+            strftime(${utc("BillingPeriodStart", columns.get("BillingPeriodStart"))}, '%Y-%m') AS billing_period,
+            CAST(${utc("ChargePeriodStart", columns.get("ChargePeriodStart"))} AS DATE) AS charge_day,
             ChargeCategory AS charge_category,
             ServiceName AS service,
             ${has("ResourceId") ? "ResourceId" : "NULL"} AS resource_id,
@@ -151,8 +163,8 @@ export async function createLinesView(con: DuckDBConnection, files: readonly str
     } else {
         if (!has("resource_tags")) notes.push("the export has no resource_tags column: every cost is unallocated");
         select = `SELECT
-            strftime(TRY_CAST(bill_billing_period_start_date AS TIMESTAMP), '%Y-%m') AS billing_period,
-            CAST(TRY_CAST(line_item_usage_start_date AS TIMESTAMP) AS DATE) AS charge_day,
+            strftime(${utc("bill_billing_period_start_date", columns.get("bill_billing_period_start_date"))}, '%Y-%m') AS billing_period,
+            CAST(${utc("line_item_usage_start_date", columns.get("line_item_usage_start_date"))} AS DATE) AS charge_day,
             ${CUR_CATEGORY} AS charge_category,
             ${has("product_servicecode") ? "coalesce(product_servicecode, line_item_product_code)" : "line_item_product_code"} AS service,
             ${has("line_item_resource_id") ? "NULLIF(line_item_resource_id, '')" : "NULL"} AS resource_id,

@@ -306,6 +306,18 @@ describe("time zones", () => {
             expect({ tz, periods: report.periods }).toEqual({ tz, periods: ["2026-10"] });
         }
     });
+
+    test("a timestamp written with an offset is moved by it: the charge's day is UTC's", async () => {
+        // 23:30 at UTC-1 on the 31st is 00:30 on November 1st: past the resource's expiry on October 31st.
+        const file = path.join(dir, "offsets.csv");
+        const tags = JSON.stringify({ team: "fraud", cost_center: "cc-1", project: "p", model_id: "xgb", environment: "production", lifecycle_phase: "training", created_by: "automation", managed_by: "pulumi", expires_at: "2026-10-31" });
+        fs.writeFileSync(file, ["BilledCost,EffectiveCost,BillingCurrency,BillingPeriodStart,ChargeCategory,ChargePeriodStart,ServiceName,ResourceId,Tags",
+            `4,4,USD,2026-10-01T00:00:00-01:00,Usage,2026-10-31T23:30:00-01:00,Amazon Elastic Compute Cloud,i-late,"${tags.replace(/"/g, '""')}"`,
+            `1,1,USD,2026-10-01T00:00:00+00:00,Usage,2026-10-31T23:30:00+00:00,Amazon Elastic Compute Cloud,i-ontime,"${tags.replace(/"/g, '""')}"`].join("\n") + "\n");
+        const r = await attributionReport(base([file]));
+        expect(r.periods).toEqual(["2026-10"]);
+        expect(r.expiredBilling.map((e) => [e.resourceId, e.lastDay, e.costAfterExpiry])).toEqual([["i-late", "2026-11-01", 4]]);
+    });
 });
 
 describe("exports that hold no usable cost", () => {
