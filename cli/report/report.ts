@@ -222,7 +222,7 @@ async function buildAttributionReport(opts: ReportOptions): Promise<AttributionR
     const db = await DuckDBInstance.create(":memory:");
     const con = await db.connect();
     try {
-        // Billing periods and days are UTC's: instants (Parquet's isAdjustedToUTC timestamps, read as TIMESTAMPTZ) would otherwise be cast in the machine's zone.
+        // Billing periods and days are UTC's: text without an offset, read as an instant where others in the column carry one, is taken in the session's zone.
         await con.run("SET TimeZone = 'UTC'");
         progress("reading the exports");
         const { notes, tagsExpression, schema, split: hasSplit } = await createLinesView(con, opts.files, opts.schema, opts.measure);

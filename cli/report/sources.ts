@@ -32,6 +32,9 @@ const REQUIRED: Record<Schema, string[]> = {
 
 const decimal = (expr: string): string => `TRY_CAST(${expr} AS DECIMAL(38, 10))`;
 
+/** Whether a column's DuckDB type is text (every column of a CSV; some exports' numbers and timestamps in Parquet). */
+const isText = (type: string | undefined): boolean => /CHAR|STRING|TEXT/i.test(type ?? "");
+
 /**
  * A column as a timestamp in UTC. An instant (TIMESTAMPTZ) and text with an offset (`-07:00`) are moved to
  * UTC, where a plain cast to TIMESTAMP would use the session's zone or drop the offset; through the epoch, as
@@ -40,7 +43,7 @@ const decimal = (expr: string): string => `TRY_CAST(${expr} AS DECIMAL(38, 10))`
  */
 function utc(column: string, type: string | undefined): string {
     if (/WITH TIME ZONE|TIMESTAMPTZ/i.test(type ?? "")) return `make_timestamp(epoch_us(${column}))`;
-    if (/CHAR|STRING|TEXT/i.test(type ?? "")) return `CASE WHEN ${column} LIKE '%Z' THEN TRY_CAST(${column} AS TIMESTAMP) ELSE make_timestamp(epoch_us(TRY_CAST(${column} AS TIMESTAMPTZ))) END`;
+    if (isText(type)) return `CASE WHEN ${column} LIKE '%Z' THEN TRY_CAST(${column} AS TIMESTAMP) ELSE make_timestamp(epoch_us(TRY_CAST(${column} AS TIMESTAMPTZ))) END`;
     return `TRY_CAST(${column} AS TIMESTAMP)`;
 }
 
@@ -105,7 +108,7 @@ function splitColumns(columns: ReadonlyMap<string, string>): string {
     // Weights and usage need no exact decimals: binary floats, read from text only where the export has text.
     // A weight or usage that is negative, infinite or not a number weighs nothing (it would poison every share of its node-hour).
     const number = (c: string): string => {
-        const value = /CHAR|STRING|TEXT/i.test(columns.get(c) ?? "") ? `TRY_CAST(trim(${c}) AS DOUBLE)` : `TRY_CAST(${c} AS DOUBLE)`;
+        const value = isText(columns.get(c)) ? `TRY_CAST(trim(${c}) AS DOUBLE)` : `TRY_CAST(${c} AS DOUBLE)`;
         return `CASE WHEN ${value} >= 0 AND isfinite(${value}) THEN ${value} END`;
     };
     const amount = (c: string): string => (has(`split_line_item_net_${c}`) ? `coalesce(${number(`split_line_item_net_${c}`)}, ${number(`split_line_item_${c}`)})` : has(`split_line_item_${c}`) ? number(`split_line_item_${c}`) : "NULL::DOUBLE");

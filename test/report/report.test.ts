@@ -299,11 +299,19 @@ describe("time zones", () => {
             MAP {'team': 'fraud', 'cost_center': 'cc-1', 'project': 'p', 'model_id': 'xgb', 'environment': 'production', 'lifecycle_phase': 'training', 'created_by': 'automation', 'managed_by': 'pulumi'} AS Tags
             FROM range(20) t(d)) TO '${file}' (FORMAT parquet)`);
         con.closeSync();
-        for (const tz of ["UTC", "America/New_York", "Asia/Tokyo", "Pacific/Kiritimati"]) {
-            const r = spawnSync(process.execPath, [BIN, "report", file, "--format", "json"], { encoding: "utf8", cwd: ROOT, env: { ...process.env, TZ: tz } });
-            expect({ tz, status: r.status, stderr: r.stderr }).toEqual({ tz, status: 0, stderr: "" });
-            const report = JSON.parse(r.stdout);
-            expect({ tz, periods: report.periods }).toEqual({ tz, periods: ["2026-10"] });
+        // Text without an offset beside text with one: read as instants, in UTC rather than the machine's zone.
+        const text = path.join(dir, "no-offset.csv");
+        const tags = JSON.stringify({ team: "fraud", cost_center: "cc-1", project: "p", model_id: "xgb", environment: "production", lifecycle_phase: "training", created_by: "automation", managed_by: "pulumi" }).replace(/"/g, '""');
+        fs.writeFileSync(text, ["BilledCost,EffectiveCost,BillingCurrency,BillingPeriodStart,ChargeCategory,ChargePeriodStart,ServiceName,ResourceId,Tags",
+            `4,4,USD,2026-10-01 00:00:00,Usage,2026-10-01 02:00:00,Amazon Elastic Compute Cloud,i-1,"${tags}"`,
+            `1,1,USD,2026-10-01T00:00:00+00:00,Usage,2026-10-02T02:00:00+00:00,Amazon Elastic Compute Cloud,i-2,"${tags}"`].join("\n") + "\n");
+        for (const input of [file, text]) {
+            for (const tz of ["UTC", "America/New_York", "Asia/Tokyo", "Pacific/Kiritimati"]) {
+                const r = spawnSync(process.execPath, [BIN, "report", input, "--format", "json"], { encoding: "utf8", cwd: ROOT, env: { ...process.env, TZ: tz } });
+                expect({ input, tz, status: r.status, stderr: r.stderr }).toEqual({ input, tz, status: 0, stderr: "" });
+                const report = JSON.parse(r.stdout);
+                expect({ input, tz, periods: report.periods }).toEqual({ input, tz, periods: ["2026-10"] });
+            }
         }
     });
 
